@@ -1,0 +1,381 @@
+//! Reads a CSV as price exporters write it and cleans it into a [`Table`].
+//!
+//! Every rejection is a [`ParseError`] whose text is shown to the person as it is, so each one
+//! says what was found and what would work instead.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+
+use super::dates::{DayOrder, detect_day_order, parse_date};
+use super::table::{CleaningReport, Column, Table};
+
+/// Why a file could not become a price table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParseError {
+    Empty,
+    NotText { byte: usize },
+    HeaderOnly,
+    NoNumericColumn { columns: Vec<String> },
+    NoUsableRows { source_rows: usize, missing: usize, unreadable_dates: usize },
+    Csv(String),
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => write!(f, "the file is empty: expected a CSV with a header row and one row per day"),
+            Self::NotText { byte } => write!(
+                f,
+                "this is not a text CSV file: byte {byte} is not UTF-8 text (is it a spreadsheet, zip or image?); export the data as CSV and try again"
+            ),
+            Self::HeaderOnly => write!(f, "the file has a header row but no data rows"),
+            Self::NoNumericColumn { columns } => write!(
+                f,
+                "no numeric price column found; the columns are: {} (expected e.g. Date,Open,High,Low,Close,Volume)",
+                columns.join(", ")
+            ),
+            Self::NoUsableRows { source_rows, missing, unreadable_dates } => write!(
+                f,
+                "none of the {source_rows} rows is usable: {missing} have missing values and {unreadable_dates} have dates that could not be read"
+            ),
+            Self::Csv(message) => write!(f, "the file is not valid CSV: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Cells exporters write for "no value".
+const MISSING: [&str; 11] = ["", "null", "nan", "n/a", "na", "-", "--", ".", "none", "#n/a", "nil"];
+
+/// Parses and cleans a CSV file; see [`CleaningReport`] for what cleaning may change.
+pub fn parse_csv(bytes: &[u8]) -> Result<Table, ParseError> {
+    let text = decode(bytes)?;
+    let delimiter = detect_delimiter(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter as u8)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let header = reader.headers().map_err(|e| ParseError::Csv(e.to_string()))?.clone();
+    let names: Vec<String> = header
+        .iter()
+        .enumerate()
+        .map(|(i, name)| if name.is_empty() { format!("column {}", i + 1) } else { name.to_string() })
+        .collect();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| ParseError::Csv(e.to_string()))?;
+        if record.iter().any(|cell| !cell.is_empty()) {
+            rows.push(record);
+        }
+    }
+    if rows.is_empty() {
+        return Err(ParseError::HeaderOnly);
+    }
+    let mut report = CleaningReport { source_rows: rows.len(), delimiter, ..Default::default() };
+
+    let date_column = find_date_column(&names, &rows);
+    let day_order = date_column.map(|c| detect_day_order(rows.iter().map(|r| cell(r, c))));
+    if let (Some(c), Some(order)) = (date_column, day_order) {
+        report.date_column = Some(names[c].clone());
+        if rows.iter().take(50).any(|r| is_numeric_date(cell(r, c))) {
+            report.day_order = Some(match order {
+                DayOrder::MonthFirst => "month/day/year".into(),
+                DayOrder::DayFirst => "day/month/year".into(),
+            });
+        }
+    }
+
+    let mut numeric = Vec::new();
+    for (c, name) in names.iter().enumerate().filter(|(c, _)| Some(*c) != date_column) {
+        let cells: Vec<Cell> = rows.iter().map(|r| read_number(cell(r, c), delimiter)).collect();
+        let values = cells.iter().filter(|v| matches!(v, Cell::Value { .. })).count();
+        let text = cells.iter().filter(|v| matches!(v, Cell::Text)).count();
+        if values == 0 || text * 20 > values {
+            report.ignored_columns.push(format!("'{name}' (not numeric)"));
+        } else if values * 2 < rows.len() {
+            report.ignored_columns.push(format!("'{name}' (mostly empty)"));
+        } else {
+            numeric.push((name.clone(), cells));
+        }
+    }
+    if numeric.is_empty() {
+        return Err(ParseError::NoNumericColumn { columns: names });
+    }
+
+    let mut kept: Vec<(Option<NaiveDate>, Vec<f64>)> = Vec::with_capacity(rows.len());
+    for (r, row) in rows.iter().enumerate() {
+        let date = match (date_column, day_order) {
+            (Some(c), Some(order)) => match parse_date(cell(row, c), order) {
+                Some(date) => Some(date),
+                None => {
+                    report.unreadable_dates += 1;
+                    continue;
+                }
+            },
+            _ => None,
+        };
+        let values: Option<Vec<f64>> = numeric.iter().map(|(_, cells)| cells[r].value()).collect();
+        match values {
+            Some(values) => {
+                for (_, cells) in &numeric {
+                    if let Cell::Value { thousands, currency, .. } = cells[r] {
+                        report.thousands_separators += usize::from(thousands);
+                        report.currency_signs += usize::from(currency);
+                    }
+                }
+                kept.push((date, values));
+            }
+            None => report.rows_with_missing_values += 1,
+        }
+    }
+    if kept.is_empty() {
+        return Err(ParseError::NoUsableRows {
+            source_rows: report.source_rows,
+            missing: report.rows_with_missing_values,
+            unreadable_dates: report.unreadable_dates,
+        });
+    }
+    if date_column.is_some() {
+        order_by_date(&mut kept, &mut report);
+    }
+
+    let dates = date_column.map(|_| kept.iter().map(|(d, _)| d.expect("dated rows")).collect());
+    let columns = numeric
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, _))| Column { name, values: kept.iter().map(|(_, v)| v[i]).collect() })
+        .collect();
+    Ok(Table { dates, columns, report })
+}
+
+fn cell(row: &csv::StringRecord, column: usize) -> &str {
+    row.get(column).unwrap_or("")
+}
+
+/// Turns the bytes into text, rejecting binary files with the offset of the first bad byte.
+fn decode(bytes: &[u8]) -> Result<&str, ParseError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ParseError::Empty);
+    }
+    let nul = bytes.iter().take(1 << 16).position(|&b| b == 0);
+    let text = std::str::from_utf8(bytes);
+    let invalid = text.as_ref().err().map(|e| e.valid_up_to());
+    if let Some(byte) = nul.into_iter().chain(invalid).min() {
+        return Err(ParseError::NotText { byte });
+    }
+    let text = text.expect("checked above");
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+/// The separator used in the header line: comma, semicolon or tab, whichever appears most.
+fn detect_delimiter(text: &str) -> char {
+    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    [',', ';', '\t']
+        .into_iter()
+        .max_by_key(|d| (header.matches(*d).count(), *d == ','))
+        .unwrap_or(',')
+}
+
+/// The date column: one named like a date whose cells parse as dates, else the first column
+/// whose cells mostly parse as dates.
+fn find_date_column(names: &[String], rows: &[csv::StringRecord]) -> Option<usize> {
+    let sample: Vec<&csv::StringRecord> = rows.iter().take(200).collect();
+    let date_share = |c: usize| {
+        let cells: Vec<&str> = sample.iter().map(|r| cell(r, c)).collect();
+        let order = detect_day_order(cells.iter().copied());
+        let dated = cells.iter().filter(|text| parse_date(text, order).is_some()).count();
+        dated as f64 / cells.len() as f64
+    };
+    let named = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        ["date", "time", "day", "timestamp"].iter().any(|w| name.contains(w))
+    };
+    // A date-named column may carry a few summary or junk rows; an unnamed one must be clearly dates.
+    (0..names.len())
+        .find(|&c| named(&names[c]) && date_share(c) >= 0.5)
+        .or_else(|| (0..names.len()).find(|&c| date_share(c) >= 0.9))
+}
+
+fn is_numeric_date(cell: &str) -> bool {
+    cell.trim().split(['/', '.', '-']).next().is_some_and(|first| first.len() <= 2 && first.parse::<u32>().is_ok())
+}
+
+/// Sorts rows oldest first and drops repeated dates, recording both.
+fn order_by_date(rows: &mut Vec<(Option<NaiveDate>, Vec<f64>)>, report: &mut CleaningReport) {
+    let ascending = rows.windows(2).all(|w| w[0].0 <= w[1].0);
+    let descending = rows.windows(2).all(|w| w[0].0 >= w[1].0);
+    if !ascending {
+        if descending {
+            rows.reverse();
+            report.reversed = true;
+        } else {
+            rows.sort_by_key(|(date, _)| *date);
+            report.resorted = true;
+        }
+    }
+    let before = rows.len();
+    rows.dedup_by(|later, earlier| later.0 == earlier.0);
+    report.duplicate_dates = before - rows.len();
+}
+
+/// One cell of a would-be numeric column.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Cell {
+    Value { value: f64, thousands: bool, currency: bool },
+    Missing,
+    Text,
+}
+
+impl Cell {
+    fn value(self) -> Option<f64> {
+        match self {
+            Cell::Value { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Reads a number the way exporters write it: `$1,234.50`, `233,75` (decimal comma in `;` files),
+/// `1.23M`, `-0.5%`.
+fn read_number(raw: &str, delimiter: char) -> Cell {
+    let cell = raw.trim().trim_matches('"').trim();
+    if MISSING.iter().any(|m| cell.eq_ignore_ascii_case(m)) {
+        return Cell::Missing;
+    }
+    let (negative, cell) = match cell.strip_prefix('-') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, cell),
+    };
+    let unsigned = cell.trim_start_matches(['$', '€', '£', '¥', '₹']).trim_start();
+    let currency = unsigned.len() != cell.len();
+    let unsigned = unsigned.trim_end_matches('%');
+    let (digits, scale) = match unsigned.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&unsigned[..i], 1e3),
+        Some((i, 'M' | 'm')) => (&unsigned[..i], 1e6),
+        Some((i, 'B' | 'b')) => (&unsigned[..i], 1e9),
+        _ => (unsigned, 1.0),
+    };
+    let decimal_comma = delimiter != ',' && !digits.contains('.');
+    let (plain, thousands) = if decimal_comma {
+        (digits.replace(',', "."), false)
+    } else if let (Some(comma), Some(dot)) = (digits.rfind(','), digits.rfind('.')) {
+        if comma > dot {
+            (digits.replace('.', "").replace(',', "."), true)
+        } else {
+            (digits.replace(',', ""), true)
+        }
+    } else {
+        (digits.replace(',', ""), digits.contains(','))
+    };
+    match plain.parse::<f64>() {
+        Ok(value) if value.is_finite() && !plain.is_empty() => {
+            let value = if negative { -value } else { value } * scale;
+            Cell::Value { value, thousands, currency }
+        }
+        _ => Cell::Text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn shared(name: &str) -> Vec<u8> {
+        let path = format!("{}/../shared/data/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn reads_yahoo_style_ascending() {
+        let csv = b"Date,Open,High,Low,Close,Adj Close,Volume\n\
+            2020-01-02,1,2,0.5,1.5,1.4,100\n2020-01-03,1.5,2,1,1.8,1.7,200\n";
+        let table = parse_csv(csv).unwrap();
+        assert_eq!(table.len(), 2);
+        assert_eq!(table.dates.as_ref().unwrap(), &vec![day(2020, 1, 2), day(2020, 1, 3)]);
+        assert_eq!(table.default_target().name, "Close");
+        assert_eq!(table.column("adj close").unwrap().values, vec![1.4, 1.7]);
+        assert!(!table.report.reversed);
+    }
+
+    #[test]
+    fn reads_nse_reference_file_newest_first() {
+        let table = parse_csv(&shared("NSE-TATAGLOBAL.csv")).unwrap();
+        assert_eq!(table.len(), 2035);
+        assert!(table.report.reversed);
+        assert_eq!(table.date_range(), Some((day(2010, 7, 21), day(2018, 9, 28))));
+        let close = &table.default_target().values;
+        assert_eq!(close.last(), Some(&233.75));
+        let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Open", "High", "Low", "Last", "Close", "Total Trade Quantity", "Turnover (Lacs)"]);
+    }
+
+    #[test]
+    fn reads_bundled_ibm_sample() {
+        let table = parse_csv(&shared("IBM.csv")).unwrap();
+        assert_eq!(table.len(), 3270);
+        assert_eq!(table.date_range(), Some((day(2000, 3, 1), day(2013, 3, 1))));
+        assert_eq!(table.default_target().name, "Close");
+    }
+
+    #[test]
+    fn sorts_drops_duplicates_and_missing_and_counts_them() {
+        let csv = "Date,Close,Volume\n2020-01-03,3,1\n2020-01-01,1,1\n2020-01-02,null,1\n\
+            2020-01-03,9,1\n2020-01-04,\"1,004.5\",1\n2020-01-05,$5,1\n\nTotal,,\n";
+        let table = parse_csv(csv.as_bytes()).unwrap();
+        let r = &table.report;
+        assert!(r.resorted);
+        assert_eq!((r.duplicate_dates, r.rows_with_missing_values, r.unreadable_dates), (1, 1, 1));
+        assert_eq!((r.thousands_separators, r.currency_signs), (1, 1));
+        assert_eq!(table.column("Close").unwrap().values, vec![1.0, 3.0, 1004.5, 5.0]);
+    }
+
+    #[test]
+    fn reads_semicolon_files_with_decimal_commas_and_bom() {
+        let csv = "\u{feff}Datum;Schluss\r\n28.09.2018;233,75\r\n27.09.2018;233,25\r\n";
+        let table = parse_csv(csv.as_bytes()).unwrap();
+        assert_eq!(table.report.delimiter, ';');
+        assert_eq!(table.column("Schluss").unwrap().values, vec![233.25, 233.75]);
+        assert_eq!(table.date_range(), Some((day(2018, 9, 27), day(2018, 9, 28))));
+    }
+
+    #[test]
+    fn falls_back_to_row_order_without_dates() {
+        let table = parse_csv(b"Close\n1\n2\n3\n").unwrap();
+        assert_eq!(table.dates, None);
+        assert!(table.report.notes()[0].contains("file order"));
+    }
+
+    #[test]
+    fn reads_number_styles() {
+        let value = |raw, d| read_number(raw, d).value();
+        assert_eq!(value("1,234.50", ','), Some(1234.5));
+        assert_eq!(value("1.234,50", ';'), Some(1234.5));
+        assert_eq!(value("233,75", ';'), Some(233.75));
+        assert_eq!(value("$123.45", ','), Some(123.45));
+        assert_eq!(value("1.23M", ','), Some(1_230_000.0));
+        assert_eq!(value("-0.5%", ','), Some(-0.5));
+        assert_eq!(read_number("null", ','), Cell::Missing);
+        assert_eq!(read_number("abc", ','), Cell::Text);
+        assert_eq!(read_number("inf", ','), Cell::Text);
+    }
+
+    #[test]
+    fn rejects_bad_files_with_messages() {
+        assert_eq!(parse_csv(b""), Err(ParseError::Empty));
+        assert_eq!(parse_csv(b" \n\n"), Err(ParseError::Empty));
+        assert_eq!(parse_csv(b"Date,Close\n"), Err(ParseError::HeaderOnly));
+        assert_eq!(parse_csv(b"\x89PNG\r\n\x1a\n\0\0"), Err(ParseError::NotText { byte: 0 }));
+        let no_numbers = parse_csv(b"Date,Name\n2020-01-01,a\n2020-01-02,b\n").unwrap_err();
+        assert!(no_numbers.to_string().contains("no numeric price column"), "{no_numbers}");
+        assert!(no_numbers.to_string().contains("Date, Name"), "{no_numbers}");
+        let all_missing = parse_csv(b"Date,Open,Close\n2020-01-01,1,\n2020-01-02,,2\n").unwrap_err();
+        assert_eq!(all_missing, ParseError::NoUsableRows { source_rows: 2, missing: 2, unreadable_dates: 0 });
+    }
+}

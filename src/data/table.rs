@@ -1,0 +1,154 @@
+//! The cleaned price table and the record of what cleaning did to it.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// One numeric column of the file, cleaned: every value is finite.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Column {
+    pub name: String,
+    pub values: Vec<f64>,
+}
+
+/// A price history ready for modelling: rows oldest first, one value per row in every column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    /// One date per row, strictly increasing; `None` when the file had no date column and rows
+    /// are taken in file order.
+    pub dates: Option<Vec<NaiveDate>>,
+    pub columns: Vec<Column>,
+    pub report: CleaningReport,
+}
+
+/// Everything cleaning changed, so the page can show it instead of hiding it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CleaningReport {
+    /// Data rows in the file, blank lines not counted.
+    pub source_rows: usize,
+    pub delimiter: char,
+    pub date_column: Option<String>,
+    /// How numeric dates were read, e.g. "month/day/year", when the file had such dates.
+    pub day_order: Option<String>,
+    /// The file listed the newest day first and was turned around.
+    pub reversed: bool,
+    /// Rows were out of order and were sorted by date.
+    pub resorted: bool,
+    pub duplicate_dates: usize,
+    pub unreadable_dates: usize,
+    pub rows_with_missing_values: usize,
+    pub thousands_separators: usize,
+    pub currency_signs: usize,
+    /// Columns that could not be used (text, or mostly empty), with the reason.
+    pub ignored_columns: Vec<String>,
+}
+
+impl CleaningReport {
+    /// The cleaning steps that changed something, one sentence each.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        match &self.date_column {
+            Some(name) => {
+                let order = self.day_order.as_deref().map(|o| format!(", read as {o}")).unwrap_or_default();
+                notes.push(format!("dates from column '{name}'{order}"));
+            }
+            None => notes.push("no date column found: rows are used in file order".into()),
+        }
+        if self.reversed {
+            notes.push("file was newest-first: reversed to oldest-first".into());
+        }
+        if self.resorted {
+            notes.push("rows were out of date order: sorted by date".into());
+        }
+        let counts = [
+            (self.duplicate_dates, "duplicate date", "duplicate dates", "dropped (first kept)"),
+            (self.unreadable_dates, "row with an unreadable date", "rows with unreadable dates", "dropped"),
+            (self.rows_with_missing_values, "row with missing values", "rows with missing values", "dropped"),
+            (self.thousands_separators, "value with thousands separators", "values with thousands separators", "read"),
+            (self.currency_signs, "value with a currency sign", "values with currency signs", "read"),
+        ];
+        for (count, one, many, done) in counts {
+            if count > 0 {
+                notes.push(format!("{count} {} {done}", if count == 1 { one } else { many }));
+            }
+        }
+        notes.extend(self.ignored_columns.iter().map(|c| format!("ignored column {c}")));
+        notes
+    }
+}
+
+impl Table {
+    /// Number of rows after cleaning.
+    pub fn len(&self) -> usize {
+        self.columns.first().map_or(0, |c| c.values.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Finds a column by name, ignoring case and surrounding spaces.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        let name = name.trim();
+        self.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The column a stock model predicts when the person has not chosen one: Close, as in the
+    /// reference notebook, else the closing price under the names other exporters use.
+    pub fn default_target(&self) -> &Column {
+        ["Close", "Close/Last", "Price", "Adj Close", "Last"]
+            .iter()
+            .find_map(|name| self.column(name))
+            .unwrap_or_else(|| self.columns.last().expect("a table always has a numeric column"))
+    }
+
+    /// The target the settings ask for, or a message naming the columns there are.
+    pub fn target(&self, requested: Option<&str>) -> Result<&Column, String> {
+        match requested {
+            None => Ok(self.default_target()),
+            Some(name) => self.column(name).ok_or_else(|| {
+                let names: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
+                format!("target column '{name}' is not in this file; its numeric columns are: {}", names.join(", "))
+            }),
+        }
+    }
+
+    /// First and last date as `YYYY-MM-DD`, when the file had dates.
+    pub fn date_range(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let dates = self.dates.as_ref()?;
+        Some((*dates.first()?, *dates.last()?))
+    }
+
+    /// The one-line summary the page shows above the chart.
+    pub fn summary(&self, target: &str) -> String {
+        let range = match self.date_range() {
+            Some((first, last)) => format!("{first} to {last}"),
+            None => "in file order".into(),
+        };
+        format!("{} rows, {range}, target column '{target}'", self.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_name_each_cleaning_step_with_its_count() {
+        let report = CleaningReport {
+            date_column: Some("Date".into()),
+            reversed: true,
+            duplicate_dates: 2,
+            rows_with_missing_values: 1,
+            ..Default::default()
+        };
+        assert_eq!(
+            report.notes(),
+            vec![
+                "dates from column 'Date'",
+                "file was newest-first: reversed to oldest-first",
+                "2 duplicate dates dropped (first kept)",
+                "1 row with missing values dropped",
+            ]
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! The stacked LSTM, built from burn modules.
+
+pub mod init;
+pub mod lstm;
+pub mod network;
+pub mod predict;
+
+pub use lstm::LstmLayer;
+pub use network::{ModelShape, StackedLstm};

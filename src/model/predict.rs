@@ -1,0 +1,24 @@
+//! Batched inference with asynchronous readback, the only kind WebGPU allows in a browser.
+
+use burn::tensor::{Device, Tensor, TensorData};
+
+use super::StackedLstm;
+
+/// Windows per forward pass when predicting: bounds memory on long test periods.
+const PREDICT_BATCH: usize = 512;
+
+/// Predicts the next scaled value after each window in `windows` (flattened `[n, window]`).
+/// Fails with a message if the model produces a non-finite value.
+pub async fn predict(model: &StackedLstm, windows: &[f32], window: usize, device: &Device) -> Result<Vec<f32>, String> {
+    let mut predictions = Vec::with_capacity(windows.len() / window);
+    for chunk in windows.chunks(PREDICT_BATCH * window) {
+        let batch = chunk.len() / window;
+        let input = Tensor::<3>::from_data(TensorData::new(chunk.to_vec(), [batch, window, 1]), device);
+        let data = model.forward(input).into_data_async().await.map_err(|e| format!("reading predictions failed: {e:?}"))?;
+        predictions.extend(data.try_into_vec::<f32>().map_err(|e| format!("reading predictions failed: {e:?}"))?);
+    }
+    if predictions.iter().any(|p| !p.is_finite()) {
+        return Err("the model produced non-finite predictions (NaN or infinity); try a lower learning rate".into());
+    }
+    Ok(predictions)
+}

@@ -1,0 +1,79 @@
+//! Messages between the page and the training worker, as JSON.
+//!
+//! File bytes travel beside the JSON as a transferred `ArrayBuffer`, so a large file is never
+//! copied into a string.
+
+use serde::{Deserialize, Serialize};
+
+use crate::data::Table;
+use crate::evaluation::Metrics;
+use crate::forecast::ForecastDay;
+use crate::training::{EpochReport, Settings};
+
+/// Page → worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ToWorker {
+    /// Parse the file whose bytes come with the message.
+    Parse { file_name: String },
+    Train { table: Table, settings: Settings },
+    Stop,
+}
+
+/// Worker → page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FromWorker {
+    /// The worker's wasm is loaded; messages sent before this would be lost.
+    Ready,
+    Parsed { file_name: String, table: Table },
+    ParseFailed { file_name: String, message: String },
+    /// The backend training runs on, and why it is not the one asked for, if so.
+    Backend { name: String, note: Option<String> },
+    Epoch { report: EpochReport, seconds: f64 },
+    Done { result: RunResult },
+    Failed { message: String },
+}
+
+/// Everything the page shows after a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunResult {
+    pub epochs_done: usize,
+    pub stopped: bool,
+    pub train: Metrics,
+    pub test: Metrics,
+    /// The naive "tomorrow = today" baseline on the same test targets.
+    pub naive: Metrics,
+    /// Row of the table the first training prediction is for.
+    pub train_start: usize,
+    pub train_fit: Vec<f64>,
+    pub test_start: usize,
+    pub test_fit: Vec<f64>,
+    pub forecast: Vec<ForecastDay>,
+}
+
+impl ToWorker {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("messages always serialise")
+    }
+}
+
+impl FromWorker {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("messages always serialise")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip_through_json() {
+        let stop = ToWorker::Stop.to_json();
+        assert_eq!(stop, r#"{"kind":"stop"}"#);
+        assert_eq!(serde_json::from_str::<ToWorker>(&stop).unwrap(), ToWorker::Stop);
+        let backend = FromWorker::Backend { name: "CPU".into(), note: Some("WebGPU unavailable".into()) };
+        assert_eq!(serde_json::from_str::<FromWorker>(&backend.to_json()).unwrap(), backend);
+    }
+}

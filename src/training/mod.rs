@@ -1,0 +1,9 @@
+//! Settings of a run and the loop that trains the model.
+
+pub mod rng;
+pub mod run;
+pub mod settings;
+pub mod trainer;
+
+pub use settings::{BackendChoice, Settings};
+pub use trainer::{EpochReport, StopReason, TrainingHost, train};

@@ -1,0 +1,79 @@
+//! One whole run: prepare the target series, train, evaluate against the baseline, forecast.
+
+use burn::tensor::Device;
+
+use super::settings::Settings;
+use super::trainer::{StopReason, TrainingHost, train};
+use crate::data::Table;
+use crate::data::windows::Prepared;
+use crate::evaluation::{metrics, naive_predictions};
+use crate::forecast::recursive_forecast;
+use crate::model::predict::predict;
+use crate::protocol::RunResult;
+
+/// Prepares `table` by `settings`, checking it is long enough before any training starts.
+pub fn prepare(table: &Table, settings: &Settings) -> Result<Prepared, String> {
+    let target = table.target(settings.target.as_deref())?;
+    Prepared::new(&target.values, settings.window, settings.split, settings.scaling)
+}
+
+/// Trains on an autodiff `device` and returns metrics in price units, fits and the forecast.
+pub async fn run(table: &Table, settings: &Settings, device: &Device, host: &mut impl TrainingHost) -> Result<RunResult, String> {
+    let data = prepare(table, settings)?;
+    let trained = train(device, &data, settings, host).await?;
+    let inference = device.clone().without_autodiff();
+    let fit = async |targets: std::ops::Range<usize>| -> Result<Vec<f64>, String> {
+        let scaled = predict(&trained.model, &data.inputs(targets), data.window, &inference).await?;
+        Ok(scaled.into_iter().map(|v| data.scaler.unscale(v as f64)).collect())
+    };
+    let train_fit = fit(data.train_targets()).await?;
+    let test_fit = fit(data.test_targets()).await?;
+    let last_date = table.date_range().map(|(_, last)| last);
+    let forecast = recursive_forecast(&trained.model, &data, last_date, settings.horizon, &inference).await?;
+    Ok(RunResult {
+        epochs_done: trained.epochs_done,
+        stopped: trained.stop == StopReason::Stopped,
+        train: metrics(&data.prices[data.train_targets()], &train_fit),
+        test: metrics(&data.prices[data.test_targets()], &test_fit),
+        naive: metrics(&data.prices[data.test_targets()], &naive_predictions(&data.prices, data.test_targets())),
+        train_start: data.train_targets().start,
+        train_fit,
+        test_start: data.test_targets().start,
+        test_fit,
+        forecast,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::parse::parse_csv;
+    use crate::training::trainer::tests::{RecordingHost, small_settings};
+
+    #[test]
+    fn a_run_on_the_reference_file_gives_finite_metrics_and_a_forecast() {
+        let path = format!("{}/../shared/data/NSE-TATAGLOBAL.csv", env!("CARGO_MANIFEST_DIR"));
+        let table = parse_csv(&std::fs::read(path).unwrap()).unwrap();
+        let settings = Settings { epochs: 2, horizon: 7, ..small_settings() };
+        let result = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut RecordingHost::default())).unwrap();
+        assert_eq!(result.test_fit.len(), 2035 - 2035 * 65 / 100);
+        assert_eq!(result.train_fit.len(), 2035 * 65 / 100 - 12);
+        assert_eq!(result.forecast.len(), 7);
+        assert_eq!(result.forecast[0].date, chrono::NaiveDate::from_ymd_opt(2018, 10, 1));
+        for m in [result.train, result.test, result.naive] {
+            assert!(m.rmse.is_finite() && m.rmse > 0.0 && m.mae > 0.0 && m.mape > 0.0, "{m:?}");
+        }
+        // The naive baseline on these test targets (713 of them, none lost to windowing).
+        assert!((result.naive.rmse - 4.3).abs() < 0.3, "{:?}", result.naive);
+    }
+
+    #[test]
+    fn a_missing_target_or_short_file_is_refused_before_training() {
+        let table = parse_csv(b"Date,Close\n2020-01-01,1\n2020-01-02,2\n").unwrap();
+        let short = prepare(&table, &Settings::default()).unwrap_err();
+        assert!(short.contains("needs at least 170 rows"), "{short}");
+        let settings = Settings { target: Some("Volume".into()), ..Settings::default() };
+        let missing = prepare(&table, &settings).unwrap_err();
+        assert_eq!(missing, "target column 'Volume' is not in this file; its numeric columns are: Close");
+    }
+}

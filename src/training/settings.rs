@@ -1,0 +1,233 @@
+//! Every knob of a run, and their round trip through the page URL so a link reproduces a run.
+
+use serde::{Deserialize, Serialize};
+
+use crate::data::windows::Scaling;
+
+/// Which backend trains: `Auto` tries WebGPU and falls back to the CPU, saying so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BackendChoice {
+    Auto,
+    WebGpu,
+    Cpu,
+}
+
+/// The settings of one run. Defaults are the reference notebook's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Column to predict; `None` picks Close (or the file's closing-price column).
+    pub target: Option<String>,
+    pub window: usize,
+    /// Percent of rows, oldest first, used for training.
+    pub split: u32,
+    pub layers: usize,
+    pub units: usize,
+    pub dropout: f64,
+    pub epochs: usize,
+    pub batch: usize,
+    pub lr: f64,
+    pub horizon: usize,
+    pub seed: u64,
+    pub scaling: Scaling,
+    pub backend: BackendChoice,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            target: None,
+            window: 100,
+            split: 65,
+            layers: 3,
+            units: 50,
+            dropout: 0.0,
+            epochs: 100,
+            batch: 64,
+            lr: 0.001,
+            horizon: 30,
+            seed: 42,
+            scaling: Scaling::TrainOnly,
+            backend: BackendChoice::Auto,
+        }
+    }
+}
+
+/// The URL keys, in the order links write them.
+pub const KEYS: [&str; 13] =
+    ["target", "window", "split", "layers", "units", "dropout", "epochs", "batch", "lr", "horizon", "seed", "scaling", "backend"];
+
+fn whole(key: &str, value: &str, min: u64, max: u64) -> Result<u64, String> {
+    match value.trim().parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(format!("{key}: '{value}' is not valid: expected a whole number from {min} to {max}")),
+    }
+}
+
+fn decimal(key: &str, value: &str, valid: impl Fn(f64) -> bool, expected: &str) -> Result<f64, String> {
+    match value.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && valid(x) => Ok(x),
+        _ => Err(format!("{key}: '{value}' is not valid: expected {expected}")),
+    }
+}
+
+impl Settings {
+    /// Sets one setting from its text form, as typed in the page or found in the URL; an
+    /// invalid value is refused with a message and leaves the setting as it was.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        match key {
+            "target" => self.target = Some(value.trim()).filter(|v| !v.is_empty()).map(String::from),
+            "window" => self.window = whole(key, value, 2, 1000)? as usize,
+            "split" => self.split = whole(key, value, 10, 95)? as u32,
+            "layers" => self.layers = whole(key, value, 1, 8)? as usize,
+            "units" => self.units = whole(key, value, 1, 512)? as usize,
+            "dropout" => self.dropout = decimal(key, value, |x| (0.0..0.95).contains(&x), "a number from 0 to 0.9")?,
+            "epochs" => self.epochs = whole(key, value, 1, 10_000)? as usize,
+            "batch" => self.batch = whole(key, value, 1, 4096)? as usize,
+            "lr" => self.lr = decimal(key, value, |x| x > 0.0 && x <= 1.0, "a number above 0 and at most 1")?,
+            "horizon" => self.horizon = whole(key, value, 1, 365)? as usize,
+            "seed" => self.seed = whole(key, value, 0, u64::MAX)?,
+            "scaling" => {
+                self.scaling = match value.trim() {
+                    "train" => Scaling::TrainOnly,
+                    "all" => Scaling::All,
+                    _ => return Err(format!("scaling: '{value}' is not valid: expected 'train' or 'all'")),
+                }
+            }
+            "backend" => {
+                self.backend = match value.trim() {
+                    "auto" => BackendChoice::Auto,
+                    "webgpu" => BackendChoice::WebGpu,
+                    "cpu" => BackendChoice::Cpu,
+                    _ => return Err(format!("backend: '{value}' is not valid: expected 'auto', 'webgpu' or 'cpu'")),
+                }
+            }
+            _ => return Err(format!("unknown setting '{key}'; the settings are: {}", KEYS.join(", "))),
+        }
+        Ok(())
+    }
+
+    /// The text form of one setting, the inverse of [`Settings::set`].
+    pub fn get(&self, key: &str) -> String {
+        match key {
+            "target" => self.target.clone().unwrap_or_default(),
+            "window" => self.window.to_string(),
+            "split" => self.split.to_string(),
+            "layers" => self.layers.to_string(),
+            "units" => self.units.to_string(),
+            "dropout" => self.dropout.to_string(),
+            "epochs" => self.epochs.to_string(),
+            "batch" => self.batch.to_string(),
+            "lr" => self.lr.to_string(),
+            "horizon" => self.horizon.to_string(),
+            "seed" => self.seed.to_string(),
+            "scaling" => match self.scaling {
+                Scaling::TrainOnly => "train".into(),
+                Scaling::All => "all".into(),
+            },
+            "backend" => match self.backend {
+                BackendChoice::Auto => "auto".into(),
+                BackendChoice::WebGpu => "webgpu".into(),
+                BackendChoice::Cpu => "cpu".into(),
+            },
+            _ => String::new(),
+        }
+    }
+
+    /// Reads a URL query (`?window=50&seed=1`): valid settings are applied, each invalid one is
+    /// reported and keeps its default.
+    pub fn from_query(query: &str) -> (Self, Vec<String>) {
+        let mut settings = Self::default();
+        let errors = query
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .filter_map(|pair| {
+                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                settings.set(&percent_decode(key), &percent_decode(value)).err()
+            })
+            .collect();
+        (settings, errors)
+    }
+
+    /// The URL query that reproduces these settings; every key is written, so a link keeps its
+    /// meaning even if defaults change.
+    pub fn to_query(&self) -> String {
+        KEYS.iter()
+            .filter_map(|key| {
+                let value = self.get(key);
+                (!value.is_empty()).then(|| format!("{key}={}", percent_encode(&value)))
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                    Ok(byte) => {
+                        out.push(byte);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_reference_notebook() {
+        let s = Settings::default();
+        assert_eq!((s.window, s.split, s.layers, s.units, s.epochs, s.batch, s.horizon), (100, 65, 3, 50, 100, 64, 30));
+        assert_eq!((s.dropout, s.lr), (0.0, 0.001));
+        assert_eq!(s.target, None);
+    }
+
+    #[test]
+    fn query_round_trips_every_setting() {
+        let (mut s, errors) = Settings::from_query("");
+        assert!(errors.is_empty());
+        for (key, value) in [("target", "Adj Close"), ("window", "20"), ("dropout", "0.2"), ("lr", "0.01"), ("scaling", "all"), ("backend", "cpu"), ("seed", "7")] {
+            s.set(key, value).unwrap();
+        }
+        let query = s.to_query();
+        assert!(query.contains("target=Adj%20Close"), "{query}");
+        let (back, errors) = Settings::from_query(&format!("?{query}"));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(back, s);
+        assert_eq!(Settings::from_query("target=Adj+Close").0.target.as_deref(), Some("Adj Close"));
+    }
+
+    #[test]
+    fn invalid_values_are_rejected_not_clamped() {
+        let (s, errors) = Settings::from_query("window=0&epochs=abc&lr=-1&backend=tpu&colour=red&units=64");
+        assert_eq!(s.window, 100);
+        assert_eq!(s.units, 64);
+        assert_eq!(errors.len(), 5, "{errors:?}");
+        assert_eq!(errors[0], "window: '0' is not valid: expected a whole number from 2 to 1000");
+        assert!(errors[4].starts_with("unknown setting 'colour'"));
+    }
+}
