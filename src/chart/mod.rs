@@ -1,0 +1,157 @@
+//! Charts drawn with plotters on the page's canvases.
+
+use chrono::{Datelike, NaiveDate};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+
+use crate::data::Table;
+use crate::protocol::RunResult;
+use crate::training::EpochReport;
+
+const ACTUAL: RGBColor = RGBColor(90, 90, 90);
+const TRAIN_FIT: RGBColor = RGBColor(31, 119, 180);
+const TEST_FIT: RGBColor = RGBColor(214, 39, 40);
+const FORECAST: RGBColor = RGBColor(44, 160, 44);
+const VALIDATION: RGBColor = RGBColor(255, 127, 14);
+
+type Area = DrawingArea<CanvasBackend, Shift>;
+
+fn area(canvas: &HtmlCanvasElement) -> Result<Area, String> {
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("the canvas has no 2D context")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    Ok(root)
+}
+
+/// The x position of each row: its date as a day number, or its row number without dates.
+fn row_positions(table: &Table) -> Vec<f64> {
+    match &table.dates {
+        Some(dates) => dates.iter().map(|d| d.num_days_from_ce() as f64).collect(),
+        None => (0..table.len()).map(|i| i as f64).collect(),
+    }
+}
+
+fn date_label(x: f64, dated: bool) -> String {
+    if !dated {
+        return format!("{x:.0}");
+    }
+    NaiveDate::from_num_days_from_ce_opt(x.round() as i32).map(|d| d.format("%Y-%m").to_string()).unwrap_or_default()
+}
+
+fn legend_line(color: RGBColor) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
+}
+
+/// Actual prices, the train and test fits and the forecast, on one date axis.
+pub fn draw_prices(canvas: &HtmlCanvasElement, table: &Table, target: &str, result: Option<&RunResult>) -> Result<(), String> {
+    let root = area(canvas)?;
+    let column = table.column(target).ok_or_else(|| format!("no column '{target}'"))?;
+    let xs = row_positions(table);
+    let dated = table.dates.is_some();
+    let forecast: Vec<(f64, f64)> = result
+        .map(|r| {
+            r.forecast
+                .iter()
+                .map(|day| {
+                    let x = match day.date {
+                        Some(date) => date.num_days_from_ce() as f64,
+                        None => (table.len() - 1 + day.step) as f64,
+                    };
+                    (x, day.value)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let fits: Vec<f64> = result.map(|r| r.train_fit.iter().chain(&r.test_fit).copied().collect()).unwrap_or_default();
+    let all_y = column.values.iter().chain(&fits).chain(forecast.iter().map(|(_, y)| y));
+    let (low, high) = all_y.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &y| (lo.min(y), hi.max(y)));
+    let pad = ((high - low) * 0.05).max(1e-6);
+    let x_end = forecast.last().map_or(xs[xs.len() - 1], |(x, _)| *x);
+    let mut chart = ChartBuilder::on(&root)
+        .margin(12)
+        .caption(format!("{target}: actual, fit and forecast"), ("sans-serif", 18))
+        .x_label_area_size(36)
+        .y_label_area_size(64)
+        .build_cartesian_2d(xs[0]..x_end.max(xs[0] + 1.0), (low - pad)..(high + pad))
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_labels(8)
+        .x_label_formatter(&|x| date_label(*x, dated))
+        .x_desc(if dated { "date" } else { "row" })
+        .y_desc(target)
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    let series = |start: usize, values: &[f64]| -> Vec<(f64, f64)> { values.iter().enumerate().map(|(i, &v)| (xs[start + i], v)).collect() };
+    chart
+        .draw_series(LineSeries::new(series(0, &column.values), ACTUAL.stroke_width(1)))
+        .map_err(|e| e.to_string())?
+        .label("actual")
+        .legend(legend_line(ACTUAL));
+    if let Some(r) = result {
+        for (points, color, label) in [
+            (series(r.train_start, &r.train_fit), TRAIN_FIT, "fit, training part"),
+            (series(r.test_start, &r.test_fit), TEST_FIT, "fit, test part"),
+            (forecast, FORECAST, "forecast"),
+        ] {
+            chart
+                .draw_series(LineSeries::new(points, color.stroke_width(2)))
+                .map_err(|e| e.to_string())?
+                .label(label)
+                .legend(legend_line(color));
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())
+}
+
+/// Training and validation loss per epoch, on a log scale.
+pub fn draw_losses(canvas: &HtmlCanvasElement, history: &[EpochReport]) -> Result<(), String> {
+    let root = area(canvas)?;
+    let losses = history.iter().flat_map(|r| [r.train_loss, r.val_loss]).filter(|l| l.is_finite() && *l > 0.0);
+    let (low, high) = losses.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), l| (lo.min(l), hi.max(l)));
+    let (low, high) = if low.is_finite() { (low * 0.8, high * 1.25) } else { (1e-4, 1.0) };
+    let epochs = history.last().map_or(1, |r| r.epochs.max(2)) as f64;
+    let mut chart = ChartBuilder::on(&root)
+        .margin(12)
+        .x_label_area_size(32)
+        .y_label_area_size(64)
+        .build_cartesian_2d(1f64..epochs, (low..high).log_scale())
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_desc("epoch")
+        .y_desc("loss")
+        .y_label_formatter(&|y| format!("{y:.0e}"))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    for (pick, color, label) in [
+        ((|r: &EpochReport| r.train_loss) as fn(&EpochReport) -> f64, TRAIN_FIT, "training loss"),
+        (|r: &EpochReport| r.val_loss, VALIDATION, "validation loss (test part)"),
+    ] {
+        let points = history.iter().map(|r| (r.epoch as f64, pick(r))).filter(|(_, l)| l.is_finite() && *l > 0.0);
+        chart
+            .draw_series(LineSeries::new(points, color.stroke_width(2)))
+            .map_err(|e| e.to_string())?
+            .label(label)
+            .legend(legend_line(color));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())
+}

@@ -1,0 +1,55 @@
+//! Picking or dropping a CSV, and the summary of what was loaded and how it was cleaned.
+
+use leptos::prelude::*;
+use web_sys::{DragEvent, HtmlInputElement};
+
+use super::{AppState, Status, client};
+
+#[component]
+pub fn DataPanel(state: AppState) -> impl IntoView {
+    let busy = move || matches!(state.status.get(), Status::Training | Status::Loading);
+    let on_pick = move |ev: leptos::ev::Event| {
+        let input: HtmlInputElement = event_target(&ev);
+        if let Some(file) = input.files().and_then(|files| files.get(0)) {
+            client::load_file(state, file);
+        }
+        input.set_value("");
+    };
+    let on_drop = move |ev: DragEvent| {
+        ev.prevent_default();
+        if busy() {
+            return;
+        }
+        if let Some(file) = ev.data_transfer().and_then(|t| t.files()).and_then(|files| files.get(0)) {
+            client::load_file(state, file);
+        }
+    };
+    let summary = move || {
+        state.dataset.with(|dataset| {
+            dataset.as_ref().map(|d| {
+                let target = state.settings.with(|s| d.table.target(s.target.as_deref()).map(|c| c.name.clone()));
+                let target = target.unwrap_or_else(|_| d.table.default_target().name.clone());
+                (d.file_name.clone(), d.table.summary(&target), d.table.report.notes())
+            })
+        })
+    };
+    view! {
+        <section class="panel data" on:dragover=|ev: DragEvent| ev.prevent_default() on:drop=on_drop>
+            <h2>"Data"</h2>
+            <label class="file">
+                "CSV file (or drop it here): "
+                <input type="file" accept=".csv,.txt,text/csv,text/plain" data-testid="csv-input"
+                    on:change=on_pick prop:disabled=busy />
+            </label>
+            <div data-testid="dataset-summary" class="summary">
+                {move || match summary() {
+                    Some((name, line, notes)) => view! {
+                        <p><strong>{name}</strong>": "{line}</p>
+                        <ul class="notes">{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+                    }.into_any(),
+                    None => view! { <p>"Loading the sample…"</p> }.into_any(),
+                }}
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,145 @@
+//! The page: a thin leptos layer over the worker. It holds signals, draws, and sends messages.
+
+mod client;
+mod data_panel;
+mod results;
+mod settings_form;
+
+use leptos::prelude::*;
+
+use crate::data::Table;
+use crate::protocol::{FromWorker, RunResult};
+use crate::training::{EpochReport, Settings};
+
+/// What the page is doing, exposed as `data-state` for people and tests alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Idle,
+    Loading,
+    Training,
+    Done,
+    Error,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Idle => "idle",
+            Status::Loading => "loading",
+            Status::Training => "training",
+            Status::Done => "done",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// The loaded file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    pub file_name: String,
+    pub table: Table,
+}
+
+/// Every piece of page state, as signals that components read and the worker's messages write.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub settings: RwSignal<Settings>,
+    pub dataset: RwSignal<Option<Dataset>>,
+    pub status: RwSignal<Status>,
+    pub error: RwSignal<Option<String>>,
+    /// (epochs done, epochs asked for)
+    pub epoch: RwSignal<(usize, usize)>,
+    pub seconds: RwSignal<f64>,
+    /// Backend name and why it differs from the one asked for.
+    pub backend: RwSignal<Option<(String, Option<String>)>>,
+    pub history: RwSignal<Vec<EpochReport>>,
+    pub result: RwSignal<Option<RunResult>>,
+}
+
+impl AppState {
+    fn new(settings: Settings) -> Self {
+        Self {
+            settings: RwSignal::new(settings),
+            dataset: RwSignal::new(None),
+            status: RwSignal::new(Status::Loading),
+            error: RwSignal::new(None),
+            epoch: RwSignal::new((0, 0)),
+            seconds: RwSignal::new(0.0),
+            backend: RwSignal::new(None),
+            history: RwSignal::new(Vec::new()),
+            result: RwSignal::new(None),
+        }
+    }
+
+    /// Shows a rejection; `status` becomes `error` when a load or a run failed.
+    pub fn fail(&self, message: String, status_too: bool) {
+        self.error.set(Some(message));
+        if status_too {
+            self.status.set(Status::Error);
+        }
+    }
+
+    /// Applies one message from the worker.
+    fn apply(&self, message: FromWorker) {
+        match message {
+            FromWorker::Ready => {}
+            FromWorker::Parsed { file_name, table } => {
+                self.dataset.set(Some(Dataset { file_name, table }));
+                self.result.set(None);
+                self.history.set(Vec::new());
+                self.epoch.set((0, 0));
+                self.error.set(None);
+                self.status.set(Status::Idle);
+            }
+            FromWorker::ParseFailed { file_name, message } => {
+                self.fail(format!("{file_name} was not loaded: {message}"), true);
+            }
+            FromWorker::Backend { name, note } => self.backend.set(Some((name, note))),
+            FromWorker::Epoch { report, seconds } => {
+                self.epoch.set((report.epoch, report.epochs));
+                self.seconds.set(seconds);
+                self.history.update(|h| h.push(report));
+            }
+            FromWorker::Done { result } => {
+                self.epoch.update(|(done, _)| *done = result.epochs_done);
+                self.result.set(Some(result));
+                self.status.set(Status::Done);
+            }
+            FromWorker::Failed { message } => self.fail(message, true),
+        }
+    }
+}
+
+/// Mounts the app on the page's body.
+pub fn mount() {
+    leptos::mount::mount_to_body(App);
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let (settings, errors) = settings_form::settings_from_url();
+    let state = AppState::new(settings);
+    if !errors.is_empty() {
+        state.fail(format!("the link's settings were not all valid, defaults kept for: {}", errors.join("; ")), false);
+    }
+    settings_form::keep_url_in_sync(state);
+    client::start(state);
+    view! {
+        <header>
+            <h1>"StockLSTM"</h1>
+            <p class="tagline">"Train a stacked LSTM on a stock price history, in this tab. Your data never leaves the browser."</p>
+        </header>
+        <p data-testid="error" class="error" hidden=move || state.error.get().is_none()>
+            {move || state.error.get().unwrap_or_default()}
+        </p>
+        <main>
+            <aside>
+                <data_panel::DataPanel state=state />
+                <settings_form::SettingsForm state=state />
+            </aside>
+            <section class="results">
+                <results::Results state=state />
+            </section>
+        </main>
+    }
+}

@@ -1,0 +1,104 @@
+//! Progress, metrics beside the naive baseline, the two charts and the forecast table.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+
+use super::{AppState, Status};
+use crate::chart;
+
+fn number(value: f64) -> String {
+    format!("{value:.4}")
+}
+
+fn duration(seconds: f64) -> String {
+    let seconds = seconds.round() as u64;
+    if seconds >= 60 { format!("{}m {:02}s", seconds / 60, seconds % 60) } else { format!("{seconds}s") }
+}
+
+#[component]
+pub fn Results(state: AppState) -> impl IntoView {
+    let price_canvas = NodeRef::<Canvas>::new();
+    let loss_canvas = NodeRef::<Canvas>::new();
+    Effect::new(move |_| {
+        let Some(canvas) = price_canvas.get() else { return };
+        state.dataset.with(|dataset| {
+            let Some(dataset) = dataset else { return };
+            let target = state.settings.with(|s| dataset.table.target(s.target.as_deref()).map(|c| c.name.clone()));
+            let target = target.unwrap_or_else(|_| dataset.table.default_target().name.clone());
+            state.result.with(|result| {
+                if let Err(message) = chart::draw_prices(&canvas, &dataset.table, &target, result.as_ref()) {
+                    state.fail(format!("the price chart could not be drawn: {message}"), false);
+                }
+            });
+        });
+    });
+    Effect::new(move |_| {
+        let Some(canvas) = loss_canvas.get() else { return };
+        state.history.with(|history| {
+            if let Err(message) = chart::draw_losses(&canvas, history) {
+                state.fail(format!("the loss chart could not be drawn: {message}"), false);
+            }
+        });
+    });
+    let status_text = move || match state.status.get() {
+        Status::Idle => "Ready: press Train.".to_string(),
+        Status::Loading => "Loading…".to_string(),
+        Status::Training => "Training…".to_string(),
+        Status::Done => {
+            let stopped = state.result.with(|r| r.as_ref().is_some_and(|r| r.stopped));
+            if stopped { "Stopped early: results are for the model trained so far.".into() } else { "Done.".into() }
+        }
+        Status::Error => "Something was rejected: see the message above.".to_string(),
+    };
+    let eta = move || {
+        let (done, total) = state.epoch.get();
+        let seconds = state.seconds.get();
+        (state.status.get() == Status::Training && done > 0).then(|| {
+            let per_epoch = seconds / done as f64;
+            format!("{per_epoch:.2} s/epoch, about {} left", duration(per_epoch * (total - done) as f64))
+        })
+    };
+    let metric = move |pick: fn(&crate::protocol::RunResult) -> f64| {
+        move || state.result.with(|r| r.as_ref().map(|r| number(pick(r))).unwrap_or_default())
+    };
+    view! {
+        <div class="progress">
+            <p data-testid="status" data-state=move || state.status.get().as_str()>{status_text}</p>
+            <p>"Backend: "<strong data-testid="backend">{move || state.backend.with(|b| b.as_ref().map(|b| b.0.clone()).unwrap_or_default())}</strong>
+                {move || state.backend.with(|b| b.as_ref().and_then(|b| b.1.clone())).map(|note| view! { <span class="note">" — "{note}</span> })}
+            </p>
+            <p>"Epoch "<span data-testid="epoch">{move || { let (d, t) = state.epoch.get(); format!("{d}/{t}") }}</span>
+                " "<span class="eta">{eta}</span></p>
+        </div>
+        <canvas data-testid="chart" node_ref=price_canvas width="960" height="420"></canvas>
+        <table class="metrics">
+            <thead><tr><th></th><th>"RMSE"</th><th>"MAE"</th><th>"MAPE %"</th></tr></thead>
+            <tbody>
+                <tr><th>"Model, training part"</th><td data-testid="metric-train-rmse">{metric(|r| r.train.rmse)}</td>
+                    <td>{metric(|r| r.train.mae)}</td><td>{metric(|r| r.train.mape)}</td></tr>
+                <tr><th>"Model, test part"</th><td data-testid="metric-test-rmse">{metric(|r| r.test.rmse)}</td>
+                    <td data-testid="metric-test-mae">{metric(|r| r.test.mae)}</td><td data-testid="metric-test-mape">{metric(|r| r.test.mape)}</td></tr>
+                <tr><th>"Naive “tomorrow = today”, test part"</th><td data-testid="metric-naive-rmse">{metric(|r| r.naive.rmse)}</td>
+                    <td>{metric(|r| r.naive.mae)}</td><td>{metric(|r| r.naive.mape)}</td></tr>
+            </tbody>
+        </table>
+        <p class="verdict">{move || state.result.with(|r| r.as_ref().map(|r| {
+            let ratio = r.test.rmse / r.naive.rmse;
+            if ratio < 1.0 {
+                format!("The model beat the naive baseline on the test part: RMSE {:.0}% lower.", (1.0 - ratio) * 100.0)
+            } else {
+                format!("The model did not beat the naive baseline on the test part: RMSE {:.0}% higher.", (ratio - 1.0) * 100.0)
+            }
+        }))}</p>
+        <h3>"Loss (MSE on scaled prices)"</h3>
+        <canvas data-testid="loss-chart" node_ref=loss_canvas width="960" height="260"></canvas>
+        <h3>"Forecast"</h3>
+        <table data-testid="forecast" class="forecast">
+            <thead><tr><th>"Date"</th><th>"Predicted"</th></tr></thead>
+            <tbody>{move || state.result.with(|r| r.as_ref().map(|r| r.forecast.iter().map(|day| {
+                let date = day.date.map(|d| d.to_string()).unwrap_or_else(|| format!("day +{}", day.step));
+                view! { <tr><td>{date}</td><td>{format!("{:.2}", day.value)}</td></tr> }
+            }).collect_view()))}</tbody>
+        </table>
+    }
+}

@@ -1,0 +1,126 @@
+//! The settings inputs, Train and Stop, and keeping the address bar in step with the settings.
+
+use leptos::prelude::*;
+
+use super::{AppState, Status, client};
+use crate::protocol::ToWorker;
+use crate::training::Settings;
+use crate::training::run::prepare;
+
+/// Settings from the page's URL, with a message for each value that was refused.
+pub fn settings_from_url() -> (Settings, Vec<String>) {
+    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    Settings::from_query(&query)
+}
+
+/// Rewrites the address bar whenever settings change, so copying the URL reproduces the setup.
+pub fn keep_url_in_sync(state: AppState) {
+    Effect::new(move |_| {
+        let query = state.settings.with(Settings::to_query);
+        if let Some(window) = web_sys::window()
+            && let Ok(history) = window.history()
+        {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("?{query}")));
+        }
+    });
+}
+
+/// (URL key, label, input type) of the plain inputs, in form order.
+const FIELDS: [(&str, &str, &str); 10] = [
+    ("window", "Window (days)", "number"),
+    ("split", "Train %", "number"),
+    ("layers", "LSTM layers", "number"),
+    ("units", "Units per layer", "number"),
+    ("dropout", "Dropout", "number"),
+    ("epochs", "Epochs", "number"),
+    ("batch", "Batch size", "number"),
+    ("lr", "Learning rate", "number"),
+    ("horizon", "Forecast days", "number"),
+    ("seed", "Seed", "number"),
+];
+
+fn apply(state: AppState, key: &'static str, value: String) {
+    let mut settings = state.settings.get_untracked();
+    match settings.set(key, &value) {
+        Ok(()) => {
+            state.settings.set(settings);
+            state.error.set(None);
+        }
+        Err(message) => state.fail(message, false),
+    }
+}
+
+fn start_training(state: AppState) {
+    let Some(dataset) = state.dataset.get_untracked() else {
+        state.fail("load a CSV file first".into(), true);
+        return;
+    };
+    let settings = state.settings.get_untracked();
+    if let Err(message) = prepare(&dataset.table, &settings) {
+        state.fail(message, true);
+        return;
+    }
+    state.error.set(None);
+    state.result.set(None);
+    state.history.set(Vec::new());
+    state.backend.set(None);
+    state.epoch.set((0, settings.epochs));
+    state.seconds.set(0.0);
+    state.status.set(Status::Training);
+    client::send(&ToWorker::Train { table: dataset.table, settings }, None);
+}
+
+#[component]
+pub fn SettingsForm(state: AppState) -> impl IntoView {
+    let training = move || state.status.get() == Status::Training;
+    let columns = move || {
+        state.dataset.with(|d| d.as_ref().map(|d| d.table.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>()).unwrap_or_default())
+    };
+    let chosen_target = move || {
+        let requested = state.settings.with(|s| s.target.clone());
+        requested.or_else(|| state.dataset.with(|d| d.as_ref().map(|d| d.table.default_target().name.clone()))).unwrap_or_default()
+    };
+    let select = move |key: &'static str, label: &'static str, options: &'static [(&'static str, &'static str)]| {
+        view! {
+            <label>{label}
+                <select data-setting=key prop:disabled=training
+                    on:change=move |ev| apply(state, key, event_target_value(&ev))>
+                    {options.iter().map(|(value, text)| view! {
+                        <option value=*value selected=move || state.settings.with(|s| s.get(key)) == *value>{*text}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+        }
+    };
+    view! {
+        <section class="panel settings">
+            <h2>"Settings"</h2>
+            <div class="grid">
+                <label>"Target column"
+                    <select data-setting="target" prop:disabled=training
+                        on:change=move |ev| apply(state, "target", event_target_value(&ev))>
+                        {move || columns().into_iter().map(|name| {
+                            let selected = name == chosen_target();
+                            view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                {FIELDS.iter().map(|&(key, label, kind)| view! {
+                    <label>{label}
+                        <input type=kind step="any" data-setting=key prop:disabled=training
+                            prop:value=move || state.settings.with(|s| s.get(key))
+                            on:change=move |ev| apply(state, key, event_target_value(&ev)) />
+                    </label>
+                }).collect_view()}
+                {select("scaling", "Scaler fitted on", &[("train", "training part"), ("all", "all rows (notebook)")])}
+                {select("backend", "Backend", &[("auto", "auto"), ("webgpu", "WebGPU"), ("cpu", "CPU")])}
+            </div>
+            <div class="actions">
+                <button data-testid="train-button" prop:disabled=move || training() || state.dataset.with(Option::is_none)
+                    on:click=move |_| start_training(state)>"Train"</button>
+                <button data-testid="stop-button" prop:disabled=move || !training()
+                    on:click=move |_| client::send(&ToWorker::Stop, None)>"Stop"</button>
+            </div>
+        </section>
+    }
+}

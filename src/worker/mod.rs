@@ -1,0 +1,111 @@
+//! The training worker: parses files and trains off the page's thread, so the page never freezes.
+//!
+//! `public/worker.js` loads this same wasm module in a module Worker and calls [`worker_main`].
+
+mod backend;
+
+use std::cell::Cell;
+
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use crate::data::parse::parse_csv;
+use crate::data::Table;
+use crate::protocol::{FromWorker, ToWorker};
+use crate::training::run::run;
+use crate::training::{EpochReport, Settings, TrainingHost};
+
+unsafe extern "C" {
+    fn __wasm_call_ctors();
+}
+
+/// Runs the module's static constructors (cubecl's kernel registry) exactly once. Without this
+/// explicit call the linker re-runs them on every call into wasm, making training ~35× slower.
+pub fn run_static_constructors_once() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| unsafe { __wasm_call_ctors() });
+}
+
+thread_local! {
+    static STOP: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Entry point called by `worker.js` once the module is loaded.
+#[wasm_bindgen]
+pub fn worker_main() {
+    run_static_constructors_once();
+    console_error_panic_hook::set_once();
+    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(handle);
+    scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+    post(&FromWorker::Ready);
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(message: &FromWorker) {
+    // Posting a string to our own page cannot fail short of the page being gone.
+    let _ = scope().post_message(&JsValue::from_str(&message.to_json()));
+}
+
+fn handle(event: MessageEvent) {
+    let data = event.data();
+    let json = Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    match serde_json::from_str::<ToWorker>(&json) {
+        Ok(ToWorker::Stop) => STOP.set(true),
+        Ok(ToWorker::Parse { file_name }) => {
+            let bytes = Reflect::get(&data, &"bytes".into()).map(|b| Uint8Array::new(&b).to_vec()).unwrap_or_default();
+            post(&match parse_csv(&bytes) {
+                Ok(table) => FromWorker::Parsed { file_name, table },
+                Err(error) => FromWorker::ParseFailed { file_name, message: error.to_string() },
+            });
+        }
+        Ok(ToWorker::Train { table, settings }) => {
+            STOP.set(false);
+            wasm_bindgen_futures::spawn_local(async move {
+                post(&match train(table, settings).await {
+                    Ok(result) => FromWorker::Done { result },
+                    Err(message) => FromWorker::Failed { message },
+                });
+            });
+        }
+        Err(error) => post(&FromWorker::Failed { message: format!("internal error: unreadable message to the worker: {error}") }),
+    }
+}
+
+async fn train(table: Table, settings: Settings) -> Result<crate::protocol::RunResult, String> {
+    crate::training::run::prepare(&table, &settings)?;
+    let chosen = backend::device_for(settings.backend).await?;
+    post(&FromWorker::Backend { name: chosen.name.into(), note: chosen.note });
+    let mut host = WorkerHost { started_ms: js_sys::Date::now(), last_pause_ms: js_sys::Date::now() };
+    run(&table, &settings, &chosen.device.autodiff(), &mut host).await
+}
+
+/// Longest stretch of training between two turns of the worker's event loop.
+const PAUSE_EVERY_MS: f64 = 50.0;
+
+struct WorkerHost {
+    started_ms: f64,
+    last_pause_ms: f64,
+}
+
+impl TrainingHost for WorkerHost {
+    fn report(&mut self, report: &EpochReport) {
+        let seconds = (js_sys::Date::now() - self.started_ms) / 1000.0;
+        post(&FromWorker::Epoch { report: report.clone(), seconds });
+    }
+
+    fn stop_requested(&self) -> bool {
+        STOP.get()
+    }
+
+    async fn pause(&mut self) {
+        if js_sys::Date::now() - self.last_pause_ms >= PAUSE_EVERY_MS {
+            gloo::timers::future::TimeoutFuture::new(0).await;
+            self.last_pause_ms = js_sys::Date::now();
+        }
+    }
+}
