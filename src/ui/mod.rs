@@ -88,7 +88,10 @@ impl AppState {
                 self.result.set(None);
                 self.history.set(Vec::new());
                 self.epoch.set((0, 0));
-                self.error.set(None);
+                // A failed load or run is over once a file loads; a refused setting still stands.
+                if self.status.get_untracked() == Status::Error {
+                    self.error.set(None);
+                }
                 self.status.set(Status::Idle);
             }
             FromWorker::ParseFailed { file_name, message } => {

@@ -1,0 +1,42 @@
+//! Trains the default model on a CSV natively (burn's CPU backend) and prints the metrics
+//! next to the naive baseline: the check that our defaults hold up against the reference
+//! notebook (Keras test RMSE 7.7–11.2, naive 4.30 on NSE-TATAGLOBAL).
+//!
+//! `cargo run --example reference -- ../shared/data/NSE-TATAGLOBAL.csv [URL query]`
+
+use burn::tensor::Device;
+use stocklstm::data::parse::parse_csv;
+use stocklstm::training::run::run;
+use stocklstm::training::{EpochReport, Settings, TrainingHost};
+
+struct Printer;
+
+impl TrainingHost for Printer {
+    fn report(&mut self, epoch: &EpochReport) {
+        eprintln!("epoch {}/{}: loss {:.6}, validation {:.6}", epoch.epoch, epoch.epochs, epoch.train_loss, epoch.val_loss);
+    }
+    fn stop_requested(&self) -> bool {
+        false
+    }
+    async fn pause(&mut self) {}
+}
+
+fn main() -> Result<(), String> {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().ok_or("usage: reference <file.csv> [settings query]")?;
+    let (settings, errors) = Settings::from_query(&args.next().unwrap_or_default());
+    if !errors.is_empty() {
+        return Err(errors.join("; "));
+    }
+    let bytes = std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?;
+    let table = parse_csv(&bytes).map_err(|e| format!("{path}: {e}"))?;
+    let started = std::time::Instant::now();
+    let result = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut Printer))?;
+    let seconds = started.elapsed().as_secs_f64();
+    println!("settings: {}", settings.to_query());
+    println!("epochs: {}, {:.2} s/epoch", result.epochs_done, seconds / result.epochs_done as f64);
+    for (name, m) in [("train", result.train), ("test", result.test), ("naive test", result.naive)] {
+        println!("{name:>10}: RMSE {:.3}  MAE {:.3}  MAPE {:.2}%", m.rmse, m.mae, m.mape);
+    }
+    Ok(())
+}

@@ -1,0 +1,191 @@
+// The app end to end in headless Chromium on burn's CPU backend: sample, upload, train, stop,
+// bad input. WebGPU runs are in webgpu.test.mjs.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serveDist, launch, openApp, byId, waitForState, sharedData } from './harness.mjs';
+
+let server;
+let context;
+let scratch;
+before(async () => {
+  server = await serveDist('/stocklstm/');
+  context = await launch();
+  scratch = await mkdtemp(join(tmpdir(), 'stocklstm-files-'));
+});
+after(async () => {
+  await context?.close();
+  server?.close();
+});
+
+const TINY = 'window=10&epochs=2&layers=1&units=8&horizon=5&backend=cpu';
+
+async function readMetric(page, id) {
+  const text = (await byId(page, id).innerText()).trim();
+  assert.match(text, /^\d+(\.\d+)?$/, `${id} is a plain decimal number, got "${text}"`);
+  return Number(text);
+}
+
+/** Share of the canvas' pixels that are not white: 0 for a blank chart. */
+async function inkShare(page, id) {
+  return page.locator(`[data-testid="${id}"]`).evaluate((canvas) => {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let ink = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240) ink++;
+    return ink / (data.length / 4);
+  });
+}
+
+test('loads the bundled sample under a sub-path and draws it', async () => {
+  const { page, problems } = await openApp(context, server.url);
+  assert.equal(await waitForState(page, ['idle', 'error'], 60_000), 'idle');
+  const summary = await byId(page, 'dataset-summary').innerText();
+  assert.match(summary, /3270 rows/);
+  assert.match(summary, /2000-03-01/);
+  assert.match(summary, /2013-03-01/);
+  assert.equal(await byId(page, 'error').isVisible(), false);
+  assert.ok(await inkShare(page, 'chart') > 0.02, 'the price chart is drawn');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('uploads the reference CSV, trains on the CPU and shows metrics, baseline and forecast', async () => {
+  const { page, problems } = await openApp(context, `${server.url}?${TINY}`);
+  await waitForState(page, ['idle'], 60_000);
+  await byId(page, 'csv-input').setInputFiles(join(sharedData, 'NSE-TATAGLOBAL.csv'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('2035 rows'));
+  const summary = await byId(page, 'dataset-summary').innerText();
+  assert.match(summary, /2010-07-21/);
+  assert.match(summary, /2018-09-28/);
+  assert.match(summary, /newest-first: reversed/);
+  await byId(page, 'train-button').click();
+  assert.equal(await waitForState(page, ['done', 'error'], 300_000), 'done');
+  assert.equal(await byId(page, 'backend').innerText(), 'CPU');
+  assert.equal(await byId(page, 'epoch').innerText(), '2/2');
+  for (const id of ['metric-train-rmse', 'metric-test-rmse', 'metric-test-mae', 'metric-test-mape', 'metric-naive-rmse']) {
+    const value = await readMetric(page, id);
+    assert.ok(Number.isFinite(value) && value > 0, `${id} = ${value}`);
+  }
+  // The naive baseline on all 713 test days of this file.
+  assert.ok(Math.abs((await readMetric(page, 'metric-naive-rmse')) - 4.11) < 0.01);
+  const rows = await byId(page, 'forecast').locator('tbody tr').allInnerTexts();
+  assert.equal(rows.length, 5);
+  assert.match(rows[0], /^2018-10-01\s+\d+\.\d+$/);
+  assert.ok(await inkShare(page, 'loss-chart') > 0.01, 'the loss chart is drawn');
+  assert.match(page.url(), /window=10&split=65&layers=1&units=8/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the same link and data give the same metrics', async () => {
+  const metricsOnce = async () => {
+    const { page } = await openApp(context, `${server.url}?${TINY}&seed=7`);
+    await waitForState(page, ['idle'], 60_000);
+    await byId(page, 'train-button').click();
+    assert.equal(await waitForState(page, ['done', 'error'], 300_000), 'done');
+    const values = await Promise.all(['metric-train-rmse', 'metric-test-rmse'].map((id) => byId(page, id).innerText()));
+    await page.close();
+    return values;
+  };
+  assert.deepEqual(await metricsOnce(), await metricsOnce());
+});
+
+test('stop ends training early and keeps the model trained so far', async () => {
+  const { page } = await openApp(context, `${server.url}?window=10&epochs=500&layers=1&units=8&backend=cpu`);
+  await waitForState(page, ['idle'], 60_000);
+  await byId(page, 'train-button').click();
+  await page.waitForFunction(() => /^[1-9]\d*\//.test(document.querySelector('[data-testid="epoch"]').innerText), null, { timeout: 120_000 });
+  await byId(page, 'stop-button').click();
+  assert.equal(await waitForState(page, ['done', 'error'], 120_000), 'done');
+  const [done, total] = (await byId(page, 'epoch').innerText()).split('/').map(Number);
+  assert.equal(total, 500);
+  assert.ok(done >= 1 && done < 500, `stopped at ${done}`);
+  assert.ok((await readMetric(page, 'metric-test-rmse')) > 0);
+  assert.match(await byId(page, 'status').innerText(), /Stopped early/);
+  await page.close();
+});
+
+test('bad files get a clear message and the app stays usable', async () => {
+  const { page } = await openApp(context, server.url);
+  await waitForState(page, ['idle'], 60_000);
+  const upload = async (name, content) => {
+    const path = join(scratch, name);
+    await writeFile(path, content);
+    await byId(page, 'csv-input').setInputFiles(path);
+    return waitForState(page, ['idle', 'error'], 60_000);
+  };
+  const cases = [
+    ['empty.csv', '', /empty\.csv was not loaded: the file is empty/],
+    ['header.csv', 'Date,Open,Close\n', /header row but no data rows/],
+    ['words.csv', 'Date,Name\n2020-01-01,a\n2020-01-02,b\n', /no numeric price column/],
+    ['garbage.bin', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 0xff, 0xfe, 0]), /not a text CSV file/],
+  ];
+  for (const [name, content, message] of cases) {
+    assert.equal(await upload(name, content), 'error', name);
+    assert.equal(await byId(page, 'error').isVisible(), true, name);
+    assert.match(await byId(page, 'error').innerText(), message);
+  }
+  // No date column: loads in file order and says so.
+  const prices = Array.from({ length: 300 }, (_, i) => (100 + Math.sin(i / 5)).toFixed(2)).join('\n');
+  assert.equal(await upload('nodates.csv', `Close\n${prices}\n`), 'idle');
+  assert.match(await byId(page, 'dataset-summary').innerText(), /no date column found: rows are used in file order/);
+  // Too short for the window: the message says how many rows are needed.
+  await byId(page, 'csv-input').setInputFiles(join(sharedData, 'tatatest.csv'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('16 rows'));
+  await byId(page, 'train-button').click();
+  assert.equal(await waitForState(page, ['error'], 10_000), 'error');
+  assert.match(await byId(page, 'error').innerText(), /only 16 rows after cleaning, but window 100 .* needs at least 170 rows/);
+  // A good file clears the message.
+  await byId(page, 'csv-input').setInputFiles(join(sharedData, 'NSE-TATAGLOBAL.csv'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('2035 rows'));
+  assert.equal(await waitForState(page, ['idle'], 10_000), 'idle');
+  assert.equal(await byId(page, 'error').isVisible(), false);
+  await page.close();
+});
+
+test('invalid settings in the link or the form are rejected with a message', async () => {
+  const { page } = await openApp(context, `${server.url}?window=0&units=16`);
+  await waitForState(page, ['idle'], 60_000);
+  assert.match(await byId(page, 'error').innerText(), /window: '0' is not valid: expected a whole number from 2 to 1000/);
+  assert.equal(await page.locator('[data-setting="window"]').inputValue(), '100');
+  assert.equal(await page.locator('[data-setting="units"]').inputValue(), '16');
+  await page.locator('[data-setting="lr"]').fill('-3');
+  await page.locator('[data-setting="lr"]').dispatchEvent('change');
+  assert.match(await byId(page, 'error').innerText(), /lr: '-3' is not valid/);
+  assert.match(page.url(), /lr=0.001/);
+  await page.locator('[data-setting="epochs"]').fill('7');
+  await page.locator('[data-setting="epochs"]').dispatchEvent('change');
+  assert.match(page.url(), /epochs=7/);
+  assert.equal(await byId(page, 'error').isVisible(), false);
+  await page.close();
+});
+
+test('a 50 MB file parses in the worker while the page stays responsive', async () => {
+  const lines = ['Date,Open,High,Low,Close,Volume'];
+  let day = Date.UTC(1900, 0, 1);
+  let size = 0;
+  while (size < 50 * 1024 * 1024) {
+    const date = new Date(day).toISOString().slice(0, 10);
+    const line = `${date},101.25,102.5,100.75,101.5,123456789`;
+    lines.push(line);
+    size += line.length + 1;
+    day += 86_400_000;
+  }
+  const path = join(scratch, 'big.csv');
+  await writeFile(path, lines.join('\n'));
+  const { page } = await openApp(context, server.url);
+  await waitForState(page, ['idle'], 60_000);
+  await byId(page, 'csv-input').setInputFiles(path);
+  let slowest = 0;
+  while ((await byId(page, 'status').getAttribute('data-state')) === 'loading') {
+    const started = Date.now();
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve())));
+    slowest = Math.max(slowest, Date.now() - started);
+  }
+  assert.equal(await byId(page, 'status').getAttribute('data-state'), 'idle', await byId(page, 'error').innerText());
+  assert.match(await byId(page, 'dataset-summary').innerText(), new RegExp(`${lines.length - 1} rows`));
+  assert.ok(slowest < 1500, `the page answered within ${slowest} ms while parsing`);
+  await page.close();
+});
