@@ -66,7 +66,7 @@ mod tests {
         let device = burn::tensor::Device::flex();
         let prices: Vec<f64> = (0..60).map(|i| 50.0 + (i as f64 / 5.0).sin()).collect();
         let data = Prepared::new(&prices, 8, 80, Scaling::TrainOnly).unwrap();
-        let model = StackedLstm::new(ModelShape { features: 1, layers: 1, units: 4, dropout: 0.0 }, 1, &device);
+        let model = StackedLstm::new(ModelShape { features: 1, layers: 1, units: 4, dropout: 0.0, predict_change: true }, 1, &device);
         let days = pollster::block_on(recursive_forecast(&model, &data, None, 5, &device)).unwrap();
         assert_eq!(days.len(), 5);
         assert_eq!(days.iter().map(|d| d.step).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5]);

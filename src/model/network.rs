@@ -16,6 +16,9 @@ pub struct ModelShape {
     pub layers: usize,
     pub units: usize,
     pub dropout: f64,
+    /// Predict the change from the window's last value, on inputs taken relative to it, instead
+    /// of the price level itself (see [`StackedLstm::forward`]).
+    pub predict_change: bool,
 }
 
 /// The model of the reference notebook: LSTM(units) × layers → Dense(1).
@@ -24,6 +27,7 @@ pub struct StackedLstm {
     pub layers: Vec<LstmLayer>,
     pub dropout: Dropout,
     pub head: Linear,
+    pub predict_change: bool,
 }
 
 impl StackedLstm {
@@ -38,18 +42,28 @@ impl StackedLstm {
             weight: Param::from_tensor(Tensor::from_data(TensorData::new(weight, [shape.units, 1]), device)),
             bias: Some(Param::from_tensor(Tensor::zeros([1], device))),
         };
-        Self { layers, dropout: DropoutConfig::new(shape.dropout).init(), head }
+        Self { layers, dropout: DropoutConfig::new(shape.dropout).init(), head, predict_change: shape.predict_change }
     }
 
     /// Maps windows `[batch, window, features]` to next-value predictions `[batch, 1]`.
+    ///
+    /// When predicting change, the network sees each window relative to its last value and its
+    /// output is added to that value: it starts out as the naive "tomorrow = today" forecast and
+    /// learns corrections to it, and a test period above the training range needs no
+    /// extrapolation of levels it never saw.
     pub fn forward(&self, windows: Tensor<3>) -> Tensor<2> {
-        let mut sequence = windows;
-        let last = self.layers.len() - 1;
+        let [batch, steps, _] = windows.dims();
+        let last = windows.clone().narrow(1, steps - 1, 1).narrow(2, 0, 1).reshape([batch, 1]);
+        let mut sequence = if self.predict_change { windows - last.clone().unsqueeze_dim::<3>(2) } else { windows };
+        let last_layer = self.layers.len() - 1;
         for (i, layer) in self.layers.iter().enumerate() {
-            let (next, hidden) = layer.forward(sequence.clone(), i < last);
+            let (next, hidden) = layer.forward(sequence.clone(), i < last_layer);
             match next {
                 Some(next) => sequence = self.dropout.forward(next),
-                None => return self.head.forward(self.dropout.forward(hidden)),
+                None => {
+                    let output = self.head.forward(self.dropout.forward(hidden));
+                    return if self.predict_change { output + last } else { output };
+                }
             }
         }
         unreachable!("a model has at least one layer")
@@ -63,7 +77,7 @@ mod tests {
     #[test]
     fn maps_windows_to_one_value_each() {
         let device = Device::flex();
-        let shape = ModelShape { features: 1, layers: 2, units: 8, dropout: 0.0 };
+        let shape = ModelShape { features: 1, layers: 2, units: 8, dropout: 0.0, predict_change: false };
         let model = StackedLstm::new(shape, 1, &device);
         assert_eq!(model.layers.len(), 2);
         assert_eq!(model.layers[0].input_weight.val().dims(), [1, 32]);
@@ -78,9 +92,21 @@ mod tests {
     #[test]
     fn same_seed_gives_same_weights() {
         let device = Device::flex();
-        let shape = ModelShape { features: 1, layers: 1, units: 4, dropout: 0.0 };
+        let shape = ModelShape { features: 1, layers: 1, units: 4, dropout: 0.0, predict_change: false };
         let weights = |seed| StackedLstm::new(shape, seed, &device).layers[0].recurrent_weight.val().into_data();
         assert_eq!(weights(3), weights(3));
         assert_ne!(weights(3), weights(4));
+    }
+
+    #[test]
+    fn predicting_change_starts_near_the_naive_forecast() {
+        let device = Device::flex();
+        let shape = ModelShape { features: 1, layers: 1, units: 4, dropout: 0.0, predict_change: true };
+        let model = StackedLstm::new(shape, 1, &device);
+        // Two flat windows at different levels: the relative inputs are identical (all zero),
+        // so the predictions differ by exactly the difference in level.
+        let windows = Tensor::<3>::from_data(TensorData::new(vec![0.2f32; 6].into_iter().chain(vec![0.7f32; 6]).collect::<Vec<_>>(), [2, 6, 1]), &device);
+        let out = model.forward(windows).into_data().try_into_vec::<f32>().unwrap();
+        assert!((out[1] - out[0] - 0.5).abs() < 1e-6, "{out:?}");
     }
 }

@@ -5,5 +5,5 @@ pub mod run;
 pub mod settings;
 pub mod trainer;
 
-pub use settings::{BackendChoice, Settings};
+pub use settings::{BackendChoice, Prediction, Settings};
 pub use trainer::{EpochReport, StopReason, TrainingHost, train};

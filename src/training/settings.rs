@@ -12,6 +12,15 @@ pub enum BackendChoice {
     Cpu,
 }
 
+/// What the network's output means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Prediction {
+    /// The change from the window's last value (residual): the default, robust to new highs.
+    Change,
+    /// The price level itself, as the reference notebook does.
+    Level,
+}
+
 /// The settings of one run. Defaults are the reference notebook's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
@@ -29,6 +38,7 @@ pub struct Settings {
     pub horizon: usize,
     pub seed: u64,
     pub scaling: Scaling,
+    pub predict: Prediction,
     pub backend: BackendChoice,
 }
 
@@ -47,14 +57,16 @@ impl Default for Settings {
             horizon: 30,
             seed: 42,
             scaling: Scaling::TrainOnly,
+            predict: Prediction::Change,
             backend: BackendChoice::Auto,
         }
     }
 }
 
 /// The URL keys, in the order links write them.
-pub const KEYS: [&str; 13] =
-    ["target", "window", "split", "layers", "units", "dropout", "epochs", "batch", "lr", "horizon", "seed", "scaling", "backend"];
+pub const KEYS: [&str; 14] = [
+    "target", "window", "split", "layers", "units", "dropout", "epochs", "batch", "lr", "horizon", "seed", "scaling", "predict", "backend",
+];
 
 fn whole(key: &str, value: &str, min: u64, max: u64) -> Result<u64, String> {
     match value.trim().parse::<u64>() {
@@ -93,6 +105,13 @@ impl Settings {
                     _ => return Err(format!("scaling: '{value}' is not valid: expected 'train' or 'all'")),
                 }
             }
+            "predict" => {
+                self.predict = match value.trim() {
+                    "change" => Prediction::Change,
+                    "level" => Prediction::Level,
+                    _ => return Err(format!("predict: '{value}' is not valid: expected 'change' or 'level'")),
+                }
+            }
             "backend" => {
                 self.backend = match value.trim() {
                     "auto" => BackendChoice::Auto,
@@ -123,6 +142,10 @@ impl Settings {
             "scaling" => match self.scaling {
                 Scaling::TrainOnly => "train".into(),
                 Scaling::All => "all".into(),
+            },
+            "predict" => match self.predict {
+                Prediction::Change => "change".into(),
+                Prediction::Level => "level".into(),
             },
             "backend" => match self.backend {
                 BackendChoice::Auto => "auto".into(),
@@ -210,7 +233,7 @@ mod tests {
     fn query_round_trips_every_setting() {
         let (mut s, errors) = Settings::from_query("");
         assert!(errors.is_empty());
-        for (key, value) in [("target", "Adj Close"), ("window", "20"), ("dropout", "0.2"), ("lr", "0.01"), ("scaling", "all"), ("backend", "cpu"), ("seed", "7")] {
+        for (key, value) in [("target", "Adj Close"), ("window", "20"), ("dropout", "0.2"), ("lr", "0.01"), ("scaling", "all"), ("predict", "level"), ("backend", "cpu"), ("seed", "7")] {
             s.set(key, value).unwrap();
         }
         let query = s.to_query();

@@ -28,7 +28,7 @@ pub fn start(state: AppState) {
     let worker = match Worker::new_with_options("./worker.js", &options) {
         Ok(worker) => worker,
         Err(error) => {
-            state.fail(format!("the training worker could not be started: {}", describe(&error)), true);
+            state.fail(format!("the training worker could not be started: {}", describe(&error)));
             return;
         }
     };
@@ -37,14 +37,14 @@ pub fn start(state: AppState) {
         match serde_json::from_str::<FromWorker>(&json) {
             Ok(FromWorker::Ready) => flush_pending(),
             Ok(message) => state.apply(message),
-            Err(error) => state.fail(format!("internal error: unreadable message from the worker: {error}"), true),
+            Err(error) => state.fail(format!("internal error: unreadable message from the worker: {error}")),
         }
     });
     worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
     let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
         let detail = Reflect::get(&event, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
-        state.fail(format!("the training worker failed: {detail} (see the browser console)"), true);
+        state.fail(format!("the training worker failed: {detail} (see the browser console)"));
     });
     worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
     onerror.forget();
@@ -52,7 +52,7 @@ pub fn start(state: AppState) {
     wasm_bindgen_futures::spawn_local(async move {
         match fetch_bytes(SAMPLE_URL).await {
             Ok(bytes) => send(&ToWorker::Parse { file_name: SAMPLE_NAME.into() }, Some(bytes)),
-            Err(error) => state.fail(format!("the bundled sample could not be loaded: {error}"), true),
+            Err(error) => state.fail(format!("the bundled sample could not be loaded: {error}")),
         }
     });
 }
@@ -101,7 +101,7 @@ pub fn load_file(state: AppState, file: web_sys::File) {
         let blob: &Blob = file.as_ref();
         match JsFuture::from(blob.array_buffer()).await {
             Ok(buffer) => send(&ToWorker::Parse { file_name: name }, Some(buffer.unchecked_into())),
-            Err(error) => state.fail(format!("{name} could not be read: {}", describe(&error)), true),
+            Err(error) => state.fail(format!("{name} could not be read: {}", describe(&error))),
         }
     });
 }

@@ -47,6 +47,9 @@ pub struct AppState {
     pub dataset: RwSignal<Option<Dataset>>,
     pub status: RwSignal<Status>,
     pub error: RwSignal<Option<String>>,
+    /// The shown error is a refused setting, which stands until the setting is fixed, rather
+    /// than a failed load or run, which the next good load replaces.
+    pub error_is_setting: RwSignal<bool>,
     /// (epochs done, epochs asked for)
     pub epoch: RwSignal<(usize, usize)>,
     pub seconds: RwSignal<f64>,
@@ -63,6 +66,7 @@ impl AppState {
             dataset: RwSignal::new(None),
             status: RwSignal::new(Status::Loading),
             error: RwSignal::new(None),
+            error_is_setting: RwSignal::new(false),
             epoch: RwSignal::new((0, 0)),
             seconds: RwSignal::new(0.0),
             backend: RwSignal::new(None),
@@ -71,12 +75,17 @@ impl AppState {
         }
     }
 
-    /// Shows a rejection; `status` becomes `error` when a load or a run failed.
-    pub fn fail(&self, message: String, status_too: bool) {
+    /// Shows a failed load or run; `status` becomes `error`.
+    pub fn fail(&self, message: String) {
         self.error.set(Some(message));
-        if status_too {
-            self.status.set(Status::Error);
-        }
+        self.error_is_setting.set(false);
+        self.status.set(Status::Error);
+    }
+
+    /// Shows a refused setting (or a chart that could not be drawn); `status` is unchanged.
+    pub fn refuse(&self, message: String) {
+        self.error.set(Some(message));
+        self.error_is_setting.set(true);
     }
 
     /// Applies one message from the worker.
@@ -89,13 +98,13 @@ impl AppState {
                 self.history.set(Vec::new());
                 self.epoch.set((0, 0));
                 // A failed load or run is over once a file loads; a refused setting still stands.
-                if self.status.get_untracked() == Status::Error {
+                if !self.error_is_setting.get_untracked() {
                     self.error.set(None);
                 }
                 self.status.set(Status::Idle);
             }
             FromWorker::ParseFailed { file_name, message } => {
-                self.fail(format!("{file_name} was not loaded: {message}"), true);
+                self.fail(format!("{file_name} was not loaded: {message}"));
             }
             FromWorker::Backend { name, note } => self.backend.set(Some((name, note))),
             FromWorker::Epoch { report, seconds } => {
@@ -108,7 +117,7 @@ impl AppState {
                 self.result.set(Some(result));
                 self.status.set(Status::Done);
             }
-            FromWorker::Failed { message } => self.fail(message, true),
+            FromWorker::Failed { message } => self.fail(message),
         }
     }
 }
@@ -123,7 +132,7 @@ fn App() -> impl IntoView {
     let (settings, errors) = settings_form::settings_from_url();
     let state = AppState::new(settings);
     if !errors.is_empty() {
-        state.fail(format!("the link's settings were not all valid, defaults kept for: {}", errors.join("; ")), false);
+        state.refuse(format!("the link's settings were not all valid, defaults kept for: {}", errors.join("; ")));
     }
     settings_form::keep_url_in_sync(state);
     client::start(state);

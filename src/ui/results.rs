@@ -27,7 +27,7 @@ pub fn Results(state: AppState) -> impl IntoView {
             let target = target.unwrap_or_else(|_| dataset.table.default_target().name.clone());
             state.result.with(|result| {
                 if let Err(message) = chart::draw_prices(&canvas, &dataset.table, &target, result.as_ref()) {
-                    state.fail(format!("the price chart could not be drawn: {message}"), false);
+                    state.refuse(format!("the price chart could not be drawn: {message}"));
                 }
             });
         });
@@ -36,7 +36,7 @@ pub fn Results(state: AppState) -> impl IntoView {
         let Some(canvas) = loss_canvas.get() else { return };
         state.history.with(|history| {
             if let Err(message) = chart::draw_losses(&canvas, history) {
-                state.fail(format!("the loss chart could not be drawn: {message}"), false);
+                state.refuse(format!("the loss chart could not be drawn: {message}"));
             }
         });
     });

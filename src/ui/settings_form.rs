@@ -44,20 +44,22 @@ fn apply(state: AppState, key: &'static str, value: String) {
     match settings.set(key, &value) {
         Ok(()) => {
             state.settings.set(settings);
-            state.error.set(None);
+            if state.error_is_setting.get_untracked() {
+                state.error.set(None);
+            }
         }
-        Err(message) => state.fail(message, false),
+        Err(message) => state.refuse(message),
     }
 }
 
 fn start_training(state: AppState) {
     let Some(dataset) = state.dataset.get_untracked() else {
-        state.fail("load a CSV file first".into(), true);
+        state.fail("load a CSV file first".into());
         return;
     };
     let settings = state.settings.get_untracked();
     if let Err(message) = prepare(&dataset.table, &settings) {
-        state.fail(message, true);
+        state.fail(message);
         return;
     }
     state.error.set(None);
@@ -113,6 +115,7 @@ pub fn SettingsForm(state: AppState) -> impl IntoView {
                     </label>
                 }).collect_view()}
                 {select("scaling", "Scaler fitted on", &[("train", "training part"), ("all", "all rows (notebook)")])}
+                {select("predict", "Network predicts", &[("change", "change from last day"), ("level", "price level (notebook)")])}
                 {select("backend", "Backend", &[("auto", "auto"), ("webgpu", "WebGPU"), ("cpu", "CPU")])}
             </div>
             <div class="actions">
