@@ -114,24 +114,27 @@ pub fn draw_prices(canvas: &HtmlCanvasElement, table: &Table, target: &str, resu
     root.present().map_err(|e| e.to_string())
 }
 
-/// Training and validation loss per epoch, on a log scale.
+/// Training and validation loss per epoch, on a log scale (log10 on a linear axis, so short
+/// ranges within one decade still get labels).
 pub fn draw_losses(canvas: &HtmlCanvasElement, history: &[EpochReport]) -> Result<(), String> {
     let root = area(canvas)?;
-    let losses = history.iter().flat_map(|r| [r.train_loss, r.val_loss]).filter(|l| l.is_finite() && *l > 0.0);
-    let (low, high) = losses.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), l| (lo.min(l), hi.max(l)));
-    let (low, high) = if low.is_finite() { (low * 0.8, high * 1.25) } else { (1e-4, 1.0) };
-    let epochs = history.last().map_or(1, |r| r.epochs.max(2)) as f64;
+    let logs = history.iter().flat_map(|r| [r.train_loss, r.val_loss]).filter(|l| l.is_finite() && *l > 0.0).map(f64::log10);
+    let (low, high) = logs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), l| (lo.min(l), hi.max(l)));
+    let (low, high) = if low.is_finite() { (low - 0.1, high + 0.1) } else { (-4.0, 0.0) };
+    let epochs = history.last().map_or(2, |r| r.epochs.max(2));
     let mut chart = ChartBuilder::on(&root)
         .margin(12)
         .x_label_area_size(32)
         .y_label_area_size(64)
-        .build_cartesian_2d(1f64..epochs, (low..high).log_scale())
+        .build_cartesian_2d(1f64..epochs as f64, low..high)
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
         .x_desc("epoch")
         .y_desc("loss")
-        .y_label_formatter(&|y| format!("{y:.0e}"))
+        .x_labels(epochs.min(10))
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format!("{:.1e}", 10f64.powf(*y)))
         .light_line_style(WHITE.mix(0.0))
         .draw()
         .map_err(|e| e.to_string())?;
@@ -141,7 +144,7 @@ pub fn draw_losses(canvas: &HtmlCanvasElement, history: &[EpochReport]) -> Resul
     ] {
         let points = history.iter().map(|r| (r.epoch as f64, pick(r))).filter(|(_, l)| l.is_finite() && *l > 0.0);
         chart
-            .draw_series(LineSeries::new(points, color.stroke_width(2)))
+            .draw_series(LineSeries::new(points.map(|(x, l)| (x, l.log10())), color.stroke_width(2)))
             .map_err(|e| e.to_string())?
             .label(label)
             .legend(legend_line(color));

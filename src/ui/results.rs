@@ -83,11 +83,13 @@ pub fn Results(state: AppState) -> impl IntoView {
             </tbody>
         </table>
         <p class="verdict">{move || state.result.with(|r| r.as_ref().map(|r| {
-            let ratio = r.test.rmse / r.naive.rmse;
-            if ratio < 1.0 {
-                format!("The model beat the naive baseline on the test part: RMSE {:.0}% lower.", (1.0 - ratio) * 100.0)
+            let change = 100.0 * (r.test.rmse / r.naive.rmse - 1.0);
+            if change <= -0.05 {
+                format!("The model beat the naive baseline on the test part: RMSE {:.1}% lower.", -change)
+            } else if change < 0.05 {
+                "The model matched the naive baseline on the test part (RMSE within 0.05%).".to_string()
             } else {
-                format!("The model did not beat the naive baseline on the test part: RMSE {:.0}% higher.", (ratio - 1.0) * 100.0)
+                format!("The model did not beat the naive baseline on the test part: RMSE {change:.1}% higher.")
             }
         }))}</p>
         <h3>"Loss (MSE on scaled prices)"</h3>

@@ -79,6 +79,21 @@ test('uploads the reference CSV, trains on the CPU and shows metrics, baseline a
   await page.close();
 });
 
+test('a CSV dropped on the data panel is loaded', async () => {
+  const { page } = await openApp(context, server.url);
+  await waitForState(page, ['idle'], 60_000);
+  const transfer = await page.evaluateHandle(() => {
+    const data = new DataTransfer();
+    const rows = Array.from({ length: 200 }, (_, i) => `${new Date(Date.UTC(2021, 0, 1 + i)).toISOString().slice(0, 10)},${100 + i}`);
+    data.items.add(new File([`Date,Close\n${rows.join('\n')}\n`], 'dropped.csv', { type: 'text/csv' }));
+    return data;
+  });
+  await page.locator('.panel.data').dispatchEvent('drop', { dataTransfer: transfer });
+  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('dropped.csv'));
+  assert.match(await byId(page, 'dataset-summary').innerText(), /200 rows, 2021-01-01 to 2021-07-19/);
+  await page.close();
+});
+
 test('the same link and data give the same metrics', async () => {
   const metricsOnce = async () => {
     const { page } = await openApp(context, `${server.url}?${TINY}&seed=7`);
