@@ -2,6 +2,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
@@ -17,6 +18,29 @@ const FORECAST: RGBColor = RGBColor(44, 160, 44);
 const VALIDATION: RGBColor = RGBColor(255, 127, 14);
 
 type Area = DrawingArea<CanvasBackend, Shift>;
+type Chart<'a> = ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Draws one labelled line series.
+fn line(chart: &mut Chart, points: impl IntoIterator<Item = (f64, f64)>, color: RGBColor, label: &str) -> Result<(), String> {
+    chart
+        .draw_series(LineSeries::new(points, color.stroke_width(2)))
+        .map_err(|e| e.to_string())?
+        .label(label)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+    Ok(())
+}
+
+/// Draws the legend and shows the result on the canvas.
+fn finish(mut chart: Chart, root: &Area, position: SeriesLabelPosition) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())
+}
 
 fn area(canvas: &HtmlCanvasElement) -> Result<Area, String> {
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("the canvas has no 2D context")?;
@@ -38,10 +62,6 @@ fn date_label(x: f64, dated: bool) -> String {
         return format!("{x:.0}");
     }
     NaiveDate::from_num_days_from_ce_opt(x.round() as i32).map(|d| d.format("%Y-%m").to_string()).unwrap_or_default()
-}
-
-fn legend_line(color: RGBColor) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
-    move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
 }
 
 /// Actual prices, the train and test fits and the forecast, on one date axis.
@@ -86,32 +106,13 @@ pub fn draw_prices(canvas: &HtmlCanvasElement, table: &Table, target: &str, resu
         .draw()
         .map_err(|e| e.to_string())?;
     let series = |start: usize, values: &[f64]| -> Vec<(f64, f64)> { values.iter().enumerate().map(|(i, &v)| (xs[start + i], v)).collect() };
-    chart
-        .draw_series(LineSeries::new(series(0, &column.values), ACTUAL.stroke_width(1)))
-        .map_err(|e| e.to_string())?
-        .label("actual")
-        .legend(legend_line(ACTUAL));
+    line(&mut chart, series(0, &column.values), ACTUAL, "actual")?;
     if let Some(r) = result {
-        for (points, color, label) in [
-            (series(r.train_start, &r.train_fit), TRAIN_FIT, "fit, training part"),
-            (series(r.test_start, &r.test_fit), TEST_FIT, "fit, test part"),
-            (forecast, FORECAST, "forecast"),
-        ] {
-            chart
-                .draw_series(LineSeries::new(points, color.stroke_width(2)))
-                .map_err(|e| e.to_string())?
-                .label(label)
-                .legend(legend_line(color));
-        }
+        line(&mut chart, series(r.train_start, &r.train_fit), TRAIN_FIT, "fit, training part")?;
+        line(&mut chart, series(r.test_start, &r.test_fit), TEST_FIT, "fit, test part")?;
+        line(&mut chart, forecast, FORECAST, "forecast")?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(|e| e.to_string())?;
-    root.present().map_err(|e| e.to_string())
+    finish(chart, &root, SeriesLabelPosition::UpperLeft)
 }
 
 /// Training and validation loss per epoch, on a log scale (log10 on a linear axis, so short
@@ -143,18 +144,7 @@ pub fn draw_losses(canvas: &HtmlCanvasElement, history: &[EpochReport]) -> Resul
         (|r: &EpochReport| r.val_loss, VALIDATION, "validation loss (test part)"),
     ] {
         let points = history.iter().map(|r| (r.epoch as f64, pick(r))).filter(|(_, l)| l.is_finite() && *l > 0.0);
-        chart
-            .draw_series(LineSeries::new(points.map(|(x, l)| (x, l.log10())), color.stroke_width(2)))
-            .map_err(|e| e.to_string())?
-            .label(label)
-            .legend(legend_line(color));
+        line(&mut chart, points.map(|(x, l)| (x, l.log10())), color, label)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(|e| e.to_string())?;
-    root.present().map_err(|e| e.to_string())
+    finish(chart, &root, SeriesLabelPosition::UpperRight)
 }

@@ -112,6 +112,12 @@ impl Table {
         }
     }
 
+    /// The column to chart and summarise: the requested one, or the default while the request
+    /// does not fit this file (the refusal is shown when training starts).
+    pub fn target_or_default(&self, requested: Option<&str>) -> &Column {
+        self.target(requested).unwrap_or_else(|_| self.default_target())
+    }
+
     /// First and last date as `YYYY-MM-DD`, when the file had dates.
     pub fn date_range(&self) -> Option<(NaiveDate, NaiveDate)> {
         let dates = self.dates.as_ref()?;

@@ -27,8 +27,7 @@ pub fn DataPanel(state: AppState) -> impl IntoView {
     let summary = move || {
         state.dataset.with(|dataset| {
             dataset.as_ref().map(|d| {
-                let target = state.settings.with(|s| d.table.target(s.target.as_deref()).map(|c| c.name.clone()));
-                let target = target.unwrap_or_else(|_| d.table.default_target().name.clone());
+                let target = state.settings.with(|s| d.table.target_or_default(s.target.as_deref()).name.clone());
                 (d.file_name.clone(), d.table.summary(&target), d.table.report.notes())
             })
         })

@@ -23,8 +23,7 @@ pub fn Results(state: AppState) -> impl IntoView {
         let Some(canvas) = price_canvas.get() else { return };
         state.dataset.with(|dataset| {
             let Some(dataset) = dataset else { return };
-            let target = state.settings.with(|s| dataset.table.target(s.target.as_deref()).map(|c| c.name.clone()));
-            let target = target.unwrap_or_else(|_| dataset.table.default_target().name.clone());
+            let target = state.settings.with(|s| dataset.table.target_or_default(s.target.as_deref()).name.clone());
             state.result.with(|result| {
                 if let Err(message) = chart::draw_prices(&canvas, &dataset.table, &target, result.as_ref()) {
                     state.refuse(format!("the price chart could not be drawn: {message}"));

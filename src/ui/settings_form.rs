@@ -80,7 +80,7 @@ pub fn SettingsForm(state: AppState) -> impl IntoView {
     };
     let chosen_target = move || {
         let requested = state.settings.with(|s| s.target.clone());
-        requested.or_else(|| state.dataset.with(|d| d.as_ref().map(|d| d.table.default_target().name.clone()))).unwrap_or_default()
+        state.dataset.with(|d| d.as_ref().map(|d| d.table.target_or_default(requested.as_deref()).name.clone())).unwrap_or_default()
     };
     let select = move |key: &'static str, label: &'static str, options: &'static [(&'static str, &'static str)]| {
         view! {

@@ -77,7 +77,6 @@ fn handle(event: MessageEvent) {
 }
 
 async fn train(table: Table, settings: Settings) -> Result<crate::protocol::RunResult, String> {
-    crate::training::run::prepare(&table, &settings)?;
     let chosen = backend::device_for(settings.backend).await?;
     post(&FromWorker::Backend { name: chosen.name.into(), note: chosen.note });
     let mut host = WorkerHost { started_ms: js_sys::Date::now(), last_pause_ms: js_sys::Date::now() };
