@@ -16,7 +16,7 @@ use crate::training::{EpochReport, Settings};
 pub enum ToWorker {
     /// Parse the file whose bytes come with the message.
     Parse { file_name: String },
-    Train { table: Table, settings: Settings },
+    Train { table: Box<Table>, settings: Settings },
     Stop,
 }
 

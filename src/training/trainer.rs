@@ -13,7 +13,7 @@ use crate::model::predict::predict;
 use crate::model::{ModelShape, StackedLstm};
 
 /// Mixed into the seed for batch order, so it is not the same stream as the initial weights.
-const SHUFFLE_SALT: u64 = 0x5EED_0F_BA7C_4E5;
+const SHUFFLE_SALT: u64 = 0x0005_EED0_FBA7_C4E5;
 
 /// What the trainer tells its host after each epoch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

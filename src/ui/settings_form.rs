@@ -69,7 +69,7 @@ fn start_training(state: AppState) {
     state.epoch.set((0, settings.epochs));
     state.seconds.set(0.0);
     state.status.set(Status::Training);
-    client::send(&ToWorker::Train { table: dataset.table, settings }, None);
+    client::send(&ToWorker::Train { table: Box::new(dataset.table), settings }, None);
 }
 
 #[component]

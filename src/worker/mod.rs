@@ -66,7 +66,7 @@ fn handle(event: MessageEvent) {
         Ok(ToWorker::Train { table, settings }) => {
             STOP.set(false);
             wasm_bindgen_futures::spawn_local(async move {
-                post(&match train(table, settings).await {
+                post(&match train(*table, settings).await {
                     Ok(result) => FromWorker::Done { result },
                     Err(message) => FromWorker::Failed { message },
                 });

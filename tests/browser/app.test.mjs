@@ -112,6 +112,15 @@ test('stop ends training early and keeps the model trained so far', async () => 
   await waitForState(page, ['idle'], 60_000);
   await byId(page, 'train-button').click();
   await page.waitForFunction(() => /^[1-9]\d*\//.test(document.querySelector('[data-testid="epoch"]').innerText), null, { timeout: 120_000 });
+  // Training runs in the worker: the page keeps painting frames meanwhile.
+  let slowest = 0;
+  for (let i = 0; i < 20; i++) {
+    const started = Date.now();
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve())));
+    slowest = Math.max(slowest, Date.now() - started);
+  }
+  assert.ok(slowest < 500, `a frame took ${slowest} ms during training`);
+  assert.equal(await byId(page, 'status').getAttribute('data-state'), 'training');
   await byId(page, 'stop-button').click();
   assert.equal(await waitForState(page, ['done', 'error'], 120_000), 'done');
   const [done, total] = (await byId(page, 'epoch').innerText()).split('/').map(Number);
