@@ -70,7 +70,7 @@ pub fn parse_date(value: &str, order: DayOrder) -> Option<NaiveDate> {
             return Some(date);
         }
     }
-    for format in ["%b %d, %Y", "%B %d, %Y", "%d-%b-%Y", "%d %b %Y", "%d-%b-%y"] {
+    for format in ["%b %d, %Y", "%B %d, %Y", "%d-%b-%Y", "%d-%B-%Y", "%d %b %Y", "%d %B %Y", "%d-%b-%y"] {
         if let Ok(date) = NaiveDate::parse_from_str(text, format) {
             return Some(date);
         }
@@ -104,6 +104,7 @@ mod tests {
         assert_eq!(parse_date("09/28/2018", us), Some(d(2018, 9, 28)));
         assert_eq!(parse_date("Sep 28, 2018", us), Some(d(2018, 9, 28)));
         assert_eq!(parse_date("28-Sep-2018", us), Some(d(2018, 9, 28)));
+        assert_eq!(parse_date("28-September-2018", us), Some(d(2018, 9, 28)));
         assert_eq!(parse_date("20180928", us), Some(d(2018, 9, 28)));
         assert_eq!(parse_date("28.09.2018", DayOrder::DayFirst), Some(d(2018, 9, 28)));
         assert_eq!(parse_date("233.75", us), None);

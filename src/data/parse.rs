@@ -88,15 +88,25 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Table, ParseError> {
         }
     }
 
+    // Each row's date: `Some(None)` for an unreadable date, `None` without a date column.
+    let dates: Vec<Option<Option<NaiveDate>>> = rows
+        .iter()
+        .map(|row| date_column.zip(day_order).map(|(c, order)| parse_date(cell(row, c), order)))
+        .collect();
+    let dated_rows = dates.iter().filter(|d| !matches!(d, Some(None))).count();
+
     let mut numeric = Vec::new();
     for (c, name) in names.iter().enumerate().filter(|(c, _)| Some(*c) != date_column) {
         let cells: Vec<Cell> = rows.iter().map(|r| read_number(cell(r, c), delimiter)).collect();
         let values = cells.iter().filter(|v| matches!(v, Cell::Value { .. })).count();
         let text = cells.iter().filter(|v| matches!(v, Cell::Text)).count();
+        // Missing values among rows that have a readable date (summary lines do not count).
+        let missing = cells.iter().zip(&dates).filter(|(v, d)| v.value().is_none() && !matches!(d, Some(None))).count();
         if values == 0 || text * 20 > values {
             report.ignored_columns.push(format!("'{name}' (not numeric)"));
-        } else if values * 2 < rows.len() {
-            report.ignored_columns.push(format!("'{name}' (mostly empty)"));
+        } else if missing * 4 > dated_rows {
+            let share = 100 * missing / dated_rows;
+            report.ignored_columns.push(format!("'{name}' ({share}% of its values missing)"));
         } else {
             numeric.push((name.clone(), cells));
         }
@@ -106,16 +116,14 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Table, ParseError> {
     }
 
     let mut kept: Vec<(Option<NaiveDate>, Vec<f64>)> = Vec::with_capacity(rows.len());
-    for (r, row) in rows.iter().enumerate() {
-        let date = match (date_column, day_order) {
-            (Some(c), Some(order)) => match parse_date(cell(row, c), order) {
-                Some(date) => Some(date),
-                None => {
-                    report.unreadable_dates += 1;
-                    continue;
-                }
-            },
-            _ => None,
+    for (r, date) in dates.into_iter().enumerate() {
+        let date = match date {
+            Some(None) => {
+                report.unreadable_dates += 1;
+                continue;
+            }
+            Some(date) => date,
+            None => None,
         };
         let values: Option<Vec<f64>> = numeric.iter().map(|(_, cells)| cells[r].value()).collect();
         match values {
@@ -258,18 +266,7 @@ fn read_number(raw: &str, delimiter: char) -> Cell {
         Some((i, 'B' | 'b')) => (&unsigned[..i], 1e9),
         _ => (unsigned, 1.0),
     };
-    let decimal_comma = delimiter != ',' && !digits.contains('.');
-    let (plain, thousands) = if decimal_comma {
-        (digits.replace(',', "."), false)
-    } else if let (Some(comma), Some(dot)) = (digits.rfind(','), digits.rfind('.')) {
-        if comma > dot {
-            (digits.replace('.', "").replace(',', "."), true)
-        } else {
-            (digits.replace(',', ""), true)
-        }
-    } else {
-        (digits.replace(',', ""), digits.contains(','))
-    };
+    let (plain, thousands) = separate(digits, delimiter);
     match plain.parse::<f64>() {
         Ok(value) if value.is_finite() && !plain.is_empty() => {
             let value = if negative { -value } else { value } * scale;
@@ -277,6 +274,25 @@ fn read_number(raw: &str, delimiter: char) -> Cell {
         }
         _ => Cell::Text,
     }
+}
+
+/// Removes thousands separators and makes the decimal separator a dot. The last of `,` and `.`
+/// is the decimal separator when both appear; a repeated one separates thousands; a lone comma
+/// is decimal in `;` and tab separated files (European spreadsheets) and thousands otherwise.
+fn separate(digits: &str, delimiter: char) -> (String, bool) {
+    let (commas, dots) = (digits.matches(',').count(), digits.matches('.').count());
+    let decimal = match (commas, dots) {
+        (0, 0) => return (digits.to_string(), false),
+        (0, 1) => '.',
+        (0, _) => ',',
+        (1, 0) if delimiter != ',' => ',',
+        (_, 0) => '.',
+        _ if digits.rfind(',') > digits.rfind('.') => ',',
+        _ => '.',
+    };
+    let thousands = if decimal == '.' { ',' } else { '.' };
+    let had_thousands = digits.contains(thousands);
+    (digits.replace(thousands, "").replace(decimal, "."), had_thousands)
 }
 
 #[cfg(test)]
@@ -299,8 +315,8 @@ mod tests {
         let table = parse_csv(csv).unwrap();
         assert_eq!(table.len(), 2);
         assert_eq!(table.dates.as_ref().unwrap(), &vec![day(2020, 1, 2), day(2020, 1, 3)]);
-        assert_eq!(table.default_target().name, "Close");
-        assert_eq!(table.column("adj close").unwrap().values, vec![1.4, 1.7]);
+        assert_eq!(table.default_target().name, "Adj Close");
+        assert_eq!(table.column("close").unwrap().values, vec![1.5, 1.8]);
         assert!(!table.report.reversed);
     }
 
@@ -321,7 +337,7 @@ mod tests {
         let table = parse_csv(&shared("IBM.csv")).unwrap();
         assert_eq!(table.len(), 3270);
         assert_eq!(table.date_range(), Some((day(2000, 3, 1), day(2013, 3, 1))));
-        assert_eq!(table.default_target().name, "Close");
+        assert_eq!(table.default_target().name, "Adj Close");
     }
 
     #[test]
@@ -358,6 +374,9 @@ mod tests {
         assert_eq!(value("1,234.50", ','), Some(1234.5));
         assert_eq!(value("1.234,50", ';'), Some(1234.5));
         assert_eq!(value("233,75", ';'), Some(233.75));
+        assert_eq!(value("3.069.914", ';'), Some(3_069_914.0));
+        assert_eq!(value("1,234,567", ','), Some(1_234_567.0));
+        assert_eq!(value("0.5", ';'), Some(0.5));
         assert_eq!(value("$123.45", ','), Some(123.45));
         assert_eq!(value("1.23M", ','), Some(1_230_000.0));
         assert_eq!(value("-0.5%", ','), Some(-0.5));
@@ -375,7 +394,13 @@ mod tests {
         let no_numbers = parse_csv(b"Date,Name\n2020-01-01,a\n2020-01-02,b\n").unwrap_err();
         assert!(no_numbers.to_string().contains("no numeric price column"), "{no_numbers}");
         assert!(no_numbers.to_string().contains("Date, Name"), "{no_numbers}");
-        let all_missing = parse_csv(b"Date,Open,Close\n2020-01-01,1,\n2020-01-02,,2\n").unwrap_err();
-        assert_eq!(all_missing, ParseError::NoUsableRows { source_rows: 2, missing: 2, unreadable_dates: 0 });
+        // Ten columns, each missing one value (10%: kept), on a different row: no row is whole.
+        let mut csv = String::from("Date,c0,c1,c2,c3,c4,c5,c6,c7,c8,c9\n");
+        for row in 0..10 {
+            let cells: Vec<&str> = (0..10).map(|c| if c == row { "" } else { "1" }).collect();
+            csv += &format!("2020-01-{:02},{}\n", row + 1, cells.join(","));
+        }
+        let all_missing = parse_csv(csv.as_bytes()).unwrap_err();
+        assert_eq!(all_missing, ParseError::NoUsableRows { source_rows: 10, missing: 10, unreadable_dates: 0 });
     }
 }

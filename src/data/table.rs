@@ -92,13 +92,19 @@ impl Table {
         self.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name))
     }
 
-    /// The column a stock model predicts when the person has not chosen one: Close, as in the
-    /// reference notebook, else the closing price under the names other exporters use.
+    /// The column a stock model predicts when the person has not chosen one: the adjusted close
+    /// (splits and dividends accounted for) when there is one, else the closing price under the
+    /// names exporters use, else a column named like a closing price, else the first column.
     pub fn default_target(&self) -> &Column {
-        ["Close", "Close/Last", "Price", "Adj Close", "Last"]
+        const EXACT: [&str; 6] = ["Adj Close", "Close", "Close/Last", "Price", "Close Price", "Last"];
+        const LIKE: [&str; 5] = ["close", "schluss", "clôture", "price", "last"];
+        EXACT
             .iter()
             .find_map(|name| self.column(name))
-            .unwrap_or_else(|| self.columns.last().expect("a table always has a numeric column"))
+            .or_else(|| {
+                LIKE.iter().find_map(|word| self.columns.iter().find(|c| c.name.to_lowercase().contains(word)))
+            })
+            .unwrap_or(&self.columns[0])
     }
 
     /// The target the settings ask for, or a message naming the columns there are.

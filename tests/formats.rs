@@ -1,0 +1,97 @@
+//! Every exporter format in `tests/fixtures/` loads without editing, with the right dates,
+//! target column and values, and with its cleaning steps reported.
+
+use chrono::NaiveDate;
+use stocklstm::data::Table;
+use stocklstm::data::parse::parse_csv;
+
+fn load(name: &str) -> Table {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    parse_csv(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// Checks row count, date range, the default target and its first and last values.
+fn check(table: &Table, rows: usize, first: NaiveDate, last: NaiveDate, target: &str, values: (f64, f64)) {
+    assert_eq!(table.len(), rows);
+    assert_eq!(table.date_range(), Some((first, last)));
+    let column = table.default_target();
+    assert_eq!(column.name, target);
+    assert_eq!((column.values[0], column.values[rows - 1]), values);
+}
+
+#[test]
+fn yahoo_with_null_rows() {
+    let t = load("yahoo.csv");
+    check(&t, 4, day(2023, 1, 3), day(2023, 1, 9), "Adj Close", (124.22, 129.27));
+    assert_eq!(t.report.rows_with_missing_values, 1);
+}
+
+#[test]
+fn nasdaq_dollars_month_first_newest_first() {
+    let t = load("nasdaq.csv");
+    check(&t, 5, day(2023, 1, 3), day(2023, 1, 9), "Close/Last", (125.07, 130.15));
+    assert!(t.report.reversed);
+    assert_eq!(t.report.currency_signs, 20, "four dollar columns, five rows");
+    assert_eq!(t.report.day_order.as_deref(), Some("month/day/year"));
+}
+
+#[test]
+fn investing_quoted_thousands_suffixes_and_dashes() {
+    let t = load("investing.csv");
+    check(&t, 3, day(2018, 9, 26), day(2018, 9, 28), "Price", (1237.45, 1233.5));
+    assert_eq!(t.column("Vol.").unwrap().values, vec![45_600.0, 5_080_000.0, 3_070_000.0]);
+    assert_eq!(t.column("Change %").unwrap().values[0], 0.10);
+    assert_eq!(t.report.rows_with_missing_values, 1, "the row with '-' volume");
+    assert!(t.report.thousands_separators > 0);
+}
+
+#[test]
+fn investing_numeric_dates_are_read_month_first_from_the_whole_column() {
+    let t = load("investing-numeric-dates.csv");
+    check(&t, 3, day(2018, 9, 13), day(2018, 9, 28), "Price", (234.2, 233.5));
+}
+
+#[test]
+fn stooq_kaggle_and_alpha_vantage() {
+    check(&load("stooq.csv"), 3, day(2023, 1, 3), day(2023, 1, 5), "Close", (125.07, 125.02));
+    let kaggle = load("kaggle.csv");
+    check(&kaggle, 3, day(2017, 11, 8), day(2017, 11, 10), "Close", (175.88, 174.81));
+    assert!(kaggle.column("OpenInt").is_some());
+    let alpha = load("alphavantage.csv");
+    check(&alpha, 3, day(2023, 1, 3), day(2023, 1, 5), "close", (125.07, 125.02));
+    assert_eq!(alpha.report.date_column.as_deref(), Some("timestamp"));
+    assert!(alpha.report.reversed);
+}
+
+#[test]
+fn nse_and_bse() {
+    check(&load("nse.csv"), 3, day(2018, 9, 26), day(2018, 9, 28), "Close", (234.25, 233.75));
+    let bse = load("bse.csv");
+    check(&bse, 3, day(2018, 9, 26), day(2018, 9, 28), "Close Price", (234.25, 233.75));
+    assert!(bse.column("% Deli. Qty to Traded Qty").is_some());
+}
+
+#[test]
+fn european_semicolons_decimal_commas_and_day_first_dates() {
+    let t = load("european.csv");
+    check(&t, 3, day(2018, 9, 26), day(2018, 9, 28), "Schlusskurs", (234.25, 233.75));
+    assert_eq!(t.report.delimiter, ';');
+    assert_eq!(t.column("Volumen").unwrap().values[2], 3_069_914.0);
+    assert_eq!(t.report.day_order.as_deref(), Some("day/month/year"));
+}
+
+#[test]
+fn tabs_bom_crlf_blank_lines_duplicates_and_a_summary_line() {
+    let tabs = load("tab-separated.tsv");
+    check(&tabs, 2, day(2023, 1, 3), day(2023, 1, 4), "Close", (125.07, 126.36));
+    assert_eq!(tabs.report.delimiter, '\t');
+    let t = load("bom-crlf-summary.csv");
+    check(&t, 3, day(2023, 1, 3), day(2023, 1, 5), "Close", (125.07, 125.02));
+    assert_eq!(t.report.duplicate_dates, 1);
+    assert_eq!(t.report.unreadable_dates, 1, "the Total line");
+}
