@@ -95,3 +95,49 @@ fn tabs_bom_crlf_blank_lines_duplicates_and_a_summary_line() {
     assert_eq!(t.report.duplicate_dates, 1);
     assert_eq!(t.report.unreadable_dates, 1, "the Total line");
 }
+
+/// A seeded fuzzer: random bytes, and fixtures with bytes flipped, cut, duplicated and spliced.
+/// The parser must never panic, and every rejection must be a message.
+#[test]
+fn random_and_mutated_files_never_panic() {
+    use stocklstm::training::rng::SeededRng;
+    let dir = format!("{}/tests/fixtures", env!("CARGO_MANIFEST_DIR"));
+    let seeds: Vec<Vec<u8>> = std::fs::read_dir(&dir).unwrap().map(|e| std::fs::read(e.unwrap().path()).unwrap()).collect();
+    let alphabet = b",;\t\n\r\"$%.-0123456789 aAeEnNuUlL/:KMB";
+    let mut rng = SeededRng::new(2026);
+    let mut below = |n: usize| (rng.next_u64() % n.max(1) as u64) as usize;
+    for case in 0..4000 {
+        let mut bytes = seeds[below(seeds.len())].clone();
+        match case % 4 {
+            0 => bytes = (0..below(300)).map(|_| below(256) as u8).collect(),
+            1 => {
+                for _ in 0..1 + below(8) {
+                    let at = below(bytes.len());
+                    if at < bytes.len() {
+                        bytes[at] = alphabet[below(alphabet.len())];
+                    }
+                }
+            }
+            2 => {
+                let (from, len) = (below(bytes.len()), below(40));
+                let piece: Vec<u8> = bytes[from..(from + len).min(bytes.len())].to_vec();
+                let at = below(bytes.len());
+                bytes.splice(at..at, piece);
+            }
+            _ => bytes.truncate(below(bytes.len())),
+        }
+        match parse_csv(&bytes) {
+            Err(error) => assert!(!error.to_string().is_empty(), "case {case}: empty message"),
+            Ok(table) => {
+                assert!(table.len() > 0, "case {case}: a table has rows");
+                for column in &table.columns {
+                    assert_eq!(column.values.len(), table.len(), "case {case}");
+                    assert!(column.values.iter().all(|v| v.is_finite()), "case {case}: {}", column.name);
+                }
+                if let Some(dates) = &table.dates {
+                    assert!(dates.windows(2).all(|w| w[0] < w[1]), "case {case}: dates strictly increase");
+                }
+            }
+        }
+    }
+}
