@@ -42,6 +42,8 @@ pub struct RunResult {
     pub stopped: bool,
     pub train: Metrics,
     pub test: Metrics,
+    /// Percent of test days whose move the model called in the right direction.
+    pub test_direction: Option<f64>,
     /// The naive "tomorrow = today" baseline on the same test targets.
     pub naive: Metrics,
     /// Row of the table the first training prediction is for.

@@ -8,6 +8,7 @@ use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
 use crate::data::Table;
+use crate::forecast::ForecastDay;
 use crate::protocol::RunResult;
 use crate::training::EpochReport;
 
@@ -70,22 +71,20 @@ pub fn draw_prices(canvas: &HtmlCanvasElement, table: &Table, target: &str, resu
     let column = table.column(target).ok_or_else(|| format!("no column '{target}'"))?;
     let xs = row_positions(table);
     let dated = table.dates.is_some();
-    let forecast: Vec<(f64, f64)> = result
-        .map(|r| {
-            r.forecast
-                .iter()
-                .map(|day| {
-                    let x = match day.date {
-                        Some(date) => date.num_days_from_ce() as f64,
-                        None => (table.len() - 1 + day.step) as f64,
-                    };
-                    (x, day.value)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let days = result.map_or(&[][..], |r| &r.forecast[..]);
+    let day_x = |day: &ForecastDay| match day.date {
+        Some(date) => date.num_days_from_ce() as f64,
+        None => (table.len() - 1 + day.step) as f64,
+    };
+    let forecast: Vec<(f64, f64)> = days.iter().map(|d| (day_x(d), d.value)).collect();
+    let band = |half_width: fn(&ForecastDay) -> f64| -> Vec<(f64, f64)> {
+        let upper = days.iter().map(|d| (day_x(d), d.value + half_width(d)));
+        let lower = days.iter().rev().map(|d| (day_x(d), d.value - half_width(d)));
+        upper.chain(lower).collect()
+    };
+    let (band_80, band_95) = (band(|d| d.half_width_80), band(|d| d.half_width_95));
     let fits: Vec<f64> = result.map(|r| r.train_fit.iter().chain(&r.test_fit).copied().collect()).unwrap_or_default();
-    let all_y = column.values.iter().chain(&fits).chain(forecast.iter().map(|(_, y)| y));
+    let all_y = column.values.iter().chain(&fits).chain(band_95.iter().map(|(_, y)| y));
     let (low, high) = all_y.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &y| (lo.min(y), hi.max(y)));
     let pad = ((high - low) * 0.05).max(1e-6);
     let x_end = forecast.last().map_or(xs[xs.len() - 1], |(x, _)| *x);
@@ -110,6 +109,13 @@ pub fn draw_prices(canvas: &HtmlCanvasElement, table: &Table, target: &str, resu
     if let Some(r) = result {
         line(&mut chart, series(r.train_start, &r.train_fit), TRAIN_FIT, "fit, training part")?;
         line(&mut chart, series(r.test_start, &r.test_fit), TEST_FIT, "fit, test part")?;
+        for (band, opacity, label) in [(band_95, 0.15, "95% interval"), (band_80, 0.3, "80% interval")] {
+            chart
+                .draw_series(std::iter::once(Polygon::new(band, FORECAST.mix(opacity).filled())))
+                .map_err(|e| e.to_string())?
+                .label(label)
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], FORECAST.mix(opacity).filled()));
+        }
         line(&mut chart, forecast, FORECAST, "forecast")?;
     }
     finish(chart, &root, SeriesLabelPosition::UpperLeft)

@@ -25,6 +25,28 @@ pub fn metrics(actual: &[f64], predicted: &[f64]) -> Metrics {
     Metrics { rmse, mae, mape }
 }
 
+/// Percent of days where the predicted move from the previous day has the sign of the actual
+/// move; days without an actual move are left out. `None` when no day moved.
+pub fn directional_accuracy(prices: &[f64], targets: Range<usize>, predicted: &[f64]) -> Option<f64> {
+    let (mut right, mut counted) = (0usize, 0usize);
+    for (t, p) in targets.zip(predicted) {
+        let actual = prices[t] - prices[t - 1];
+        if actual != 0.0 {
+            counted += 1;
+            right += usize::from((p - prices[t - 1]).signum() == actual.signum());
+        }
+    }
+    (counted > 0).then(|| 100.0 * right as f64 / counted as f64)
+}
+
+/// The `q` quantile (0–1) of absolute errors: the half-width of an empirical prediction interval.
+pub fn absolute_error_quantile(actual: &[f64], predicted: &[f64], q: f64) -> f64 {
+    let mut errors: Vec<f64> = actual.iter().zip(predicted).map(|(a, p)| (p - a).abs()).collect();
+    errors.sort_by(f64::total_cmp);
+    let rank = ((errors.len() as f64 * q).ceil() as usize).clamp(1, errors.len());
+    errors[rank - 1]
+}
+
 /// The persistence forecast: each target predicted by the price the day before.
 pub fn naive_predictions(prices: &[f64], targets: Range<usize>) -> Vec<f64> {
     assert!(targets.start >= 1, "the first row has no previous day");
@@ -42,6 +64,24 @@ mod tests {
         assert!((m.rmse - (14.0f64 / 3.0).sqrt()).abs() < 1e-12);
         assert!((m.mae - 2.0).abs() < 1e-12);
         assert!((m.mape - 100.0 * (0.1 + 0.1 + 0.1) / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn direction_counts_sign_agreement_and_skips_flat_days() {
+        let prices = [10.0, 11.0, 11.0, 10.0, 12.0];
+        // moves: +1, 0 (skipped), -1, +2; predicted moves: +0.5 right, -, +1 wrong, +1 right
+        let predicted = [10.5, 11.2, 12.0, 11.0];
+        assert_eq!(directional_accuracy(&prices, 1..5, &predicted), Some(100.0 * 2.0 / 3.0));
+        assert_eq!(directional_accuracy(&[1.0, 1.0], 1..2, &[2.0]), None);
+    }
+
+    #[test]
+    fn error_quantiles_are_order_statistics() {
+        let actual = [0.0; 10];
+        let predicted: Vec<f64> = (1..=10).map(|i| if i % 2 == 0 { i as f64 } else { -(i as f64) }).collect();
+        assert_eq!(absolute_error_quantile(&actual, &predicted, 0.8), 8.0);
+        assert_eq!(absolute_error_quantile(&actual, &predicted, 0.95), 10.0);
+        assert_eq!(absolute_error_quantile(&actual, &predicted, 0.0), 1.0);
     }
 
     #[test]

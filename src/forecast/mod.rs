@@ -14,6 +14,22 @@ pub struct ForecastDay {
     pub step: usize,
     pub date: Option<NaiveDate>,
     pub value: f64,
+    /// Half-widths of the 80% and 95% prediction intervals (see [`add_intervals`]).
+    pub half_width_80: f64,
+    pub half_width_95: f64,
+}
+
+/// How the forecast's bands are made, as the page states it.
+pub const INTERVAL_METHOD: &str = "Bands: the 80th and 95th percentiles of the model's one-day absolute errors on the test part, \
+     widened by √h for day h (errors assumed to add up like a random walk).";
+
+/// Sets each day's interval from one-day error quantiles `q80` and `q95`, widened by √step.
+pub fn add_intervals(days: &mut [ForecastDay], q80: f64, q95: f64) {
+    for day in days {
+        let widen = (day.step as f64).sqrt();
+        day.half_width_80 = q80 * widen;
+        day.half_width_95 = q95 * widen;
+    }
 }
 
 /// The business days after `last`, one per forecast step.
@@ -41,7 +57,8 @@ pub async fn recursive_forecast(
         let next = predict(model, &window, data.window, device).await?[0];
         window.remove(0);
         window.push(next);
-        days.push(ForecastDay { step: step + 1, date, value: data.scaler.unscale(next as f64) });
+        let value = data.scaler.unscale(next as f64);
+        days.push(ForecastDay { step: step + 1, date, value, half_width_80: 0.0, half_width_95: 0.0 });
     }
     Ok(days)
 }
@@ -59,6 +76,15 @@ mod tests {
         let expected: Vec<_> = [(10, 1), (10, 2), (10, 3)].iter().map(|&(m, d)| NaiveDate::from_ymd_opt(2018, m, d)).collect();
         assert_eq!(dates, expected);
         assert_eq!(forecast_dates(None, 2), vec![None, None]);
+    }
+
+    #[test]
+    fn intervals_widen_with_the_square_root_of_the_step() {
+        let day = |step| ForecastDay { step, date: None, value: 1.0, half_width_80: 0.0, half_width_95: 0.0 };
+        let mut days = vec![day(1), day(4)];
+        add_intervals(&mut days, 2.0, 3.0);
+        assert_eq!((days[0].half_width_80, days[0].half_width_95), (2.0, 3.0));
+        assert_eq!((days[1].half_width_80, days[1].half_width_95), (4.0, 6.0));
     }
 
     #[test]

@@ -6,8 +6,8 @@ use super::settings::Settings;
 use super::trainer::{StopReason, TrainingHost, train};
 use crate::data::Table;
 use crate::data::windows::Prepared;
-use crate::evaluation::{metrics, naive_predictions};
-use crate::forecast::recursive_forecast;
+use crate::evaluation::{absolute_error_quantile, directional_accuracy, metrics, naive_predictions};
+use crate::forecast::{add_intervals, recursive_forecast};
 use crate::model::predict::predict;
 use crate::protocol::RunResult;
 
@@ -29,12 +29,19 @@ pub async fn run(table: &Table, settings: &Settings, device: &Device, host: &mut
     let train_fit = fit(data.train_targets()).await?;
     let test_fit = fit(data.test_targets()).await?;
     let last_date = table.date_range().map(|(_, last)| last);
-    let forecast = recursive_forecast(&trained.model, &data, last_date, settings.horizon, &inference).await?;
+    let mut forecast = recursive_forecast(&trained.model, &data, last_date, settings.horizon, &inference).await?;
+    let test_actual = &data.prices[data.test_targets()];
+    add_intervals(
+        &mut forecast,
+        absolute_error_quantile(test_actual, &test_fit, 0.80),
+        absolute_error_quantile(test_actual, &test_fit, 0.95),
+    );
     Ok(RunResult {
         epochs_done: trained.epochs_done,
         stopped: trained.stop == StopReason::Stopped,
         train: metrics(&data.prices[data.train_targets()], &train_fit),
-        test: metrics(&data.prices[data.test_targets()], &test_fit),
+        test: metrics(test_actual, &test_fit),
+        test_direction: directional_accuracy(&data.prices, data.test_targets(), &test_fit),
         naive: metrics(&data.prices[data.test_targets()], &naive_predictions(&data.prices, data.test_targets())),
         train_start: data.train_targets().start,
         train_fit,
@@ -60,6 +67,11 @@ mod tests {
         assert_eq!(result.train_fit.len(), 2035 * 65 / 100 - 12);
         assert_eq!(result.forecast.len(), 7);
         assert_eq!(result.forecast[0].date, chrono::NaiveDate::from_ymd_opt(2018, 10, 1));
+        let first = &result.forecast[0];
+        assert!(0.0 < first.half_width_80 && first.half_width_80 <= first.half_width_95);
+        assert!(result.forecast[6].half_width_95 > first.half_width_95);
+        let direction = result.test_direction.unwrap();
+        assert!((0.0..=100.0).contains(&direction));
         for m in [result.train, result.test, result.naive] {
             assert!(m.rmse.is_finite() && m.rmse > 0.0 && m.mae > 0.0 && m.mape > 0.0, "{m:?}");
         }

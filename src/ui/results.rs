@@ -71,14 +71,15 @@ pub fn Results(state: AppState) -> impl IntoView {
         </div>
         <canvas data-testid="chart" node_ref=price_canvas width="960" height="420"></canvas>
         <table class="metrics">
-            <thead><tr><th></th><th>"RMSE"</th><th>"MAE"</th><th>"MAPE %"</th></tr></thead>
+            <thead><tr><th></th><th>"RMSE"</th><th>"MAE"</th><th>"MAPE %"</th><th>"Direction right %"</th></tr></thead>
             <tbody>
                 <tr><th>"Model, training part"</th><td data-testid="metric-train-rmse">{metric(|r| r.train.rmse)}</td>
                     <td>{metric(|r| r.train.mae)}</td><td>{metric(|r| r.train.mape)}</td></tr>
                 <tr><th>"Model, test part"</th><td data-testid="metric-test-rmse">{metric(|r| r.test.rmse)}</td>
-                    <td data-testid="metric-test-mae">{metric(|r| r.test.mae)}</td><td data-testid="metric-test-mape">{metric(|r| r.test.mape)}</td></tr>
+                    <td data-testid="metric-test-mae">{metric(|r| r.test.mae)}</td><td data-testid="metric-test-mape">{metric(|r| r.test.mape)}</td>
+                    <td data-testid="metric-test-direction">{move || state.result.with(|r| r.as_ref().and_then(|r| r.test_direction).map(number))}</td></tr>
                 <tr><th>"Naive “tomorrow = today”, test part"</th><td data-testid="metric-naive-rmse">{metric(|r| r.naive.rmse)}</td>
-                    <td>{metric(|r| r.naive.mae)}</td><td>{metric(|r| r.naive.mape)}</td></tr>
+                    <td>{metric(|r| r.naive.mae)}</td><td>{metric(|r| r.naive.mape)}</td><td>"—"</td></tr>
             </tbody>
         </table>
         <p class="verdict">{move || state.result.with(|r| r.as_ref().map(|r| {
@@ -95,11 +96,13 @@ pub fn Results(state: AppState) -> impl IntoView {
         <canvas data-testid="loss-chart" node_ref=loss_canvas width="960" height="260"></canvas>
         <h3>"Forecast"</h3>
         <table data-testid="forecast" class="forecast">
-            <thead><tr><th>"Date"</th><th>"Predicted"</th></tr></thead>
+            <thead><tr><th>"Date"</th><th>"Predicted"</th><th>"80% interval"</th><th>"95% interval"</th></tr></thead>
             <tbody>{move || state.result.with(|r| r.as_ref().map(|r| r.forecast.iter().map(|day| {
                 let date = day.date.map(|d| d.to_string()).unwrap_or_else(|| format!("day +{}", day.step));
-                view! { <tr><td>{date}</td><td>{format!("{:.2}", day.value)}</td></tr> }
+                let range = |half: f64| format!("{:.2} – {:.2}", day.value - half, day.value + half);
+                view! { <tr><td>{date}</td><td>{format!("{:.2}", day.value)}</td><td>{range(day.half_width_80)}</td><td>{range(day.half_width_95)}</td></tr> }
             }).collect_view()))}</tbody>
         </table>
+        <p class="note">{crate::forecast::INTERVAL_METHOD}</p>
     }
 }

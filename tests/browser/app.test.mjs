@@ -72,7 +72,9 @@ test('uploads the reference CSV, trains on the CPU and shows metrics, baseline a
   assert.ok(Math.abs((await readMetric(page, 'metric-naive-rmse')) - 4.11) < 0.01);
   const rows = await byId(page, 'forecast').locator('tbody tr').allInnerTexts();
   assert.equal(rows.length, 5);
-  assert.match(rows[0], /^2018-10-01\s+\d+\.\d+$/);
+  assert.match(rows[0], /^2018-10-01\s+\d+\.\d+\s+\d+\.\d+ – \d+\.\d+\s+\d+\.\d+ – \d+\.\d+$/);
+  const direction = await readMetric(page, 'metric-test-direction');
+  assert.ok(direction >= 0 && direction <= 100, `direction ${direction}`);
   assert.ok(await inkShare(page, 'loss-chart') > 0.01, 'the loss chart is drawn');
   assert.match(page.url(), /window=10&split=65&layers=1&units=8/);
   assert.deepEqual(problems, []);
