@@ -1,5 +1,7 @@
 //! The N-day recursive forecast: each predicted day becomes input for the next.
 
+pub mod export;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 

@@ -4,6 +4,7 @@ mod client;
 mod data_panel;
 mod results;
 mod settings_form;
+mod share;
 
 use leptos::prelude::*;
 

@@ -70,6 +70,7 @@ pub fn Results(state: AppState) -> impl IntoView {
                 " "<span class="eta">{eta}</span></p>
         </div>
         <canvas data-testid="chart" node_ref=price_canvas width="960" height="420"></canvas>
+        <super::share::ShareBar state=state chart=price_canvas />
         <table class="metrics">
             <thead><tr><th></th><th>"RMSE"</th><th>"MAE"</th><th>"MAPE %"</th><th>"Direction right %"</th></tr></thead>
             <tbody>

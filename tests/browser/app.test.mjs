@@ -2,7 +2,7 @@
 // bad input. WebGPU runs are in webgpu.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile, mkdtemp } from 'node:fs/promises';
+import { writeFile, readFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveDist, launch, openApp, byId, waitForState, sharedData } from './harness.mjs';
@@ -107,6 +107,27 @@ test('the same link and data give the same metrics', async () => {
     return values;
   };
   assert.deepEqual(await metricsOnce(), await metricsOnce());
+});
+
+test('the results can be kept: link, CSV and chart PNG', async () => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const { page } = await openApp(context, `${server.url}?${TINY}`);
+  await waitForState(page, ['idle'], 60_000);
+  await byId(page, 'train-button').click();
+  assert.equal(await waitForState(page, ['done', 'error'], 300_000), 'done');
+  await byId(page, 'copy-link').click();
+  await page.waitForFunction(() => document.querySelector('.share .note').innerText.length > 0);
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), page.url());
+  const [csv] = await Promise.all([page.waitForEvent('download'), byId(page, 'export-csv').click()]);
+  assert.equal(csv.suggestedFilename(), 'stocklstm-results.csv');
+  const lines = (await readFile(await csv.path(), 'utf8')).trim().split('\n');
+  assert.equal(lines[0], 'date,actual,fit_train,fit_test,forecast,low_80,high_80,low_95,high_95');
+  assert.equal(lines.length, 1 + 3270 + 5);
+  assert.match(lines.at(-1), /^2013-03-08,,,,\d+\.\d{4},/);
+  const [png] = await Promise.all([page.waitForEvent('download'), byId(page, 'export-png').click()]);
+  const bytes = await readFile(await png.path());
+  assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'a PNG file');
+  await page.close();
 });
 
 test('stop ends training early and keeps the model trained so far', async () => {

@@ -1,0 +1,60 @@
+//! The run's numbers as a CSV a spreadsheet opens: every row's actual price and fits, then the
+//! forecast days with their intervals.
+
+use crate::data::Table;
+use crate::protocol::RunResult;
+
+/// One line per table row and per forecast day; empty cells where a series has no value.
+pub fn results_csv(table: &Table, target: &str, result: &RunResult) -> String {
+    let mut out = String::from("date,actual,fit_train,fit_test,forecast,low_80,high_80,low_95,high_95\n");
+    let actual = &table.target_or_default(Some(target)).values;
+    let label = |row: usize| table.dates.as_ref().map_or_else(|| format!("row {}", row + 1), |d| d[row].to_string());
+    let fit = |start: usize, values: &[f64], row: usize| {
+        row.checked_sub(start).and_then(|i| values.get(i)).map(|v| format!("{v:.4}")).unwrap_or_default()
+    };
+    for (row, value) in actual.iter().enumerate() {
+        let train = fit(result.train_start, &result.train_fit, row);
+        let test = fit(result.test_start, &result.test_fit, row);
+        out += &format!("{},{value},{train},{test},,,,,\n", label(row));
+    }
+    for day in &result.forecast {
+        let date = day.date.map_or_else(|| format!("day +{}", day.step), |d| d.to_string());
+        let (v, h80, h95) = (day.value, day.half_width_80, day.half_width_95);
+        out += &format!("{date},,,,{v:.4},{:.4},{:.4},{:.4},{:.4}\n", v - h80, v + h80, v - h95, v + h95);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::parse::parse_csv;
+    use crate::evaluation::Metrics;
+    use crate::forecast::ForecastDay;
+
+    #[test]
+    fn lists_actuals_fits_and_forecast_with_intervals() {
+        let table = parse_csv(b"Date,Close\n2024-01-01,1\n2024-01-02,2\n2024-01-03,3\n2024-01-04,4\n").unwrap();
+        let m = Metrics { rmse: 1.0, mae: 1.0, mape: 1.0 };
+        let result = RunResult {
+            epochs_done: 1,
+            stopped: false,
+            train: m,
+            test: m,
+            test_direction: None,
+            naive: m,
+            train_start: 1,
+            train_fit: vec![2.5],
+            test_start: 2,
+            test_fit: vec![3.5, 4.5],
+            forecast: vec![ForecastDay { step: 1, date: None, value: 5.0, half_width_80: 1.0, half_width_95: 2.0 }],
+        };
+        let csv = results_csv(&table, "Close", &result);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "date,actual,fit_train,fit_test,forecast,low_80,high_80,low_95,high_95");
+        assert_eq!(lines[1], "2024-01-01,1,,,,,,,");
+        assert_eq!(lines[2], "2024-01-02,2,2.5000,,,,,,");
+        assert_eq!(lines[4], "2024-01-04,4,,4.5000,,,,,");
+        assert_eq!(lines[5], "day +1,,,,5.0000,4.0000,6.0000,3.0000,7.0000");
+    }
+}
