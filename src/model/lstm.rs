@@ -74,3 +74,81 @@ impl LstmLayer {
         (sequence, hidden)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::nn::{GateController, Linear, Lstm, LstmConfig};
+    use burn::tensor::Distribution;
+
+    const INPUTS: usize = 2;
+    const HIDDEN: usize = 5;
+
+    fn leaf(tensor: Tensor<2>) -> Param<Tensor<2>> {
+        Param::from_tensor(tensor.detach())
+    }
+
+    /// burn's stock `Lstm` (eight matmuls per step) carrying the same weights as `layer`.
+    fn stock_twin(layer: &LstmLayer, device: &Device) -> Lstm {
+        let h = layer.hidden;
+        let gate = |k: usize| GateController {
+            input_transform: Linear {
+                weight: leaf(layer.input_weight.val().narrow(1, k * h, h)),
+                bias: Some(Param::from_tensor(layer.bias.val().narrow(0, k * h, h).detach())),
+            },
+            hidden_transform: Linear {
+                weight: leaf(layer.recurrent_weight.val().narrow(1, k * h, h)),
+                bias: Some(Param::from_tensor(Tensor::zeros([h], device))),
+            },
+        };
+        let mut stock = LstmConfig::new(INPUTS, h, true).init(device);
+        stock.input_gate = gate(0);
+        stock.forget_gate = Some(gate(1));
+        stock.cell_gate = gate(2);
+        stock.output_gate = gate(3);
+        stock
+    }
+
+    fn assert_close(ours: Tensor<2>, theirs: Tensor<2>, tolerance: f32, what: &str) {
+        let (ours, theirs) = (ours.into_data().try_to_vec::<f32>().unwrap(), theirs.into_data().try_to_vec::<f32>().unwrap());
+        assert_eq!(ours.len(), theirs.len(), "{what}");
+        for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
+            assert!((a - b).abs() <= tolerance, "{what}[{i}]: ours {a}, stock {b}");
+        }
+    }
+
+    /// Outputs and gradients (inputs and every weight) of the fused layer equal those of burn's
+    /// stock LSTM on random inputs, to 1e-5 (outputs) and 1e-4 (gradients) in f32.
+    #[test]
+    fn fused_layer_matches_burns_stock_lstm() {
+        let device = Device::flex().autodiff();
+        device.seed(11);
+        let ours = LstmLayer::new(INPUTS, HIDDEN, &mut SeededRng::new(3), &device);
+        let stock = stock_twin(&ours, &device);
+        let x = Tensor::<3>::random([3, 7, INPUTS], Distribution::Normal(0.0, 1.0), &device);
+        let weights = Tensor::<3>::random([3, 7, HIDDEN], Distribution::Normal(0.0, 1.0), &device);
+        let (x_ours, x_stock) = (x.clone().detach().require_grad(), x.detach().require_grad());
+
+        let (sequence, last) = ours.forward(x_ours.clone(), true);
+        let sequence = sequence.unwrap();
+        let (stock_sequence, stock_state) = stock.forward(x_stock.clone(), None);
+        assert_close(sequence.clone().reshape([21, HIDDEN]), stock_sequence.clone().reshape([21, HIDDEN]), 1e-5, "outputs");
+        assert_close(last, stock_state.hidden, 1e-5, "last hidden state");
+
+        let grads = (sequence * weights.clone()).sum().backward();
+        let stock_grads = (stock_sequence * weights).sum().backward();
+        let grad2 = |t: Tensor<3>, g| t.grad(g).unwrap().reshape([21, INPUTS]);
+        assert_close(grad2(x_ours, &grads), grad2(x_stock, &stock_grads), 1e-4, "input gradients");
+        let h = HIDDEN;
+        let gates = [&stock.input_gate, stock.forget_gate.as_ref().unwrap(), &stock.cell_gate, &stock.output_gate];
+        for (k, gate) in gates.into_iter().enumerate() {
+            let ours_in = ours.input_weight.val().grad(&grads).unwrap().narrow(1, k * h, h);
+            assert_close(ours_in, gate.input_transform.weight.val().grad(&stock_grads).unwrap(), 1e-4, "input weights");
+            let ours_rec = ours.recurrent_weight.val().grad(&grads).unwrap().narrow(1, k * h, h);
+            assert_close(ours_rec, gate.hidden_transform.weight.val().grad(&stock_grads).unwrap(), 1e-4, "recurrent weights");
+            let ours_bias = ours.bias.val().grad(&grads).unwrap().narrow(0, k * h, h).unsqueeze::<2>();
+            let stock_bias = gate.input_transform.bias.as_ref().unwrap().val().grad(&stock_grads).unwrap().unsqueeze::<2>();
+            assert_close(ours_bias, stock_bias, 1e-4, "bias");
+        }
+    }
+}
