@@ -26,7 +26,9 @@ pub enum ToWorker {
 pub enum FromWorker {
     /// The worker's wasm is loaded; messages sent before this would be lost.
     Ready,
-    Parsed { file_name: String, table: Table },
+    /// A file became a table, in `seconds`, with the worker's wasm memory (its peak, since wasm
+    /// memory never shrinks) at `memory_bytes`.
+    Parsed { file_name: String, table: Table, seconds: f64, memory_bytes: f64 },
     ParseFailed { file_name: String, message: String },
     /// The backend training runs on, and why it is not the one asked for, if so.
     Backend { name: String, note: Option<String> },

@@ -21,10 +21,32 @@ const VALIDATION: RGBColor = RGBColor(255, 127, 14);
 type Area = DrawingArea<CanvasBackend, Shift>;
 type Chart<'a> = ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
+/// Most points a line keeps: a few per pixel column of the canvas.
+const MAX_POINTS: usize = 4000;
+
+/// Thins a long series to its first, lowest, highest and last point per bucket, so a million
+/// rows draw as fast as a few thousand and no spike is lost.
+fn thin(points: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    if points.len() <= MAX_POINTS {
+        return points;
+    }
+    let bucket = points.len().div_ceil(MAX_POINTS / 4);
+    points
+        .chunks(bucket)
+        .flat_map(|chunk| {
+            let low = chunk.iter().min_by(|a, b| a.1.total_cmp(&b.1)).copied();
+            let high = chunk.iter().max_by(|a, b| a.1.total_cmp(&b.1)).copied();
+            let mut kept = [chunk.first().copied(), low, high, chunk.last().copied()];
+            kept.sort_by(|a, b| a.map(|p| p.0).partial_cmp(&b.map(|p| p.0)).expect("finite x"));
+            kept.into_iter().flatten()
+        })
+        .collect()
+}
+
 /// Draws one labelled line series.
 fn line(chart: &mut Chart, points: impl IntoIterator<Item = (f64, f64)>, color: RGBColor, label: &str) -> Result<(), String> {
     chart
-        .draw_series(LineSeries::new(points, color.stroke_width(2)))
+        .draw_series(LineSeries::new(thin(points.into_iter().collect()), color.stroke_width(2)))
         .map_err(|e| e.to_string())?
         .label(label)
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));

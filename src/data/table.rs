@@ -1,6 +1,6 @@
 //! The cleaned price table and the record of what cleaning did to it.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// One numeric column of the file, cleaned: every value is finite.
@@ -124,6 +124,29 @@ impl Table {
         self.target(requested).unwrap_or_else(|_| self.default_target())
     }
 
+    /// Takes the numbers out, leaving the names and the report: a large table crosses from the
+    /// worker to the page as typed arrays (a copy) rather than as JSON (a long parse).
+    /// Dates come out as days since 0001-01-01.
+    pub fn take_values(&mut self) -> (Option<Vec<i32>>, Vec<Vec<f64>>) {
+        let days = self.dates.as_mut().map(|dates| std::mem::take(dates).into_iter().map(|d| d.num_days_from_ce()).collect());
+        (days, self.columns.iter_mut().map(|c| std::mem::take(&mut c.values)).collect())
+    }
+
+    /// Puts back what [`Table::take_values`] took.
+    pub fn restore_values(&mut self, days: Option<Vec<i32>>, values: Vec<Vec<f64>>) -> Result<(), String> {
+        if values.len() != self.columns.len() || days.is_some() != self.dates.is_some() {
+            return Err("the table's values do not match its columns".into());
+        }
+        if let Some(days) = days {
+            let dates: Option<Vec<NaiveDate>> = days.into_iter().map(NaiveDate::from_num_days_from_ce_opt).collect();
+            self.dates = Some(dates.ok_or("a date is out of range")?);
+        }
+        for (column, values) in self.columns.iter_mut().zip(values) {
+            column.values = values;
+        }
+        Ok(())
+    }
+
     /// First and last date as `YYYY-MM-DD`, when the file had dates.
     pub fn date_range(&self) -> Option<(NaiveDate, NaiveDate)> {
         let dates = self.dates.as_ref()?;
@@ -143,6 +166,18 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_taken_out_and_put_back_give_the_same_table() {
+        let table = crate::data::parse::parse_csv(b"Date,Open,Close\n2020-01-02,1,2\n2020-01-03,3,4\n").unwrap();
+        let mut light = table.clone();
+        let (days, values) = light.take_values();
+        assert!(light.columns.iter().all(|c| c.values.is_empty()));
+        assert_eq!(values, vec![vec![1.0, 3.0], vec![2.0, 4.0]]);
+        light.restore_values(days, values).unwrap();
+        assert_eq!(light, table);
+        assert!(light.restore_values(None, vec![]).is_err());
+    }
 
     #[test]
     fn notes_name_each_cleaning_step_with_its_count() {

@@ -33,8 +33,7 @@ pub fn start(state: AppState) {
         }
     };
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let Some(json) = event.data().as_string() else { return };
-        match serde_json::from_str::<FromWorker>(&json) {
+        match read_message(&event.data()) {
             Ok(FromWorker::Ready) => flush_pending(),
             Ok(message) => state.apply(message),
             Err(error) => state.fail(format!("internal error: unreadable message from the worker: {error}")),
@@ -55,6 +54,21 @@ pub fn start(state: AppState) {
             Err(error) => state.fail(format!("the bundled sample could not be loaded: {error}")),
         }
     });
+}
+
+/// A worker message: a JSON string, or for a parsed table an object with the JSON and the
+/// table's numbers as typed arrays.
+fn read_message(data: &JsValue) -> Result<FromWorker, String> {
+    let json = data.as_string().or_else(|| Reflect::get(data, &"json".into()).ok()?.as_string()).ok_or("no JSON")?;
+    let mut message = serde_json::from_str::<FromWorker>(&json).map_err(|e| e.to_string())?;
+    if let FromWorker::Parsed { table, .. } = &mut message {
+        let days = Reflect::get(data, &"days".into()).ok().filter(|d| !d.is_undefined());
+        let days = days.map(|d| d.unchecked_into::<js_sys::Int32Array>().to_vec());
+        let columns: Array = Reflect::get(data, &"columns".into()).map_err(|_| "no columns")?.unchecked_into();
+        let values = columns.iter().map(|c| c.unchecked_into::<js_sys::Float64Array>().to_vec()).collect();
+        table.restore_values(days, values)?;
+    }
+    Ok(message)
 }
 
 fn flush_pending() {

@@ -28,7 +28,9 @@ pub fn DataPanel(state: AppState) -> impl IntoView {
         state.dataset.with(|dataset| {
             dataset.as_ref().map(|d| {
                 let target = state.settings.with(|s| d.table.target_or_default(s.target.as_deref()).name.clone());
-                (d.file_name.clone(), d.table.summary(&target), d.table.report.notes())
+                let mut notes = d.table.report.notes();
+                notes.push(format!("parsed in {:.1} s (worker memory {:.0} MB)", d.seconds, d.memory_bytes / 1e6));
+                (d.file_name.clone(), d.table.summary(&target), notes)
             })
         })
     };

@@ -39,6 +39,9 @@ impl Status {
 pub struct Dataset {
     pub file_name: String,
     pub table: Table,
+    /// Parse time and the worker's memory afterwards, shown so large files' cost is visible.
+    pub seconds: f64,
+    pub memory_bytes: f64,
 }
 
 /// Every piece of page state, as signals that components read and the worker's messages write.
@@ -93,8 +96,8 @@ impl AppState {
     fn apply(&self, message: FromWorker) {
         match message {
             FromWorker::Ready => {}
-            FromWorker::Parsed { file_name, table } => {
-                self.dataset.set(Some(Dataset { file_name, table }));
+            FromWorker::Parsed { file_name, table, seconds, memory_bytes } => {
+                self.dataset.set(Some(Dataset { file_name, table, seconds, memory_bytes }));
                 self.result.set(None);
                 self.history.set(Vec::new());
                 self.epoch.set((0, 0));

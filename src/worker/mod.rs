@@ -51,17 +51,50 @@ fn post(message: &FromWorker) {
     let _ = scope().post_message(&JsValue::from_str(&message.to_json()));
 }
 
+/// Posts a parsed table with its numbers as transferred typed arrays beside the JSON.
+fn post_parsed(mut message: FromWorker) {
+    let FromWorker::Parsed { table, .. } = &mut message else { return post(&message) };
+    let (days, columns) = table.take_values();
+    let object = js_sys::Object::new();
+    let transfer = js_sys::Array::new();
+    let arrays = js_sys::Array::new();
+    for values in &columns {
+        let array = js_sys::Float64Array::from(values.as_slice());
+        transfer.push(&array.buffer());
+        arrays.push(&array);
+    }
+    let _ = Reflect::set(&object, &"json".into(), &message.to_json().into());
+    let _ = Reflect::set(&object, &"columns".into(), &arrays);
+    if let Some(days) = days {
+        let array = js_sys::Int32Array::from(days.as_slice());
+        transfer.push(&array.buffer());
+        let _ = Reflect::set(&object, &"days".into(), &array);
+    }
+    let _ = scope().post_message_with_transfer(&object, &transfer);
+}
+
+/// Size of this module's linear memory: it only grows, so this is the peak so far.
+fn wasm_memory_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
+}
+
 fn handle(event: MessageEvent) {
     let data = event.data();
     let json = Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
     match serde_json::from_str::<ToWorker>(&json) {
         Ok(ToWorker::Stop) => STOP.set(true),
         Ok(ToWorker::Parse { file_name }) => {
+            let started = js_sys::Date::now();
             let bytes = Reflect::get(&data, &"bytes".into()).map(|b| Uint8Array::new(&b).to_vec()).unwrap_or_default();
-            post(&match parse_csv(&bytes) {
-                Ok(table) => FromWorker::Parsed { file_name, table },
-                Err(error) => FromWorker::ParseFailed { file_name, message: error.to_string() },
-            });
+            let parsed = parse_csv(&bytes);
+            drop(bytes);
+            let seconds = (js_sys::Date::now() - started) / 1000.0;
+            let memory_bytes = wasm_memory_bytes();
+            match parsed {
+                Ok(table) => post_parsed(FromWorker::Parsed { file_name, table, seconds, memory_bytes }),
+                Err(error) => post(&FromWorker::ParseFailed { file_name, message: error.to_string() }),
+            }
         }
         Ok(ToWorker::Train { table, settings }) => {
             STOP.set(false);
