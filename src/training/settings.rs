@@ -68,6 +68,17 @@ pub const KEYS: [&str; 14] = [
     "target", "window", "split", "layers", "units", "dropout", "epochs", "batch", "lr", "horizon", "seed", "scaling", "predict", "backend",
 ];
 
+/// The URL key naming a CSV to fetch instead of the bundled sample; a data source, not a setting.
+pub const DATA_KEY: &str = "csv";
+
+/// The CSV address a link names (`?csv=https://…`), if any.
+pub fn data_url(query: &str) -> Option<String> {
+    query.trim_start_matches('?').split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        (percent_decode(key) == DATA_KEY && !value.is_empty()).then(|| percent_decode(value))
+    })
+}
+
 fn whole(key: &str, value: &str, min: u64, max: u64) -> Result<u64, String> {
     match value.trim().parse::<u64>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
@@ -166,10 +177,20 @@ impl Settings {
             .filter(|pair| !pair.is_empty())
             .filter_map(|pair| {
                 let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-                settings.set(&percent_decode(key), &percent_decode(value)).err()
+                let key = percent_decode(key);
+                (key != DATA_KEY).then(|| settings.set(&key, &percent_decode(value)).err()).flatten()
             })
             .collect();
         (settings, errors)
+    }
+
+    /// The link's query: these settings and, when the data came from a link, its address.
+    pub fn link_query(&self, data_url: Option<&str>) -> String {
+        let mut query = self.to_query();
+        if let Some(url) = data_url {
+            query += &format!("&{DATA_KEY}={}", percent_encode(url));
+        }
+        query
     }
 
     /// The URL query that reproduces these settings; every key is written, so a link keeps its
@@ -242,6 +263,18 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(back, s);
         assert_eq!(Settings::from_query("target=Adj+Close").0.target.as_deref(), Some("Adj Close"));
+    }
+
+    #[test]
+    fn a_linked_csv_is_a_data_source_not_a_setting() {
+        let query = "?window=20&csv=https%3A%2F%2Fexample.org%2Fa%20b.csv";
+        let (settings, errors) = Settings::from_query(query);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(data_url(query).as_deref(), Some("https://example.org/a b.csv"));
+        assert_eq!(data_url("?window=20"), None);
+        let link = settings.link_query(Some("https://example.org/a b.csv"));
+        assert!(link.ends_with("&csv=https%3A%2F%2Fexample.org%2Fa%20b.csv"), "{link}");
+        assert_eq!(data_url(&link).as_deref(), Some("https://example.org/a b.csv"));
     }
 
     #[test]

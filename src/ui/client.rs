@@ -21,8 +21,8 @@ thread_local! {
     static PENDING: RefCell<Option<Vec<(Object, Array)>>> = RefCell::new(Some(Vec::new()));
 }
 
-/// Starts the worker and loads the bundled sample into it.
-pub fn start(state: AppState) {
+/// Starts the worker and loads the CSV a link names, or else the bundled sample, into it.
+pub fn start(state: AppState, data_url: Option<String>) {
     let options = WorkerOptions::new();
     options.set_type(WorkerType::Module);
     let worker = match Worker::new_with_options("./worker.js", &options) {
@@ -49,8 +49,16 @@ pub fn start(state: AppState) {
     onerror.forget();
     WORKER.set(Some(worker));
     wasm_bindgen_futures::spawn_local(async move {
-        match fetch_bytes(SAMPLE_URL).await {
-            Ok(bytes) => send(&ToWorker::Parse { file_name: SAMPLE_NAME.into() }, Some(bytes)),
+        let (url, name) = match &data_url {
+            Some(url) => (url.as_str(), url.rsplit('/').next().unwrap_or(url).to_string()),
+            None => (SAMPLE_URL, SAMPLE_NAME.to_string()),
+        };
+        match fetch_bytes(url).await {
+            Ok(bytes) => send(&ToWorker::Parse { file_name: name }, Some(bytes)),
+            Err(error) if data_url.is_some() => state.fail(format!(
+                "{url} could not be fetched ({error}): the address may be wrong, the server down, or it does not let other \
+                 sites read the file (CORS); download the file and pick it with the file input instead"
+            )),
             Err(error) => state.fail(format!("the bundled sample could not be loaded: {error}")),
         }
     });

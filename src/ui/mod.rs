@@ -133,13 +133,15 @@ pub fn mount() {
 
 #[component]
 fn App() -> impl IntoView {
-    let (settings, errors) = settings_form::settings_from_url();
+    let query = settings_form::page_query();
+    let (settings, errors) = Settings::from_query(&query);
+    let data_url = crate::training::settings::data_url(&query);
     let state = AppState::new(settings);
     if !errors.is_empty() {
         state.refuse(format!("the link's settings were not all valid, defaults kept for: {}", errors.join("; ")));
     }
-    settings_form::keep_url_in_sync(state);
-    client::start(state);
+    settings_form::keep_url_in_sync(state, data_url.clone());
+    client::start(state, data_url);
     view! {
         <header>
             <h1>"StockLSTM"</h1>

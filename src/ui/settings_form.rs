@@ -4,19 +4,18 @@ use leptos::prelude::*;
 
 use super::{AppState, Status, client};
 use crate::protocol::ToWorker;
-use crate::training::Settings;
 use crate::training::run::prepare;
 
-/// Settings from the page's URL, with a message for each value that was refused.
-pub fn settings_from_url() -> (Settings, Vec<String>) {
-    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-    Settings::from_query(&query)
+/// The page's query string.
+pub fn page_query() -> String {
+    web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default()
 }
 
-/// Rewrites the address bar whenever settings change, so copying the URL reproduces the setup.
-pub fn keep_url_in_sync(state: AppState) {
+/// Rewrites the address bar whenever settings change, so copying the URL reproduces the setup
+/// (and keeps naming the linked CSV, if the data came from one).
+pub fn keep_url_in_sync(state: AppState, data_url: Option<String>) {
     Effect::new(move |_| {
-        let query = state.settings.with(Settings::to_query);
+        let query = state.settings.with(|s| s.link_query(data_url.as_deref()));
         if let Some(window) = web_sys::window()
             && let Ok(history) = window.history()
         {

