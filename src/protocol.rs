@@ -14,8 +14,8 @@ use crate::training::{EpochReport, Settings};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ToWorker {
-    /// Parse the file whose bytes come with the message.
-    Parse { file_name: String },
+    /// Parse the file whose bytes come with the message (only `ticker`'s rows, if it lists several).
+    Parse { file_name: String, ticker: Option<String> },
     Train { table: Box<Table>, settings: Settings },
     Stop,
 }

@@ -96,6 +96,22 @@ fn tabs_bom_crlf_blank_lines_duplicates_and_a_summary_line() {
     assert_eq!(t.report.unreadable_dates, 1, "the Total line");
 }
 
+#[test]
+fn several_tickers_in_one_file_are_kept_apart() {
+    use stocklstm::data::parse::{ParseError, parse_csv_ticker};
+    let bytes = std::fs::read(format!("{}/tests/fixtures/tickers.csv", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let first = parse_csv_ticker(&bytes, None).unwrap();
+    check(&first, 3, day(2023, 1, 3), day(2023, 1, 5), "Close", (125.07, 125.02));
+    assert_eq!(first.report.tickers, ["AAPL", "MSFT"]);
+    assert_eq!(first.report.duplicate_dates, 0, "dates repeat across tickers, not within one");
+    assert!(first.report.notes()[0].starts_with("ticker AAPL (the file lists 2: AAPL, MSFT)"));
+    let msft = parse_csv_ticker(&bytes, Some("msft")).unwrap();
+    check(&msft, 3, day(2023, 1, 3), day(2023, 1, 5), "Close", (239.58, 222.31));
+    let missing = parse_csv_ticker(&bytes, Some("TSLA")).unwrap_err();
+    assert_eq!(missing, ParseError::UnknownTicker { ticker: "TSLA".into(), tickers: vec!["AAPL".into(), "MSFT".into()] });
+    assert_eq!(missing.to_string(), "ticker 'TSLA' is not in this file; its tickers are: AAPL, MSFT");
+}
+
 /// A seeded fuzzer: random bytes, and fixtures with bytes flipped, cut, duplicated and spliced.
 /// The parser must never panic, and every rejection must be a message.
 #[test]

@@ -18,6 +18,7 @@ pub enum ParseError {
     HeaderOnly,
     NoNumericColumn { columns: Vec<String> },
     NoUsableRows { source_rows: usize, missing: usize, unreadable_dates: usize },
+    UnknownTicker { ticker: String, tickers: Vec<String> },
     Csv(String),
 }
 
@@ -40,6 +41,9 @@ impl fmt::Display for ParseError {
                 "none of the {source_rows} rows is usable: {missing} have missing values and {unreadable_dates} have dates that could not be read"
             ),
             Self::Csv(message) => write!(f, "the file is not valid CSV: {message}"),
+            Self::UnknownTicker { ticker, tickers } => {
+                write!(f, "ticker '{ticker}' is not in this file; its tickers are: {}", tickers.join(", "))
+            }
         }
     }
 }
@@ -51,6 +55,15 @@ const MISSING: [&str; 11] = ["", "null", "nan", "n/a", "na", "-", "--", ".", "no
 
 /// Parses and cleans a CSV file; see [`CleaningReport`] for what cleaning may change.
 pub fn parse_csv(bytes: &[u8]) -> Result<Table, ParseError> {
+    parse_csv_ticker(bytes, None)
+}
+
+/// Column names that hold a ticker, in files listing several stocks.
+const TICKER_NAMES: [&str; 3] = ["ticker", "symbol", "stock"];
+
+/// Like [`parse_csv`], keeping only `ticker`'s rows (the file's first ticker when `None`) when
+/// the file has a Ticker or Symbol column listing several stocks.
+pub fn parse_csv_ticker(bytes: &[u8], ticker: Option<&str>) -> Result<Table, ParseError> {
     let text = decode(bytes)?;
     let delimiter = detect_delimiter(text);
     let mut reader = csv::ReaderBuilder::new()
@@ -74,7 +87,27 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Table, ParseError> {
     if rows.is_empty() {
         return Err(ParseError::HeaderOnly);
     }
-    let mut report = CleaningReport { source_rows: rows.len(), delimiter, ..Default::default() };
+    let mut report = CleaningReport { delimiter, ..Default::default() };
+    let ticker_column = names.iter().position(|n| TICKER_NAMES.contains(&n.trim().to_lowercase().as_str()));
+    if let Some(c) = ticker_column {
+        let mut tickers: Vec<String> = Vec::new();
+        for row in &rows {
+            let name = cell(row, c);
+            if !name.is_empty() && !tickers.iter().any(|t| t == name) {
+                tickers.push(name.to_string());
+            }
+        }
+        let chosen = match ticker {
+            Some(wanted) => tickers.iter().find(|t| t.eq_ignore_ascii_case(wanted)).cloned().ok_or_else(|| {
+                ParseError::UnknownTicker { ticker: wanted.to_string(), tickers: tickers.clone() }
+            })?,
+            None => tickers.first().cloned().unwrap_or_default(),
+        };
+        rows.retain(|row| cell(row, c) == chosen);
+        report.ticker = Some(chosen);
+        report.tickers = tickers;
+    }
+    report.source_rows = rows.len();
 
     let date_column = find_date_column(&names, &rows);
     let day_order = date_column.map(|c| detect_day_order(rows.iter().map(|r| cell(r, c))));
@@ -96,7 +129,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Table, ParseError> {
     let dated_rows = dates.iter().filter(|d| !matches!(d, Some(None))).count();
 
     let mut numeric = Vec::new();
-    for (c, name) in names.iter().enumerate().filter(|(c, _)| Some(*c) != date_column) {
+    for (c, name) in names.iter().enumerate().filter(|(c, _)| Some(*c) != date_column && Some(*c) != ticker_column) {
         let cells: Vec<Cell> = rows.iter().map(|r| read_number(cell(r, c), delimiter)).collect();
         let values = cells.iter().filter(|v| matches!(v, Cell::Value { .. })).count();
         let text = cells.iter().filter(|v| matches!(v, Cell::Text)).count();

@@ -26,6 +26,9 @@ pub struct CleaningReport {
     /// Data rows in the file, blank lines not counted.
     pub source_rows: usize,
     pub delimiter: char,
+    /// Every ticker of a file listing several stocks, in file order, and the one used.
+    pub tickers: Vec<String>,
+    pub ticker: Option<String>,
     pub date_column: Option<String>,
     /// How numeric dates were read, e.g. "month/day/year", when the file had such dates.
     pub day_order: Option<String>,
@@ -46,6 +49,9 @@ impl CleaningReport {
     /// The cleaning steps that changed something, one sentence each.
     pub fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
+        if let Some(ticker) = &self.ticker {
+            notes.push(format!("ticker {ticker} (the file lists {}: {})", self.tickers.len(), self.tickers.join(", ")));
+        }
         match &self.date_column {
             Some(name) => {
                 let order = self.day_order.as_deref().map(|o| format!(", read as {o}")).unwrap_or_default();

@@ -19,6 +19,8 @@ thread_local! {
     static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
     /// Messages sent before the worker said it is ready; delivered when it does.
     static PENDING: RefCell<Option<Vec<(Object, Array)>>> = RefCell::new(Some(Vec::new()));
+    /// The last file's name and bytes, kept to parse it again for another ticker.
+    static LAST_FILE: RefCell<Option<(String, ArrayBuffer)>> = const { RefCell::new(None) };
 }
 
 /// Starts the worker and loads the CSV a link names, or else the bundled sample, into it.
@@ -54,7 +56,7 @@ pub fn start(state: AppState, data_url: Option<String>) {
             None => (SAMPLE_URL, SAMPLE_NAME.to_string()),
         };
         match fetch_bytes(url).await {
-            Ok(bytes) => send(&ToWorker::Parse { file_name: name }, Some(bytes)),
+            Ok(bytes) => parse(name, bytes, None),
             Err(error) if data_url.is_some() => state.fail(format!(
                 "{url} could not be fetched ({error}): the address may be wrong, the server down, or it does not let other \
                  sites read the file (CORS); download the file and pick it with the file input instead"
@@ -122,10 +124,24 @@ pub fn load_file(state: AppState, file: web_sys::File) {
     wasm_bindgen_futures::spawn_local(async move {
         let blob: &Blob = file.as_ref();
         match JsFuture::from(blob.array_buffer()).await {
-            Ok(buffer) => send(&ToWorker::Parse { file_name: name }, Some(buffer.unchecked_into())),
+            Ok(buffer) => parse(name, buffer.unchecked_into(), None),
             Err(error) => state.fail(format!("{name} could not be read: {}", describe(&error))),
         }
     });
+}
+
+/// Has the worker parse `bytes`, keeping a copy for [`choose_ticker`].
+fn parse(file_name: String, bytes: ArrayBuffer, ticker: Option<String>) {
+    LAST_FILE.set(Some((file_name.clone(), bytes.slice(0))));
+    send(&ToWorker::Parse { file_name, ticker }, Some(bytes));
+}
+
+/// Parses the last file again, keeping `ticker`'s rows.
+pub fn choose_ticker(state: AppState, ticker: String) {
+    if let Some((name, bytes)) = LAST_FILE.take() {
+        state.status.set(Status::Loading);
+        parse(name, bytes, Some(ticker));
+    }
 }
 
 async fn fetch_bytes(url: &str) -> Result<ArrayBuffer, String> {

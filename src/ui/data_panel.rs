@@ -42,6 +42,22 @@ pub fn DataPanel(state: AppState) -> impl IntoView {
                 <input type="file" accept=".csv,.txt,text/csv,text/plain" data-testid="csv-input"
                     on:change=on_pick prop:disabled=busy />
             </label>
+            {move || {
+                let (tickers, chosen) = state.dataset.with(|d| {
+                    d.as_ref().map(|d| (d.table.report.tickers.clone(), d.table.report.ticker.clone())).unwrap_or_default()
+                });
+                (tickers.len() > 1).then(|| view! {
+                    <label class="ticker">"Ticker "
+                        <select data-testid="ticker-select" prop:disabled=busy
+                            on:change=move |ev| client::choose_ticker(state, event_target_value(&ev))>
+                            {tickers.into_iter().map(|t| {
+                                let selected = chosen.as_deref() == Some(t.as_str());
+                                view! { <option value=t.clone() selected=selected>{t.clone()}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                })
+            }}
             <div data-testid="dataset-summary" class="summary">
                 {move || match summary() {
                     Some((name, line, notes)) => view! {

@@ -10,7 +10,7 @@ use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::data::parse::parse_csv;
+use crate::data::parse::parse_csv_ticker;
 use crate::data::Table;
 use crate::protocol::{FromWorker, ToWorker};
 use crate::training::run::run;
@@ -84,10 +84,10 @@ fn handle(event: MessageEvent) {
     let json = Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
     match serde_json::from_str::<ToWorker>(&json) {
         Ok(ToWorker::Stop) => STOP.set(true),
-        Ok(ToWorker::Parse { file_name }) => {
+        Ok(ToWorker::Parse { file_name, ticker }) => {
             let started = js_sys::Date::now();
             let bytes = Reflect::get(&data, &"bytes".into()).map(|b| Uint8Array::new(&b).to_vec()).unwrap_or_default();
-            let parsed = parse_csv(&bytes);
+            let parsed = parse_csv_ticker(&bytes, ticker.as_deref());
             drop(bytes);
             let seconds = (js_sys::Date::now() - started) / 1000.0;
             let memory_bytes = wasm_memory_bytes();

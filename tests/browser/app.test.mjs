@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFile, readFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveDist, launch, openApp, byId, waitForState, sharedData } from './harness.mjs';
+import { serveDist, launch, openApp, byId, waitForState, sharedData, repo } from './harness.mjs';
 
 let server;
 let context;
@@ -106,6 +106,18 @@ test('a link can name the CSV to load, and an unreachable one is explained', asy
   assert.equal(await waitForState(refused.page, ['idle', 'error'], 60_000), 'error');
   assert.match(await byId(refused.page, 'error').innerText(), /http:\/\/127\.0\.0\.1:9\/prices\.csv could not be fetched .*CORS/);
   await refused.page.close();
+});
+
+test('a file listing several tickers lets the person pick one', async () => {
+  const { page } = await openApp(context, server.url);
+  await waitForState(page, ['idle'], 60_000);
+  await byId(page, 'csv-input').setInputFiles(join(repo, 'tests', 'fixtures', 'tickers.csv'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('ticker AAPL'));
+  assert.match(await byId(page, 'dataset-summary').innerText(), /3 rows, 2023-01-03 to 2023-01-05/);
+  await byId(page, 'ticker-select').selectOption('MSFT');
+  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('ticker MSFT'));
+  assert.equal(await waitForState(page, ['idle', 'error'], 10_000), 'idle');
+  await page.close();
 });
 
 test('the same link and data give the same metrics', async () => {
