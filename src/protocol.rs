@@ -57,12 +57,14 @@ pub struct RunResult {
 }
 
 impl ToWorker {
+    /// The message as sent through `postMessage`.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("messages always serialise")
     }
 }
 
 impl FromWorker {
+    /// The message as sent through `postMessage`.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("messages always serialise")
     }

@@ -145,7 +145,7 @@ fn random_and_mutated_files_never_panic() {
         match parse_csv(&bytes) {
             Err(error) => assert!(!error.to_string().is_empty(), "case {case}: empty message"),
             Ok(table) => {
-                assert!(table.len() > 0, "case {case}: a table has rows");
+                assert!(!table.is_empty(), "case {case}: a table has rows");
                 for column in &table.columns {
                     assert_eq!(column.values.len(), table.len(), "case {case}");
                     assert!(column.values.iter().all(|v| v.is_finite()), "case {case}: {}", column.name);

@@ -18,10 +18,12 @@ impl MinMaxScaler {
         if min < max { Self { min, max } } else { Self { min, max: min + 1.0 } }
     }
 
+    /// Price → model units.
     pub fn scale(&self, value: f64) -> f64 {
         (value - self.min) / (self.max - self.min)
     }
 
+    /// Model units → price, for metrics and charts in the price's own units.
     pub fn unscale(&self, value: f64) -> f64 {
         value * (self.max - self.min) + self.min
     }

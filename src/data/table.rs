@@ -88,6 +88,7 @@ impl Table {
         self.columns.first().map_or(0, |c| c.values.len())
     }
 
+    /// True for a table without rows (parsing never returns one).
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

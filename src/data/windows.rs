@@ -68,10 +68,12 @@ impl Prepared {
         Ok(Self { prices: prices.to_vec(), scaled, scaler, window, train_end })
     }
 
+    /// Rows the model is trained to predict.
     pub fn train_targets(&self) -> Range<usize> {
         self.window..self.train_end
     }
 
+    /// Rows the model is judged on: every row after the training part.
     pub fn test_targets(&self) -> Range<usize> {
         self.train_end..self.prices.len()
     }

@@ -23,6 +23,7 @@ pub enum Status {
 }
 
 impl Status {
+    /// The `data-state` value tests and styles read.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Idle => "idle",
