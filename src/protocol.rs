@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::Table;
+use crate::data::parse::ParseOptions;
 use crate::evaluation::Metrics;
 use crate::forecast::ForecastDay;
 use crate::training::{EpochReport, Settings};
@@ -14,8 +15,8 @@ use crate::training::{EpochReport, Settings};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ToWorker {
-    /// Parse the file whose bytes come with the message (only `ticker`'s rows, if it lists several).
-    Parse { file_name: String, ticker: Option<String> },
+    /// Parse the file whose bytes come with the message, with the person's choices.
+    Parse { file_name: String, options: ParseOptions },
     Train { table: Box<Table>, settings: Settings },
     Stop,
 }
@@ -28,7 +29,7 @@ pub enum FromWorker {
     Ready,
     /// A file became a table, in `seconds`, with the worker's wasm memory (its peak, since wasm
     /// memory never shrinks) at `memory_bytes`.
-    Parsed { file_name: String, table: Table, seconds: f64, memory_bytes: f64 },
+    Parsed { file_name: String, table: Table, seconds: f64, memory_bytes: f64, options: ParseOptions },
     ParseFailed { file_name: String, message: String },
     /// The backend training runs on, and why it is not the one asked for, if so.
     Backend { name: String, note: Option<String> },

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use stocklstm::data::Table;
+use stocklstm::data::dates::DayOrder;
 use stocklstm::data::parse::parse_csv;
 
 fn load(name: &str) -> Table {
@@ -37,7 +38,8 @@ fn nasdaq_dollars_month_first_newest_first() {
     check(&t, 5, day(2023, 1, 3), day(2023, 1, 9), "Close/Last", (125.07, 130.15));
     assert!(t.report.reversed);
     assert_eq!(t.report.currency_signs, 20, "four dollar columns, five rows");
-    assert_eq!(t.report.day_order.as_deref(), Some("month/day/year"));
+    assert_eq!(t.report.day_order, Some(DayOrder::MonthFirst));
+    assert!(t.report.day_order_unproven, "days 3 to 9 of January fit both orders");
 }
 
 #[test]
@@ -82,7 +84,7 @@ fn european_semicolons_decimal_commas_and_day_first_dates() {
     check(&t, 3, day(2018, 9, 26), day(2018, 9, 28), "Schlusskurs", (234.25, 233.75));
     assert_eq!(t.report.delimiter, ';');
     assert_eq!(t.column("Volumen").unwrap().values[2], 3_069_914.0);
-    assert_eq!(t.report.day_order.as_deref(), Some("day/month/year"));
+    assert_eq!(t.report.day_order, Some(DayOrder::DayFirst));
 }
 
 #[test]
@@ -98,7 +100,10 @@ fn tabs_bom_crlf_blank_lines_duplicates_and_a_summary_line() {
 
 #[test]
 fn several_tickers_in_one_file_are_kept_apart() {
-    use stocklstm::data::parse::{ParseError, parse_csv_ticker};
+    use stocklstm::data::parse::{ParseError, ParseOptions, parse_csv_with};
+    let parse_csv_ticker = |bytes: &[u8], ticker: Option<&str>| {
+        parse_csv_with(bytes, &ParseOptions { ticker: ticker.map(String::from), ..Default::default() })
+    };
     let bytes = std::fs::read(format!("{}/tests/fixtures/tickers.csv", env!("CARGO_MANIFEST_DIR"))).unwrap();
     let first = parse_csv_ticker(&bytes, None).unwrap();
     check(&first, 3, day(2023, 1, 3), day(2023, 1, 5), "Close", (125.07, 125.02));
@@ -110,6 +115,20 @@ fn several_tickers_in_one_file_are_kept_apart() {
     let missing = parse_csv_ticker(&bytes, Some("TSLA")).unwrap_err();
     assert_eq!(missing, ParseError::UnknownTicker { ticker: "TSLA".into(), tickers: vec!["AAPL".into(), "MSFT".into()] });
     assert_eq!(missing.to_string(), "ticker 'TSLA' is not in this file; its tickers are: AAPL, MSFT");
+}
+
+#[test]
+fn dates_that_fit_both_orders_are_flagged_and_the_person_can_choose() {
+    use stocklstm::data::parse::{ParseOptions, parse_csv_with};
+    let bytes = b"Date,Close\n01/02/2020,1\n02/02/2020,2\n03/02/2020,3\n";
+    let guessed = parse_csv(bytes).unwrap();
+    assert_eq!(guessed.report.day_order, Some(DayOrder::MonthFirst));
+    assert!(guessed.report.day_order_unproven);
+    assert!(guessed.report.notes()[0].contains("no date proves the order"));
+    assert_eq!(guessed.date_range(), Some((day(2020, 1, 2), day(2020, 3, 2))));
+    let options = ParseOptions { day_order: Some(DayOrder::DayFirst), ..Default::default() };
+    let chosen = parse_csv_with(bytes, &options).unwrap();
+    assert_eq!(chosen.date_range(), Some((day(2020, 2, 1), day(2020, 2, 3))));
 }
 
 /// A seeded fuzzer: random bytes, and fixtures with bytes flipped, cut, duplicated and spliced.

@@ -4,28 +4,28 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 
 /// Which of the two small numbers in `01/02/2020` is the day. Decided once per column, since a
 /// single row such as `01/02/2020` cannot tell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DayOrder {
     MonthFirst,
     DayFirst,
 }
 
 /// Picks the day order for a whole column: a first field above 12 proves day-first, a second
-/// field above 12 proves month-first; with no proof either way, US month-first is assumed for
-/// `/` and day-first for `.` and `-` (European style).
-pub fn detect_day_order<'a>(values: impl Iterator<Item = &'a str>) -> DayOrder {
+/// field above 12 proves month-first; with no proof either way (the `bool` is then false), US
+/// month-first is assumed for `/` and day-first for `.` and `-` (European style).
+pub fn detect_day_order<'a>(values: impl Iterator<Item = &'a str>) -> (DayOrder, bool) {
     let mut slash = false;
     for value in values {
         let Some((a, b, sep)) = numeric_day_month(value) else { continue };
         if a > 12 {
-            return DayOrder::DayFirst;
+            return (DayOrder::DayFirst, true);
         }
         if b > 12 {
-            return DayOrder::MonthFirst;
+            return (DayOrder::MonthFirst, true);
         }
         slash |= sep == '/';
     }
-    if slash { DayOrder::MonthFirst } else { DayOrder::DayFirst }
+    (if slash { DayOrder::MonthFirst } else { DayOrder::DayFirst }, false)
 }
 
 /// The first two fields of `dd?mm?yyyy`-shaped dates (year last), with their separator.
@@ -114,11 +114,11 @@ mod tests {
     #[test]
     fn day_order_is_decided_by_the_whole_column() {
         let us = ["01/02/2020", "01/15/2020"];
-        assert_eq!(detect_day_order(us.into_iter()), DayOrder::MonthFirst);
+        assert_eq!(detect_day_order(us.into_iter()), (DayOrder::MonthFirst, true));
         let eu = ["01/02/2020", "15/01/2020"];
-        assert_eq!(detect_day_order(eu.into_iter()), DayOrder::DayFirst);
-        assert_eq!(detect_day_order(["01.02.2020"].into_iter()), DayOrder::DayFirst);
-        assert_eq!(detect_day_order(["01/02/2020"].into_iter()), DayOrder::MonthFirst);
+        assert_eq!(detect_day_order(eu.into_iter()), (DayOrder::DayFirst, true));
+        assert_eq!(detect_day_order(["01.02.2020"].into_iter()), (DayOrder::DayFirst, false));
+        assert_eq!(detect_day_order(["01/02/2020"].into_iter()), (DayOrder::MonthFirst, false));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use std::fmt;
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use super::dates::{DayOrder, detect_day_order, parse_date};
 use super::table::{CleaningReport, Column, Table};
@@ -55,15 +56,24 @@ const MISSING: [&str; 11] = ["", "null", "nan", "n/a", "na", "-", "--", ".", "no
 
 /// Parses and cleans a CSV file; see [`CleaningReport`] for what cleaning may change.
 pub fn parse_csv(bytes: &[u8]) -> Result<Table, ParseError> {
-    parse_csv_ticker(bytes, None)
+    parse_csv_with(bytes, &ParseOptions::default())
+}
+
+/// Choices the person made about a file that cannot be read from the file alone.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ParseOptions {
+    /// The ticker to keep in a file listing several (default: the first).
+    pub ticker: Option<String>,
+    /// How to read dates such as `01/02/2020` when the column does not prove an order.
+    pub day_order: Option<DayOrder>,
 }
 
 /// Column names that hold a ticker, in files listing several stocks.
 const TICKER_NAMES: [&str; 3] = ["ticker", "symbol", "stock"];
 
-/// Like [`parse_csv`], keeping only `ticker`'s rows (the file's first ticker when `None`) when
-/// the file has a Ticker or Symbol column listing several stocks.
-pub fn parse_csv_ticker(bytes: &[u8], ticker: Option<&str>) -> Result<Table, ParseError> {
+/// Like [`parse_csv`], with the person's `options`.
+pub fn parse_csv_with(bytes: &[u8], options: &ParseOptions) -> Result<Table, ParseError> {
+    let ticker = options.ticker.as_deref();
     let text = decode(bytes)?;
     let delimiter = detect_delimiter(text);
     let mut reader = csv::ReaderBuilder::new()
@@ -110,14 +120,13 @@ pub fn parse_csv_ticker(bytes: &[u8], ticker: Option<&str>) -> Result<Table, Par
     report.source_rows = rows.len();
 
     let date_column = find_date_column(&names, &rows);
-    let day_order = date_column.map(|c| detect_day_order(rows.iter().map(|r| cell(r, c))));
-    if let (Some(c), Some(order)) = (date_column, day_order) {
+    let detected = date_column.map(|c| detect_day_order(rows.iter().map(|r| cell(r, c))));
+    let day_order = detected.map(|(order, _)| options.day_order.unwrap_or(order));
+    if let (Some(c), Some(order), Some((_, proven))) = (date_column, day_order, detected) {
         report.date_column = Some(names[c].clone());
         if rows.iter().take(50).any(|r| is_numeric_date(cell(r, c))) {
-            report.day_order = Some(match order {
-                DayOrder::MonthFirst => "month/day/year".into(),
-                DayOrder::DayFirst => "day/month/year".into(),
-            });
+            report.day_order = Some(order);
+            report.day_order_unproven = !proven;
         }
     }
 
@@ -226,7 +235,7 @@ fn find_date_column(names: &[String], rows: &[csv::StringRecord]) -> Option<usiz
     let sample: Vec<&csv::StringRecord> = rows.iter().take(200).collect();
     let date_share = |c: usize| {
         let cells: Vec<&str> = sample.iter().map(|r| cell(r, c)).collect();
-        let order = detect_day_order(cells.iter().copied());
+        let (order, _) = detect_day_order(cells.iter().copied());
         let dated = cells.iter().filter(|text| parse_date(text, order).is_some()).count();
         dated as f64 / cells.len() as f64
     };

@@ -3,6 +3,8 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::dates::DayOrder;
+
 /// One numeric column of the file, cleaned: every value is finite.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Column {
@@ -30,8 +32,11 @@ pub struct CleaningReport {
     pub tickers: Vec<String>,
     pub ticker: Option<String>,
     pub date_column: Option<String>,
-    /// How numeric dates were read, e.g. "month/day/year", when the file had such dates.
-    pub day_order: Option<String>,
+    /// How numeric dates were read, when the file had such dates.
+    pub day_order: Option<DayOrder>,
+    /// No date in the column proved the order (every day and month was 12 or less): the page
+    /// lets the person choose.
+    pub day_order_unproven: bool,
     /// The file listed the newest day first and was turned around.
     pub reversed: bool,
     /// Rows were out of order and were sorted by date.
@@ -54,8 +59,13 @@ impl CleaningReport {
         }
         match &self.date_column {
             Some(name) => {
-                let order = self.day_order.as_deref().map(|o| format!(", read as {o}")).unwrap_or_default();
-                notes.push(format!("dates from column '{name}'{order}"));
+                let order = match self.day_order {
+                    Some(DayOrder::MonthFirst) => ", read as month/day/year",
+                    Some(DayOrder::DayFirst) => ", read as day/month/year",
+                    None => "",
+                };
+                let unproven = if self.day_order_unproven { " (no date proves the order: choose it below if wrong)" } else { "" };
+                notes.push(format!("dates from column '{name}'{order}{unproven}"));
             }
             None => notes.push("no date column found: rows are used in file order".into()),
         }

@@ -9,6 +9,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, MessageEvent, Response, Worker, WorkerOptions, WorkerType};
 
 use super::{AppState, Status};
+use crate::data::parse::ParseOptions;
 use crate::protocol::{FromWorker, ToWorker};
 
 /// The bundled sample loaded on first open, relative to the page so hosting under a sub-path works.
@@ -19,8 +20,8 @@ thread_local! {
     static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
     /// Messages sent before the worker said it is ready; delivered when it does.
     static PENDING: RefCell<Option<Vec<(Object, Array)>>> = RefCell::new(Some(Vec::new()));
-    /// The last file's name and bytes, kept to parse it again for another ticker.
-    static LAST_FILE: RefCell<Option<(String, ArrayBuffer)>> = const { RefCell::new(None) };
+    /// The last file's name, bytes and options, kept to parse it again with other choices.
+    static LAST_FILE: RefCell<Option<(String, ArrayBuffer, ParseOptions)>> = const { RefCell::new(None) };
 }
 
 /// Starts the worker and loads the CSV a link names, or else the bundled sample, into it.
@@ -56,7 +57,7 @@ pub fn start(state: AppState, data_url: Option<String>) {
             None => (SAMPLE_URL, SAMPLE_NAME.to_string()),
         };
         match fetch_bytes(url).await {
-            Ok(bytes) => parse(name, bytes, None),
+            Ok(bytes) => parse(name, bytes, ParseOptions::default()),
             Err(error) if data_url.is_some() => state.fail(format!(
                 "{url} could not be fetched ({error}): the address may be wrong, the server down, or it does not let other \
                  sites read the file (CORS); download the file and pick it with the file input instead"
@@ -124,23 +125,24 @@ pub fn load_file(state: AppState, file: web_sys::File) {
     wasm_bindgen_futures::spawn_local(async move {
         let blob: &Blob = file.as_ref();
         match JsFuture::from(blob.array_buffer()).await {
-            Ok(buffer) => parse(name, buffer.unchecked_into(), None),
+            Ok(buffer) => parse(name, buffer.unchecked_into(), ParseOptions::default()),
             Err(error) => state.fail(format!("{name} could not be read: {}", describe(&error))),
         }
     });
 }
 
-/// Has the worker parse `bytes`, keeping a copy for [`choose_ticker`].
-fn parse(file_name: String, bytes: ArrayBuffer, ticker: Option<String>) {
-    LAST_FILE.set(Some((file_name.clone(), bytes.slice(0))));
-    send(&ToWorker::Parse { file_name, ticker }, Some(bytes));
+/// Has the worker parse `bytes`, keeping a copy for [`reparse`].
+fn parse(file_name: String, bytes: ArrayBuffer, options: ParseOptions) {
+    LAST_FILE.set(Some((file_name.clone(), bytes.slice(0), options.clone())));
+    send(&ToWorker::Parse { file_name, options }, Some(bytes));
 }
 
-/// Parses the last file again, keeping `ticker`'s rows.
-pub fn choose_ticker(state: AppState, ticker: String) {
-    if let Some((name, bytes)) = LAST_FILE.take() {
+/// Parses the last file again with a changed choice (another ticker, another day order).
+pub fn reparse(state: AppState, change: impl FnOnce(&mut ParseOptions)) {
+    if let Some((name, bytes, mut options)) = LAST_FILE.take() {
+        change(&mut options);
         state.status.set(Status::Loading);
-        parse(name, bytes, Some(ticker));
+        parse(name, bytes, options);
     }
 }
 

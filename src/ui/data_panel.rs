@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use web_sys::{DragEvent, HtmlInputElement};
 
 use super::{AppState, Status, client};
+use crate::data::dates::DayOrder;
 
 #[component]
 pub fn DataPanel(state: AppState) -> impl IntoView {
@@ -49,13 +50,40 @@ pub fn DataPanel(state: AppState) -> impl IntoView {
                 (tickers.len() > 1).then(|| view! {
                     <label class="ticker">"Ticker "
                         <select data-testid="ticker-select" prop:disabled=busy
-                            on:change=move |ev| client::choose_ticker(state, event_target_value(&ev))>
+                            on:change=move |ev| {
+                                let ticker = event_target_value(&ev);
+                                client::reparse(state, |options| options.ticker = Some(ticker));
+                            }>
                             {tickers.into_iter().map(|t| {
                                 let selected = chosen.as_deref() == Some(t.as_str());
                                 view! { <option value=t.clone() selected=selected>{t.clone()}</option> }
                             }).collect_view()}
                         </select>
                     </label>
+                })
+            }}
+            {move || {
+                let (order, choosable) = state.dataset.with(|d| {
+                    d.as_ref().map_or((None, false), |d| {
+                        let r = &d.table.report;
+                        (r.day_order, r.day_order_unproven || d.day_order_chosen)
+                    })
+                });
+                choosable.then(|| {
+                    let options = [(DayOrder::MonthFirst, "month/day/year"), (DayOrder::DayFirst, "day/month/year")];
+                    view! {
+                        <label class="day-order">"Dates are "
+                            <select data-testid="day-order-select" prop:disabled=busy
+                                on:change=move |ev| {
+                                    let order = if event_target_value(&ev) == "day/month/year" { DayOrder::DayFirst } else { DayOrder::MonthFirst };
+                                    client::reparse(state, |options| options.day_order = Some(order));
+                                }>
+                                {options.into_iter().map(|(value, text)| view! {
+                                    <option value=text selected=order == Some(value)>{text}</option>
+                                }).collect_view()}
+                            </select>
+                        </label>
+                    }
                 })
             }}
             <div data-testid="dataset-summary" class="summary">

@@ -43,6 +43,8 @@ pub struct Dataset {
     /// Parse time and the worker's memory afterwards, shown so large files' cost is visible.
     pub seconds: f64,
     pub memory_bytes: f64,
+    /// The person chose the day order, so the choice stays offered.
+    pub day_order_chosen: bool,
 }
 
 /// Every piece of page state, as signals that components read and the worker's messages write.
@@ -97,8 +99,9 @@ impl AppState {
     fn apply(&self, message: FromWorker) {
         match message {
             FromWorker::Ready => {}
-            FromWorker::Parsed { file_name, table, seconds, memory_bytes } => {
-                self.dataset.set(Some(Dataset { file_name, table, seconds, memory_bytes }));
+            FromWorker::Parsed { file_name, table, seconds, memory_bytes, options } => {
+                let day_order_chosen = options.day_order.is_some();
+                self.dataset.set(Some(Dataset { file_name, table, seconds, memory_bytes, day_order_chosen }));
                 self.result.set(None);
                 self.history.set(Vec::new());
                 self.epoch.set((0, 0));

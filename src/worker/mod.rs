@@ -10,7 +10,7 @@ use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::data::parse::parse_csv_ticker;
+use crate::data::parse::parse_csv_with;
 use crate::data::Table;
 use crate::protocol::{FromWorker, ToWorker};
 use crate::training::run::run;
@@ -84,15 +84,15 @@ fn handle(event: MessageEvent) {
     let json = Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
     match serde_json::from_str::<ToWorker>(&json) {
         Ok(ToWorker::Stop) => STOP.set(true),
-        Ok(ToWorker::Parse { file_name, ticker }) => {
+        Ok(ToWorker::Parse { file_name, options }) => {
             let started = js_sys::Date::now();
             let bytes = Reflect::get(&data, &"bytes".into()).map(|b| Uint8Array::new(&b).to_vec()).unwrap_or_default();
-            let parsed = parse_csv_ticker(&bytes, ticker.as_deref());
+            let parsed = parse_csv_with(&bytes, &options);
             drop(bytes);
             let seconds = (js_sys::Date::now() - started) / 1000.0;
             let memory_bytes = wasm_memory_bytes();
             match parsed {
-                Ok(table) => post_parsed(FromWorker::Parsed { file_name, table, seconds, memory_bytes }),
+                Ok(table) => post_parsed(FromWorker::Parsed { file_name, table, seconds, memory_bytes, options }),
                 Err(error) => post(&FromWorker::ParseFailed { file_name, message: error.to_string() }),
             }
         }

@@ -120,6 +120,20 @@ test('a file listing several tickers lets the person pick one', async () => {
   await page.close();
 });
 
+test('dates that fit both orders are flagged and the person can choose', async () => {
+  const { page } = await openApp(context, server.url);
+  await waitForState(page, ['idle'], 60_000);
+  const path = join(scratch, 'ambiguous.csv');
+  await writeFile(path, 'Date,Close\n01/02/2020,1\n02/02/2020,2\n03/02/2020,3\n');
+  await byId(page, 'csv-input').setInputFiles(path);
+  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('ambiguous.csv'));
+  assert.match(await byId(page, 'dataset-summary').innerText(), /2020-01-02 to 2020-03-02[\s\S]*no date proves the order/);
+  await byId(page, 'day-order-select').selectOption('day/month/year');
+  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('2020-02-01 to 2020-02-03'));
+  assert.equal(await byId(page, 'day-order-select').inputValue(), 'day/month/year');
+  await page.close();
+});
+
 test('the same link and data give the same metrics', async () => {
   const metricsOnce = async () => {
     const { page } = await openApp(context, `${server.url}?${TINY}&seed=7`);
