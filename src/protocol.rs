@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::Table;
 use crate::data::parse::ParseOptions;
-use crate::evaluation::Metrics;
+use crate::evaluation::{Metrics, Spread};
 use crate::forecast::ForecastDay;
 use crate::training::{EpochReport, Settings};
 
@@ -55,6 +55,17 @@ pub struct RunResult {
     pub test_start: usize,
     pub test_fit: Vec<f64>,
     pub forecast: Vec<ForecastDay>,
+    /// The expanding-window backtest, when the settings asked for one.
+    pub backtest: Option<Backtest>,
+}
+
+/// Test RMSE over the folds of an expanding-window backtest, model and naive baseline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Backtest {
+    /// Folds completed (fewer than asked for when stopped).
+    pub folds: usize,
+    pub model_rmse: Spread,
+    pub naive_rmse: Spread,
 }
 
 impl ToWorker {

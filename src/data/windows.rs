@@ -59,13 +59,37 @@ impl Prepared {
                 100 - split_percent
             ));
         }
-        let train_end = train_len(prices.len(), split_percent);
+        Ok(Self::split_at(prices, window, train_len(prices.len(), split_percent), scaling))
+    }
+
+    /// Splits `prices` so that the rows before `train_end` train, scaling as `scaling` says.
+    fn split_at(prices: &[f64], window: usize, train_end: usize, scaling: Scaling) -> Self {
         let scaler = match scaling {
             Scaling::TrainOnly => MinMaxScaler::fit(&prices[..train_end]),
             Scaling::All => MinMaxScaler::fit(prices),
         };
         let scaled = prices.iter().map(|&p| scaler.scale(p) as f32).collect();
-        Ok(Self { prices: prices.to_vec(), scaled, scaler, window, train_end })
+        Self { prices: prices.to_vec(), scaled, scaler, window, train_end }
+    }
+
+    /// The expanding-window folds of a backtest: the test part is cut into `folds` consecutive
+    /// blocks, and fold i trains on every row before block i and is tested on block i.
+    pub fn folds(&self, folds: usize, scaling: Scaling) -> Result<Vec<Prepared>, String> {
+        let test_days = self.prices.len() - self.train_end;
+        let block = test_days / folds.max(1);
+        if block < MIN_TEST_TARGETS {
+            return Err(format!(
+                "the test part has {test_days} days: a {folds}-fold backtest needs at least {} ({MIN_TEST_TARGETS} per fold); use fewer folds",
+                folds * MIN_TEST_TARGETS
+            ));
+        }
+        Ok((0..folds)
+            .map(|i| {
+                let start = self.train_end + i * block;
+                let end = if i + 1 == folds { self.prices.len() } else { start + block };
+                Self::split_at(&self.prices[..end], self.window, start, scaling)
+            })
+            .collect())
     }
 
     /// Rows the model is trained to predict.
@@ -122,6 +146,18 @@ mod tests {
         assert!(data.scaled[39] > 1.0, "test prices above the training high scale above 1");
         let all = Prepared::new(&prices(40), 3, 75, Scaling::All).unwrap();
         assert_eq!(all.scaler, MinMaxScaler { min: 100.0, max: 139.0 });
+    }
+
+    #[test]
+    fn backtest_folds_expand_over_the_test_part() {
+        let data = Prepared::new(&prices(100), 5, 70, Scaling::TrainOnly).unwrap();
+        let folds = data.folds(3, Scaling::TrainOnly).unwrap();
+        let spans: Vec<_> = folds.iter().map(|f| (f.train_end, f.prices.len())).collect();
+        assert_eq!(spans, vec![(70, 80), (80, 90), (90, 100)]);
+        assert_eq!(folds[1].test_targets(), 80..90);
+        assert_eq!(folds[2].scaler, MinMaxScaler { min: 100.0, max: 189.0 });
+        let error = data.folds(7, Scaling::TrainOnly).unwrap_err();
+        assert!(error.starts_with("the test part has 30 days: a 7-fold backtest needs at least 35"), "{error}");
     }
 
     #[test]

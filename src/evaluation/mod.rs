@@ -25,6 +25,21 @@ pub fn metrics(actual: &[f64], predicted: &[f64]) -> Metrics {
     Metrics { rmse, mae, mape }
 }
 
+/// Mean and standard deviation of a figure over backtest folds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Spread {
+    pub mean: f64,
+    pub std: f64,
+}
+
+/// The mean and (population) standard deviation of `values`.
+pub fn spread(values: &[f64]) -> Spread {
+    let n = values.len().max(1) as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let std = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt();
+    Spread { mean, std }
+}
+
 /// Percent of days where the predicted move from the previous day has the sign of the actual
 /// move; days without an actual move are left out. `None` when no day moved.
 pub fn directional_accuracy(prices: &[f64], targets: Range<usize>, predicted: &[f64]) -> Option<f64> {
@@ -82,6 +97,11 @@ mod tests {
         assert_eq!(absolute_error_quantile(&actual, &predicted, 0.8), 8.0);
         assert_eq!(absolute_error_quantile(&actual, &predicted, 0.95), 10.0);
         assert_eq!(absolute_error_quantile(&actual, &predicted, 0.0), 1.0);
+    }
+
+    #[test]
+    fn spread_is_mean_and_standard_deviation() {
+        assert_eq!(spread(&[2.0, 4.0, 6.0]), Spread { mean: 4.0, std: (8.0f64 / 3.0).sqrt() });
     }
 
     #[test]

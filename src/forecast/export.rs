@@ -48,6 +48,7 @@ mod tests {
             test_start: 2,
             test_fit: vec![3.5, 4.5],
             forecast: vec![ForecastDay { step: 1, date: None, value: 5.0, half_width_80: 1.0, half_width_95: 2.0 }],
+            backtest: None,
         };
         let csv = results_csv(&table, "Close", &result);
         let lines: Vec<&str> = csv.lines().collect();

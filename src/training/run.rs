@@ -6,10 +6,11 @@ use super::settings::Settings;
 use super::trainer::{StopReason, TrainingHost, train};
 use crate::data::Table;
 use crate::data::windows::Prepared;
-use crate::evaluation::{absolute_error_quantile, directional_accuracy, metrics, naive_predictions};
+use super::trainer::EpochReport;
+use crate::evaluation::{absolute_error_quantile, directional_accuracy, metrics, naive_predictions, spread};
 use crate::forecast::{add_intervals, recursive_forecast};
 use crate::model::predict::predict;
-use crate::protocol::RunResult;
+use crate::protocol::{Backtest, RunResult};
 
 /// Prepares `table` by `settings`, checking it is long enough before any training starts.
 pub fn prepare(table: &Table, settings: &Settings) -> Result<Prepared, String> {
@@ -36,7 +37,13 @@ pub async fn run(table: &Table, settings: &Settings, device: &Device, host: &mut
         absolute_error_quantile(test_actual, &test_fit, 0.80),
         absolute_error_quantile(test_actual, &test_fit, 0.95),
     );
+    let backtest = if settings.backtest && trained.stop == StopReason::Finished {
+        Some(backtest(&data, settings, device, host).await?)
+    } else {
+        None
+    };
     Ok(RunResult {
+        backtest,
         epochs_done: trained.epochs_done,
         stopped: trained.stop == StopReason::Stopped,
         train: metrics(&data.prices[data.train_targets()], &train_fit),
@@ -49,6 +56,45 @@ pub async fn run(table: &Table, settings: &Settings, device: &Device, host: &mut
         test_fit,
         forecast,
     })
+}
+
+/// Passes the trainer's reports on, marked with the backtest fold they belong to.
+struct FoldHost<'a, H> {
+    inner: &'a mut H,
+    fold: (usize, usize),
+}
+
+impl<H: TrainingHost> TrainingHost for FoldHost<'_, H> {
+    fn report(&mut self, epoch: &EpochReport) {
+        self.inner.report(&EpochReport { fold: Some(self.fold), ..epoch.clone() });
+    }
+    fn stop_requested(&self) -> bool {
+        self.inner.stop_requested()
+    }
+    async fn pause(&mut self) {
+        self.inner.pause().await
+    }
+}
+
+/// Retrains a fresh model on each expanding-window fold and reports the spread of test RMSE for
+/// the model and the naive baseline. Stopping ends the backtest with the folds done so far.
+async fn backtest(data: &Prepared, settings: &Settings, device: &Device, host: &mut impl TrainingHost) -> Result<Backtest, String> {
+    let folds = data.folds(settings.folds, settings.scaling)?;
+    let inference = device.clone().without_autodiff();
+    let (mut model_rmse, mut naive_rmse) = (Vec::new(), Vec::new());
+    for (i, fold) in folds.iter().enumerate() {
+        let mut fold_host = FoldHost { inner: &mut *host, fold: (i + 1, folds.len()) };
+        let trained = train(device, fold, settings, &mut fold_host).await?;
+        let scaled = predict(&trained.model, &fold.inputs(fold.test_targets()), fold.window, &inference).await?;
+        let fit: Vec<f64> = scaled.into_iter().map(|v| fold.scaler.unscale(v as f64)).collect();
+        let actual = &fold.prices[fold.test_targets()];
+        model_rmse.push(metrics(actual, &fit).rmse);
+        naive_rmse.push(metrics(actual, &naive_predictions(&fold.prices, fold.test_targets())).rmse);
+        if trained.stop == StopReason::Stopped {
+            break;
+        }
+    }
+    Ok(Backtest { folds: model_rmse.len(), model_rmse: spread(&model_rmse), naive_rmse: spread(&naive_rmse) })
 }
 
 #[cfg(test)]
@@ -77,6 +123,21 @@ mod tests {
         }
         // The naive baseline on these test targets (713 of them, none lost to windowing).
         assert!((result.naive.rmse - 4.3).abs() < 0.3, "{:?}", result.naive);
+    }
+
+    #[test]
+    fn a_backtest_retrains_per_fold_and_reports_the_spread() {
+        let path = format!("{}/../shared/data/NSE-TATAGLOBAL.csv", env!("CARGO_MANIFEST_DIR"));
+        let table = parse_csv(&std::fs::read(path).unwrap()).unwrap();
+        let settings = Settings { epochs: 1, horizon: 2, backtest: true, folds: 3, ..small_settings() };
+        let mut host = RecordingHost::default();
+        let result = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut host)).unwrap();
+        let backtest = result.backtest.unwrap();
+        assert_eq!(backtest.folds, 3);
+        assert!(backtest.model_rmse.mean > 0.0 && backtest.naive_rmse.mean > 0.0);
+        assert!(backtest.naive_rmse.std > 0.0, "the folds cover different periods");
+        let folds: Vec<_> = host.reports.iter().map(|r| r.fold).collect();
+        assert_eq!(folds, vec![None, Some((1, 3)), Some((2, 3)), Some((3, 3))]);
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub struct Settings {
     pub seed: u64,
     pub scaling: Scaling,
     pub predict: Prediction,
+    /// Also run an expanding-window backtest with `folds` folds (retraining once per fold).
+    pub backtest: bool,
+    pub folds: usize,
     pub backend: BackendChoice,
 }
 
@@ -58,14 +61,17 @@ impl Default for Settings {
             seed: 42,
             scaling: Scaling::TrainOnly,
             predict: Prediction::Change,
+            backtest: false,
+            folds: 3,
             backend: BackendChoice::Auto,
         }
     }
 }
 
 /// The URL keys, in the order links write them.
-pub const KEYS: [&str; 14] = [
-    "target", "window", "split", "layers", "units", "dropout", "epochs", "batch", "lr", "horizon", "seed", "scaling", "predict", "backend",
+pub const KEYS: [&str; 16] = [
+    "target", "window", "split", "layers", "units", "dropout", "epochs", "batch", "lr", "horizon", "seed", "scaling", "predict",
+    "backtest", "folds", "backend",
 ];
 
 /// The URL key naming a CSV to fetch instead of the bundled sample; a data source, not a setting.
@@ -123,6 +129,14 @@ impl Settings {
                     _ => return Err(format!("predict: '{value}' is not valid: expected 'change' or 'level'")),
                 }
             }
+            "backtest" => {
+                self.backtest = match value.trim() {
+                    "on" => true,
+                    "off" => false,
+                    _ => return Err(format!("backtest: '{value}' is not valid: expected 'on' or 'off'")),
+                }
+            }
+            "folds" => self.folds = whole(key, value, 2, 10)? as usize,
             "backend" => {
                 self.backend = match value.trim() {
                     "auto" => BackendChoice::Auto,
@@ -158,6 +172,8 @@ impl Settings {
                 Prediction::Change => "change".into(),
                 Prediction::Level => "level".into(),
             },
+            "backtest" => if self.backtest { "on" } else { "off" }.into(),
+            "folds" => self.folds.to_string(),
             "backend" => match self.backend {
                 BackendChoice::Auto => "auto".into(),
                 BackendChoice::WebGpu => "webgpu".into(),
@@ -254,7 +270,7 @@ mod tests {
     fn query_round_trips_every_setting() {
         let (mut s, errors) = Settings::from_query("");
         assert!(errors.is_empty());
-        for (key, value) in [("target", "Adj Close"), ("window", "20"), ("dropout", "0.2"), ("lr", "0.01"), ("scaling", "all"), ("predict", "level"), ("backend", "cpu"), ("seed", "7")] {
+        for (key, value) in [("target", "Adj Close"), ("window", "20"), ("dropout", "0.2"), ("lr", "0.01"), ("scaling", "all"), ("predict", "level"), ("backtest", "on"), ("folds", "4"), ("backend", "cpu"), ("seed", "7")] {
             s.set(key, value).unwrap();
         }
         let query = s.to_query();

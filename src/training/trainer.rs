@@ -24,6 +24,8 @@ pub struct EpochReport {
     pub train_loss: f64,
     /// Mean squared error on the scaled test targets.
     pub val_loss: f64,
+    /// `(i, k)` while fold i of a k-fold backtest trains; `None` for the main run.
+    pub fold: Option<(usize, usize)>,
 }
 
 /// Why training ended.
@@ -102,7 +104,7 @@ pub async fn train(device: &Device, data: &Prepared, settings: &Settings, host: 
         let predictions = predict(&model.valid(), &val_inputs, window, &inference_device).await?;
         let val_loss = mse(&predictions, &val_targets);
         epochs_done = epoch;
-        host.report(&EpochReport { epoch, epochs: settings.epochs, train_loss, val_loss });
+        host.report(&EpochReport { epoch, epochs: settings.epochs, train_loss, val_loss, fold: None });
         if stop == StopReason::Stopped {
             break;
         }

@@ -63,6 +63,8 @@ pub struct AppState {
     /// Backend name and why it differs from the one asked for.
     pub backend: RwSignal<Option<(String, Option<String>)>>,
     pub history: RwSignal<Vec<EpochReport>>,
+    /// The latest epoch of a backtest fold, while one trains.
+    pub backtest_epoch: RwSignal<Option<EpochReport>>,
     pub result: RwSignal<Option<RunResult>>,
 }
 
@@ -78,6 +80,7 @@ impl AppState {
             seconds: RwSignal::new(0.0),
             backend: RwSignal::new(None),
             history: RwSignal::new(Vec::new()),
+            backtest_epoch: RwSignal::new(None),
             result: RwSignal::new(None),
         }
     }
@@ -115,12 +118,14 @@ impl AppState {
                 self.fail(format!("{file_name} was not loaded: {message}"));
             }
             FromWorker::Backend { name, note } => self.backend.set(Some((name, note))),
+            FromWorker::Epoch { report, .. } if report.fold.is_some() => self.backtest_epoch.set(Some(report)),
             FromWorker::Epoch { report, seconds } => {
                 self.epoch.set((report.epoch, report.epochs));
                 self.seconds.set(seconds);
                 self.history.update(|h| h.push(report));
             }
             FromWorker::Done { result } => {
+                self.backtest_epoch.set(None);
                 self.epoch.update(|(done, _)| *done = result.epochs_done);
                 self.result.set(Some(result));
                 self.status.set(Status::Done);

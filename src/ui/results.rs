@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::{AppState, Status};
 use crate::chart;
+use crate::training::EpochReport;
 
 fn number(value: f64) -> String {
     format!("{value:.4}")
@@ -42,7 +43,10 @@ pub fn Results(state: AppState) -> impl IntoView {
     let status_text = move || match state.status.get() {
         Status::Idle => "Ready: press Train.".to_string(),
         Status::Loading => "Loading…".to_string(),
-        Status::Training => "Training…".to_string(),
+        Status::Training => match state.backtest_epoch.get() {
+            Some(EpochReport { fold: Some((i, k)), epoch, epochs, .. }) => format!("Backtest: fold {i}/{k}, epoch {epoch}/{epochs}…"),
+            _ => "Training…".to_string(),
+        },
         Status::Done => {
             let stopped = state.result.with(|r| r.as_ref().is_some_and(|r| r.stopped));
             if stopped { "Stopped early: results are for the model trained so far.".into() } else { "Done.".into() }
@@ -83,6 +87,15 @@ pub fn Results(state: AppState) -> impl IntoView {
                     <td>{metric(|r| r.naive.mae)}</td><td>{metric(|r| r.naive.mape)}</td><td>"—"</td></tr>
             </tbody>
         </table>
+        {move || state.result.with(|r| r.as_ref().and_then(|r| r.backtest.clone())).map(|b| view! {
+            <table class="metrics backtest">
+                <thead><tr><th>{format!("Backtest, {} expanding-window folds", b.folds)}</th><th>"RMSE mean"</th><th>"± std"</th></tr></thead>
+                <tbody>
+                    <tr><th>"Model"</th><td data-testid="metric-backtest-rmse">{number(b.model_rmse.mean)}</td><td>{number(b.model_rmse.std)}</td></tr>
+                    <tr><th>"Naive"</th><td data-testid="metric-backtest-naive-rmse">{number(b.naive_rmse.mean)}</td><td>{number(b.naive_rmse.std)}</td></tr>
+                </tbody>
+            </table>
+        })}
         <p class="verdict">{move || state.result.with(|r| r.as_ref().map(|r| {
             let change = 100.0 * (r.test.rmse / r.naive.rmse - 1.0);
             if change <= -0.05 {

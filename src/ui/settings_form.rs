@@ -25,7 +25,7 @@ pub fn keep_url_in_sync(state: AppState, data_url: Option<String>) {
 }
 
 /// (URL key, label, input type) of the plain inputs, in form order.
-const FIELDS: [(&str, &str, &str); 10] = [
+const FIELDS: [(&str, &str, &str); 11] = [
     ("window", "Window (days)", "number"),
     ("split", "Train %", "number"),
     ("layers", "LSTM layers", "number"),
@@ -36,6 +36,7 @@ const FIELDS: [(&str, &str, &str); 10] = [
     ("lr", "Learning rate", "number"),
     ("horizon", "Forecast days", "number"),
     ("seed", "Seed", "number"),
+    ("folds", "Backtest folds", "number"),
 ];
 
 fn apply(state: AppState, key: &'static str, value: String) {
@@ -64,6 +65,7 @@ fn start_training(state: AppState) {
     state.error.set(None);
     state.result.set(None);
     state.history.set(Vec::new());
+    state.backtest_epoch.set(None);
     state.backend.set(None);
     state.epoch.set((0, settings.epochs));
     state.seconds.set(0.0);
@@ -115,6 +117,7 @@ pub fn SettingsForm(state: AppState) -> impl IntoView {
                 }).collect_view()}
                 {select("scaling", "Scaler fitted on", &[("train", "training part"), ("all", "all rows (notebook)")])}
                 {select("predict", "Network predicts", &[("change", "change from last day"), ("level", "price level (notebook)")])}
+                {select("backtest", "Backtest", &[("off", "off"), ("on", "on (retrains per fold)")])}
                 {select("backend", "Backend", &[("auto", "auto"), ("webgpu", "WebGPU"), ("cpu", "CPU")])}
             </div>
             <div class="actions">

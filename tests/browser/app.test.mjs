@@ -168,6 +168,18 @@ test('the results can be kept: link, CSV and chart PNG', async () => {
   await page.close();
 });
 
+test('an expanding-window backtest reports the spread of RMSE for model and baseline', async () => {
+  const { page } = await openApp(context, `${server.url}?${TINY}&backtest=on&folds=3`);
+  await waitForState(page, ['idle'], 60_000);
+  await byId(page, 'train-button').click();
+  assert.equal(await waitForState(page, ['done', 'error'], 300_000), 'done', await byId(page, 'error').innerText());
+  assert.ok((await readMetric(page, 'metric-backtest-rmse')) > 0);
+  assert.ok((await readMetric(page, 'metric-backtest-naive-rmse')) > 0);
+  assert.match(await page.locator('.backtest').innerText(), /3 expanding-window folds/);
+  assert.equal(await byId(page, 'epoch').innerText(), '2/2', 'fold epochs do not replace the main run\'s');
+  await page.close();
+});
+
 test('stop ends training early and keeps the model trained so far', async () => {
   const { page } = await openApp(context, `${server.url}?window=10&epochs=500&layers=1&units=8&backend=cpu`);
   await waitForState(page, ['idle'], 60_000);
