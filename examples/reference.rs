@@ -31,7 +31,7 @@ fn main() -> Result<(), String> {
     let bytes = std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?;
     let table = parse_csv(&bytes).map_err(|e| format!("{path}: {e}"))?;
     let started = std::time::Instant::now();
-    let result = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut Printer))?;
+    let result = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut Printer))?.result;
     let seconds = started.elapsed().as_secs_f64();
     println!("settings: {}", settings.to_query());
     println!("epochs: {}, {:.2} s/epoch", result.epochs_done, seconds / result.epochs_done as f64);

@@ -19,6 +19,10 @@ pub enum ToWorker {
     Parse { file_name: String, options: ParseOptions },
     Train { table: Box<Table>, settings: Settings },
     Stop,
+    /// Send the last trained model as a file.
+    SaveModel,
+    /// Evaluate a saved model (the file's text) on `table`, without training.
+    LoadModel { file: String, table: Box<Table> },
 }
 
 /// Worker → page.
@@ -35,6 +39,10 @@ pub enum FromWorker {
     Backend { name: String, note: Option<String> },
     Epoch { report: EpochReport, seconds: f64 },
     Done { result: RunResult },
+    /// The last trained model, as the text of a model file.
+    ModelSaved { file: String },
+    /// A saved model evaluated on the loaded data, with the settings it was trained with.
+    ModelLoaded { settings: Settings, result: RunResult },
     Failed { message: String },
 }
 

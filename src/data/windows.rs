@@ -43,6 +43,19 @@ pub fn min_rows(window: usize, split_percent: u32) -> usize {
         .expect("some length always suffices")
 }
 
+/// Says how many rows are needed when `rows` are too few for `window` and the split.
+fn check_length(rows: usize, window: usize, split_percent: u32) -> Result<(), String> {
+    let needed = min_rows(window, split_percent);
+    if rows >= needed {
+        return Ok(());
+    }
+    Err(format!(
+        "only {rows} rows after cleaning, but window {window} with a {split_percent}/{} split needs at least {needed} rows \
+         ({MIN_TRAIN_WINDOWS} training windows and {MIN_TEST_TARGETS} test days); use a smaller window or a longer history",
+        100 - split_percent
+    ))
+}
+
 fn train_len(rows: usize, split_percent: u32) -> usize {
     rows * split_percent as usize / 100
 }
@@ -50,16 +63,15 @@ fn train_len(rows: usize, split_percent: u32) -> usize {
 impl Prepared {
     /// Splits and scales `prices`, or says how many rows the settings need.
     pub fn new(prices: &[f64], window: usize, split_percent: u32, scaling: Scaling) -> Result<Self, String> {
-        let needed = min_rows(window, split_percent);
-        if prices.len() < needed {
-            return Err(format!(
-                "only {} rows after cleaning, but window {window} with a {split_percent}/{} split needs at least {needed} rows \
-                 ({MIN_TRAIN_WINDOWS} training windows and {MIN_TEST_TARGETS} test days); use a smaller window or a longer history",
-                prices.len(),
-                100 - split_percent
-            ));
-        }
+        check_length(prices.len(), window, split_percent)?;
         Ok(Self::split_at(prices, window, train_len(prices.len(), split_percent), scaling))
+    }
+
+    /// Like [`Prepared::new`] with a scaler fitted before (a loaded model's), so the model sees
+    /// the numbers it was trained on.
+    pub fn with_scaler(prices: &[f64], window: usize, split_percent: u32, scaler: MinMaxScaler) -> Result<Self, String> {
+        check_length(prices.len(), window, split_percent)?;
+        Ok(Self::scaled_with(prices, window, train_len(prices.len(), split_percent), scaler))
     }
 
     /// Splits `prices` so that the rows before `train_end` train, scaling as `scaling` says.
@@ -68,6 +80,10 @@ impl Prepared {
             Scaling::TrainOnly => MinMaxScaler::fit(&prices[..train_end]),
             Scaling::All => MinMaxScaler::fit(prices),
         };
+        Self::scaled_with(prices, window, train_end, scaler)
+    }
+
+    fn scaled_with(prices: &[f64], window: usize, train_end: usize, scaler: MinMaxScaler) -> Self {
         let scaled = prices.iter().map(|&p| scaler.scale(p) as f32).collect();
         Self { prices: prices.to_vec(), scaled, scaler, window, train_end }
     }

@@ -2,6 +2,7 @@
 
 pub mod init;
 pub mod lstm;
+pub mod file;
 pub mod network;
 pub mod predict;
 

@@ -9,6 +9,9 @@ use crate::data::windows::Prepared;
 use super::trainer::EpochReport;
 use crate::evaluation::{absolute_error_quantile, directional_accuracy, metrics, naive_predictions, spread};
 use crate::forecast::{add_intervals, recursive_forecast};
+use crate::data::scaling::MinMaxScaler;
+use crate::model::StackedLstm;
+use crate::model::file::ModelFile;
 use crate::model::predict::predict;
 use crate::protocol::{Backtest, RunResult};
 
@@ -18,38 +21,59 @@ pub fn prepare(table: &Table, settings: &Settings) -> Result<Prepared, String> {
     Prepared::new(&target.values, settings.window, settings.split, settings.scaling)
 }
 
+/// A finished run: what the page shows, and the model with its scaler, kept so it can be saved.
+pub struct Finished {
+    pub result: RunResult,
+    pub model: StackedLstm,
+    pub scaler: MinMaxScaler,
+}
+
 /// Trains on an autodiff `device` and returns metrics in price units, fits and the forecast.
-pub async fn run(table: &Table, settings: &Settings, device: &Device, host: &mut impl TrainingHost) -> Result<RunResult, String> {
+pub async fn run(table: &Table, settings: &Settings, device: &Device, host: &mut impl TrainingHost) -> Result<Finished, String> {
     let data = prepare(table, settings)?;
     let trained = train(device, &data, settings, host).await?;
-    let inference = device.clone().without_autodiff();
+    let mut result = evaluate(&trained.model, &data, table, settings.horizon, &device.clone().without_autodiff()).await?;
+    result.epochs_done = trained.epochs_done;
+    result.stopped = trained.stop == StopReason::Stopped;
+    if settings.backtest && !result.stopped {
+        result.backtest = Some(backtest(&data, settings, device, host).await?);
+    }
+    Ok(Finished { result, model: trained.model, scaler: data.scaler })
+}
+
+/// Evaluates a saved model on `table` with the settings and scaler it was trained with.
+pub async fn evaluate_saved(file: &ModelFile, table: &Table, device: &Device) -> Result<RunResult, String> {
+    let settings = &file.settings;
+    let target = table.target(settings.target.as_deref())?;
+    let data = Prepared::with_scaler(&target.values, settings.window, settings.split, file.scaler)?;
+    evaluate(&file.to_model(device)?, &data, table, settings.horizon, device).await
+}
+
+/// Fits, metrics (beside the naive baseline) and the forecast with intervals, for `model` on
+/// `data`; the training fields (epochs, stop, backtest) are left for the caller.
+async fn evaluate(model: &StackedLstm, data: &Prepared, table: &Table, horizon: usize, inference: &Device) -> Result<RunResult, String> {
     let fit = async |targets: std::ops::Range<usize>| -> Result<Vec<f64>, String> {
-        let scaled = predict(&trained.model, &data.inputs(targets), data.window, &inference).await?;
+        let scaled = predict(model, &data.inputs(targets), data.window, inference).await?;
         Ok(scaled.into_iter().map(|v| data.scaler.unscale(v as f64)).collect())
     };
     let train_fit = fit(data.train_targets()).await?;
     let test_fit = fit(data.test_targets()).await?;
     let last_date = table.date_range().map(|(_, last)| last);
-    let mut forecast = recursive_forecast(&trained.model, &data, last_date, settings.horizon, &inference).await?;
+    let mut forecast = recursive_forecast(model, data, last_date, horizon, inference).await?;
     let test_actual = &data.prices[data.test_targets()];
     add_intervals(
         &mut forecast,
         absolute_error_quantile(test_actual, &test_fit, 0.80),
         absolute_error_quantile(test_actual, &test_fit, 0.95),
     );
-    let backtest = if settings.backtest && trained.stop == StopReason::Finished {
-        Some(backtest(&data, settings, device, host).await?)
-    } else {
-        None
-    };
     Ok(RunResult {
-        backtest,
-        epochs_done: trained.epochs_done,
-        stopped: trained.stop == StopReason::Stopped,
+        backtest: None,
+        epochs_done: 0,
+        stopped: false,
         train: metrics(&data.prices[data.train_targets()], &train_fit),
         test: metrics(test_actual, &test_fit),
         test_direction: directional_accuracy(&data.prices, data.test_targets(), &test_fit),
-        naive: metrics(&data.prices[data.test_targets()], &naive_predictions(&data.prices, data.test_targets())),
+        naive: metrics(test_actual, &naive_predictions(&data.prices, data.test_targets())),
         train_start: data.train_targets().start,
         train_fit,
         test_start: data.test_targets().start,
@@ -108,7 +132,7 @@ mod tests {
         let path = format!("{}/../shared/data/NSE-TATAGLOBAL.csv", env!("CARGO_MANIFEST_DIR"));
         let table = parse_csv(&std::fs::read(path).unwrap()).unwrap();
         let settings = Settings { epochs: 2, horizon: 7, ..small_settings() };
-        let result = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut RecordingHost::default())).unwrap();
+        let result = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut RecordingHost::default())).unwrap().result;
         assert_eq!(result.test_fit.len(), 2035 - 2035 * 65 / 100);
         assert_eq!(result.train_fit.len(), 2035 * 65 / 100 - 12);
         assert_eq!(result.forecast.len(), 7);
@@ -131,13 +155,28 @@ mod tests {
         let table = parse_csv(&std::fs::read(path).unwrap()).unwrap();
         let settings = Settings { epochs: 1, horizon: 2, backtest: true, folds: 3, ..small_settings() };
         let mut host = RecordingHost::default();
-        let result = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut host)).unwrap();
+        let result = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut host)).unwrap().result;
         let backtest = result.backtest.unwrap();
         assert_eq!(backtest.folds, 3);
         assert!(backtest.model_rmse.mean > 0.0 && backtest.naive_rmse.mean > 0.0);
         assert!(backtest.naive_rmse.std > 0.0, "the folds cover different periods");
         let folds: Vec<_> = host.reports.iter().map(|r| r.fold).collect();
         assert_eq!(folds, vec![None, Some((1, 3)), Some((2, 3)), Some((3, 3))]);
+    }
+
+    #[test]
+    fn a_saved_model_reproduces_the_run_without_training() {
+        let path = format!("{}/../shared/data/NSE-TATAGLOBAL.csv", env!("CARGO_MANIFEST_DIR"));
+        let table = parse_csv(&std::fs::read(path).unwrap()).unwrap();
+        let settings = Settings { epochs: 1, horizon: 3, scaling: crate::data::windows::Scaling::All, ..small_settings() };
+        let finished = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut RecordingHost::default())).unwrap();
+        let file = pollster::block_on(ModelFile::from_model(&finished.model, &settings, finished.scaler)).unwrap();
+        let loaded = pollster::block_on(evaluate_saved(&file, &table, &Device::flex())).unwrap();
+        assert_eq!(loaded.test, finished.result.test);
+        assert_eq!(loaded.forecast, finished.result.forecast);
+        let other = parse_csv(b"Date,Open\n2020-01-01,1\n").unwrap();
+        let refused = pollster::block_on(evaluate_saved(&file, &other, &Device::flex())).unwrap_err();
+        assert!(refused.starts_with("only 1 rows after cleaning"), "{refused}");
     }
 
     #[test]

@@ -130,6 +130,20 @@ impl AppState {
                 self.result.set(Some(result));
                 self.status.set(Status::Done);
             }
+            FromWorker::ModelSaved { file } => {
+                if let Err(message) = share::download_text(&file, "stocklstm-model.json", "application/json") {
+                    self.refuse(format!("the model could not be saved: {message}"));
+                }
+            }
+            FromWorker::ModelLoaded { settings, result } => {
+                self.settings.set(settings);
+                self.history.set(Vec::new());
+                self.epoch.set((0, 0));
+                self.backend.set(Some(("CPU".into(), Some("a saved model, evaluated without training".into()))));
+                self.result.set(Some(result));
+                self.error.set(None);
+                self.status.set(Status::Done);
+            }
             FromWorker::Failed { message } => self.fail(message),
         }
     }

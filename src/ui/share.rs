@@ -6,7 +6,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
-use super::AppState;
+use super::{AppState, client};
+use crate::protocol::ToWorker;
 use crate::forecast::export::results_csv;
 
 /// Offers `href` as a download named `name`.
@@ -19,7 +20,8 @@ fn download(href: &str, name: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn download_text(text: &str, name: &str, mime: &str) -> Result<(), String> {
+/// Offers `text` as a file named `name`.
+pub(super) fn download_text(text: &str, name: &str, mime: &str) -> Result<(), String> {
     let options = BlobPropertyBag::new();
     options.set_type(mime);
     let parts = js_sys::Array::of1(&text.into());
@@ -65,12 +67,31 @@ pub fn ShareBar(state: AppState, chart: NodeRef<Canvas>) -> impl IntoView {
             state.refuse(format!("the chart could not be exported: {message}"));
         }
     };
+    let load_model = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+        input.set_value("");
+        let Some(table) = state.dataset.with_untracked(|d| d.as_ref().map(|d| d.table.clone())) else {
+            state.fail("load a CSV file first, then the model to use on it".into());
+            return;
+        };
+        state.status.set(super::Status::Loading);
+        wasm_bindgen_futures::spawn_local(async move {
+            let blob: &Blob = file.as_ref();
+            match JsFuture::from(blob.text()).await.ok().and_then(|text| text.as_string()) {
+                Some(text) => client::send(&ToWorker::LoadModel { file: text, table: Box::new(table) }, None),
+                None => state.fail(format!("{} could not be read", file.name())),
+            }
+        });
+    };
     let no_result = move || state.result.with(Option::is_none);
     view! {
         <div class="share">
             <button data-testid="copy-link" on:click=copy_link>"Copy link"</button>
             <button data-testid="export-csv" prop:disabled=no_result on:click=export_csv>"Export CSV"</button>
             <button data-testid="export-png" on:click=export_png>"Export chart PNG"</button>
+            <button data-testid="save-model" prop:disabled=no_result on:click=move |_| client::send(&ToWorker::SaveModel, None)>"Save model"</button>
+            <label class="load-model">"Load model: "<input type="file" accept=".json,application/json" data-testid="model-input" on:change=load_model /></label>
             <span class="note">{move || copied.get()}</span>
         </div>
     }

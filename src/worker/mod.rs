@@ -4,7 +4,7 @@
 
 mod backend;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -12,8 +12,11 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::data::parse::parse_csv_with;
 use crate::data::Table;
+use crate::data::scaling::MinMaxScaler;
+use crate::model::StackedLstm;
+use crate::model::file::ModelFile;
 use crate::protocol::{FromWorker, ToWorker};
-use crate::training::run::run;
+use crate::training::run::{evaluate_saved, run};
 use crate::training::{EpochReport, Settings, TrainingHost};
 
 unsafe extern "C" {
@@ -29,6 +32,8 @@ pub fn run_static_constructors_once() {
 
 thread_local! {
     static STOP: Cell<bool> = const { Cell::new(false) };
+    /// The last trained model with its settings and scaler, for SaveModel.
+    static LAST_MODEL: RefCell<Option<(StackedLstm, Settings, MinMaxScaler)>> = const { RefCell::new(None) };
 }
 
 /// Entry point called by `worker.js` once the module is loaded.
@@ -105,6 +110,20 @@ fn handle(event: MessageEvent) {
                 });
             });
         }
+        Ok(ToWorker::SaveModel) => wasm_bindgen_futures::spawn_local(async {
+            post(&match save_model().await {
+                Ok(file) => FromWorker::ModelSaved { file },
+                Err(message) => FromWorker::Failed { message: format!("the model could not be saved: {message}") },
+            });
+        }),
+        Ok(ToWorker::LoadModel { file, table }) => wasm_bindgen_futures::spawn_local(async move {
+            let loaded = async {
+                let file = ModelFile::parse(&file)?;
+                let result = evaluate_saved(&file, &table, &burn::tensor::Device::flex()).await?;
+                Ok::<_, String>(FromWorker::ModelLoaded { settings: file.settings, result })
+            };
+            post(&loaded.await.unwrap_or_else(|message| FromWorker::Failed { message: format!("the model was not loaded: {message}") }));
+        }),
         Err(error) => post(&FromWorker::Failed { message: format!("internal error: unreadable message to the worker: {error}") }),
     }
 }
@@ -113,7 +132,16 @@ async fn train(table: Table, settings: Settings) -> Result<crate::protocol::RunR
     let chosen = backend::device_for(settings.backend).await?;
     post(&FromWorker::Backend { name: chosen.name.into(), note: chosen.note });
     let mut host = WorkerHost { started_ms: js_sys::Date::now(), last_pause_ms: js_sys::Date::now() };
-    run(&table, &settings, &chosen.device.autodiff(), &mut host).await
+    let finished = run(&table, &settings, &chosen.device.autodiff(), &mut host).await?;
+    LAST_MODEL.set(Some((finished.model, settings, finished.scaler)));
+    Ok(finished.result)
+}
+
+async fn save_model() -> Result<String, String> {
+    let last = LAST_MODEL.with_borrow(|last| last.clone());
+    let (model, settings, scaler) = last.ok_or("no model has been trained yet")?;
+    let file = ModelFile::from_model(&model, &settings, scaler).await?;
+    serde_json::to_string(&file).map_err(|e| e.to_string())
 }
 
 /// Longest stretch of training between two turns of the worker's event loop.

@@ -180,6 +180,32 @@ test('an expanding-window backtest reports the spread of RMSE for model and base
   await page.close();
 });
 
+test('a saved model loads back in a fresh page and gives the same results without training', async () => {
+  const { page } = await openApp(context, `${server.url}?${TINY}&seed=3`);
+  await waitForState(page, ['idle'], 60_000);
+  await byId(page, 'train-button').click();
+  assert.equal(await waitForState(page, ['done', 'error'], 300_000), 'done');
+  const trained = await byId(page, 'metric-test-rmse').innerText();
+  const [download] = await Promise.all([page.waitForEvent('download'), byId(page, 'save-model').click()]);
+  assert.equal(download.suggestedFilename(), 'stocklstm-model.json');
+  const modelPath = join(scratch, 'model.json');
+  await download.saveAs(modelPath);
+  await page.close();
+
+  const fresh = await openApp(context, server.url);
+  await waitForState(fresh.page, ['idle'], 60_000);
+  await byId(fresh.page, 'model-input').setInputFiles(modelPath);
+  assert.equal(await waitForState(fresh.page, ['done', 'error'], 60_000), 'done', await byId(fresh.page, 'error').innerText());
+  assert.equal(await byId(fresh.page, 'metric-test-rmse').innerText(), trained);
+  assert.match(fresh.page.url(), /window=10&.*seed=3/);
+  const damaged = join(scratch, 'damaged.json');
+  await writeFile(damaged, (await readFile(modelPath, 'utf8')).replace('"head.weight"', '"head.w"'));
+  await byId(fresh.page, 'model-input').setInputFiles(damaged);
+  assert.equal(await waitForState(fresh.page, ['error'], 60_000), 'error');
+  assert.match(await byId(fresh.page, 'error').innerText(), /the model was not loaded: the model file is damaged: tensor 'head.weight' is missing/);
+  await fresh.page.close();
+});
+
 test('stop ends training early and keeps the model trained so far', async () => {
   const { page } = await openApp(context, `${server.url}?window=10&epochs=500&layers=1&units=8&backend=cpu`);
   await waitForState(page, ['idle'], 60_000);

@@ -1,0 +1,152 @@
+//! Saving a trained model to a file and loading it back, with the settings and scaler it needs.
+//!
+//! Weights are read with asynchronous readback (the only kind WebGPU allows in a browser) and
+//! stored by name as JSON, so a file is readable, versioned and checked tensor by tensor on load.
+
+use burn::module::Param;
+use burn::nn::Linear;
+use burn::tensor::{Device, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+
+use super::{LstmLayer, ModelShape, StackedLstm};
+use crate::data::scaling::MinMaxScaler;
+use crate::training::{Prediction, Settings};
+
+const FORMAT: &str = "stocklstm-model";
+const VERSION: u32 = 1;
+
+/// One weight tensor, by name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NamedTensor {
+    pub name: String,
+    pub shape: Vec<usize>,
+    pub values: Vec<f32>,
+}
+
+/// Everything needed to use a trained model again: its settings, the scaler its inputs were
+/// scaled with, and its weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelFile {
+    pub format: String,
+    pub version: u32,
+    pub settings: Settings,
+    pub scaler: MinMaxScaler,
+    pub tensors: Vec<NamedTensor>,
+}
+
+fn shape_of(settings: &Settings) -> ModelShape {
+    ModelShape {
+        features: 1,
+        layers: settings.layers,
+        units: settings.units,
+        dropout: settings.dropout,
+        predict_change: settings.predict == Prediction::Change,
+    }
+}
+
+/// The model's tensors with their names, in file order.
+fn named(model: &StackedLstm) -> Vec<(String, Tensor<2>)> {
+    let mut tensors = Vec::new();
+    for (i, layer) in model.layers.iter().enumerate() {
+        tensors.push((format!("layer{i}.input_weight"), layer.input_weight.val()));
+        tensors.push((format!("layer{i}.recurrent_weight"), layer.recurrent_weight.val()));
+        tensors.push((format!("layer{i}.bias"), layer.bias.val().unsqueeze::<2>()));
+    }
+    tensors.push(("head.weight".into(), model.head.weight.val()));
+    let bias = model.head.bias.as_ref().expect("the head has a bias").val();
+    tensors.push(("head.bias".into(), bias.unsqueeze::<2>()));
+    tensors
+}
+
+impl ModelFile {
+    /// Reads the model's weights (asynchronously) into a file.
+    pub async fn from_model(model: &StackedLstm, settings: &Settings, scaler: MinMaxScaler) -> Result<Self, String> {
+        let mut tensors = Vec::new();
+        for (name, tensor) in named(model) {
+            let shape = tensor.dims().to_vec();
+            let data = tensor.into_data_async().await.map_err(|e| format!("reading {name} failed: {e:?}"))?;
+            let values = data.try_into_vec::<f32>().map_err(|e| format!("reading {name} failed: {e:?}"))?;
+            tensors.push(NamedTensor { name, shape, values });
+        }
+        Ok(Self { format: FORMAT.into(), version: VERSION, settings: settings.clone(), scaler, tensors })
+    }
+
+    /// Reads a file's text, refusing anything that is not a StockLSTM model of this version.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let file: Self = serde_json::from_str(text).map_err(|e| format!("this is not a StockLSTM model file ({e})"))?;
+        if file.format != FORMAT || file.version != VERSION {
+            return Err(format!("this model file is '{}' version {}, expected '{FORMAT}' version {VERSION}", file.format, file.version));
+        }
+        Ok(file)
+    }
+
+    /// Rebuilds the model on `device`, checking every tensor's presence and shape.
+    pub fn to_model(&self, device: &Device) -> Result<StackedLstm, String> {
+        let template = StackedLstm::new(shape_of(&self.settings), 0, device);
+        let mut loaded = Vec::new();
+        for (name, expected) in named(&template) {
+            let dims = expected.dims().to_vec();
+            let tensor = self.tensors.iter().find(|t| t.name == name).ok_or_else(|| format!("the model file is damaged: tensor '{name}' is missing"))?;
+            if tensor.shape != dims || tensor.values.len() != dims.iter().product::<usize>() {
+                return Err(format!("the model file is damaged: tensor '{name}' has shape {:?}, the settings need {dims:?}", tensor.shape));
+            }
+            loaded.push(Tensor::<2>::from_data(TensorData::new(tensor.values.clone(), [dims[0], dims[1]]), device));
+        }
+        let mut loaded = loaded.into_iter();
+        let mut next = || loaded.next().expect("one tensor per name");
+        let layers = template
+            .layers
+            .iter()
+            .map(|layer| LstmLayer {
+                input_weight: Param::from_tensor(next()),
+                recurrent_weight: Param::from_tensor(next()),
+                bias: Param::from_tensor(next().squeeze_dim(0)),
+                hidden: layer.hidden,
+            })
+            .collect();
+        let head = Linear { weight: Param::from_tensor(next()), bias: Some(Param::from_tensor(next().squeeze_dim(0))) };
+        Ok(StackedLstm { layers, head, ..template })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        Settings { layers: 2, units: 4, window: 6, ..Settings::default() }
+    }
+
+    #[test]
+    fn a_saved_model_loads_back_with_the_same_predictions() {
+        let device = Device::flex();
+        let model = StackedLstm::new(shape_of(&settings()), 5, &device);
+        let scaler = MinMaxScaler { min: 1.0, max: 2.0 };
+        let file = pollster::block_on(ModelFile::from_model(&model, &settings(), scaler)).unwrap();
+        let text = serde_json::to_string(&file).unwrap();
+        let back = ModelFile::parse(&text).unwrap();
+        assert_eq!(back, file);
+        let loaded = back.to_model(&device).unwrap();
+        let input = Tensor::<3>::random([3, 6, 1], burn::tensor::Distribution::Default, &device);
+        assert_eq!(model.forward(input.clone()).into_data(), loaded.forward(input).into_data());
+    }
+
+    #[test]
+    fn damaged_or_foreign_files_are_refused_with_messages() {
+        let device = Device::flex();
+        let model = StackedLstm::new(shape_of(&settings()), 5, &device);
+        let file = pollster::block_on(ModelFile::from_model(&model, &settings(), MinMaxScaler { min: 0.0, max: 1.0 })).unwrap();
+        assert!(ModelFile::parse("{\"a\": 1}").unwrap_err().starts_with("this is not a StockLSTM model file"));
+        let mut other = file.clone();
+        other.version = 9;
+        let text = serde_json::to_string(&other).unwrap();
+        assert_eq!(ModelFile::parse(&text).unwrap_err(), "this model file is 'stocklstm-model' version 9, expected 'stocklstm-model' version 1");
+        let mut missing = file.clone();
+        missing.tensors.retain(|t| t.name != "head.weight");
+        assert_eq!(missing.to_model(&device).unwrap_err(), "the model file is damaged: tensor 'head.weight' is missing");
+        let mut resized = file;
+        resized.settings.units = 5;
+        let error = resized.to_model(&device).unwrap_err();
+        assert!(error.starts_with("the model file is damaged: tensor 'layer0.input_weight' has shape [1, 16], the settings need [1, 20]"), "{error}");
+    }
+}
