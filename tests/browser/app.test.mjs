@@ -206,6 +206,24 @@ test('a saved model loads back in a fresh page and gives the same results withou
   await fresh.page.close();
 });
 
+test('once loaded, the page works offline', async () => {
+  const { page, problems } = await openApp(context, server.url);
+  await waitForState(page, ['idle'], 60_000);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await waitForState(page, ['idle'], 60_000);
+  await context.setOffline(true);
+  try {
+    await page.reload();
+    assert.equal(await waitForState(page, ['idle', 'error'], 60_000), 'idle', await byId(page, 'error').innerText());
+    assert.match(await byId(page, 'dataset-summary').innerText(), /3270 rows/);
+  } finally {
+    await context.setOffline(false);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('stop ends training early and keeps the model trained so far', async () => {
   const { page } = await openApp(context, `${server.url}?window=10&epochs=500&layers=1&units=8&backend=cpu`);
   await waitForState(page, ['idle'], 60_000);
