@@ -35,6 +35,8 @@ pub enum FromWorker {
     /// memory never shrinks) at `memory_bytes`.
     Parsed { file_name: String, table: Table, seconds: f64, memory_bytes: f64, options: ParseOptions },
     ParseFailed { file_name: String, message: String },
+    /// How far parsing a large file has got, in percent of its bytes.
+    ParseProgress { percent: f64 },
     /// The backend training runs on, and why it is not the one asked for, if so.
     Backend { name: String, note: Option<String> },
     Epoch { report: EpochReport, seconds: f64 },

@@ -73,6 +73,15 @@ const TICKER_NAMES: [&str; 3] = ["ticker", "symbol", "stock"];
 
 /// Like [`parse_csv`], with the person's `options`.
 pub fn parse_csv_with(bytes: &[u8], options: &ParseOptions) -> Result<Table, ParseError> {
+    parse_csv_reporting(bytes, options, &mut |_| {})
+}
+
+/// Rows read between two progress reports of [`parse_csv_reporting`].
+pub const PROGRESS_EVERY: usize = 100_000;
+
+/// Like [`parse_csv_with`], calling `progress` with the byte offset reached every
+/// [`PROGRESS_EVERY`] rows, so a large file shows how far it has got.
+pub fn parse_csv_reporting(bytes: &[u8], options: &ParseOptions, progress: &mut dyn FnMut(u64)) -> Result<Table, ParseError> {
     let ticker = options.ticker.as_deref();
     let text = decode(bytes)?;
     let delimiter = detect_delimiter(text);
@@ -88,8 +97,11 @@ pub fn parse_csv_with(bytes: &[u8], options: &ParseOptions) -> Result<Table, Par
         .map(|(i, name)| if name.is_empty() { format!("column {}", i + 1) } else { name.to_string() })
         .collect();
     let mut rows = Vec::new();
-    for record in reader.records() {
+    for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| ParseError::Csv(e.to_string()))?;
+        if i % PROGRESS_EVERY == PROGRESS_EVERY - 1 {
+            progress(record.position().map_or(0, |p| p.byte()));
+        }
         if record.iter().any(|cell| !cell.is_empty()) {
             rows.push(record);
         }
@@ -408,6 +420,19 @@ mod tests {
         let table = parse_csv(b"Close\n1\n2\n3\n").unwrap();
         assert_eq!(table.dates, None);
         assert!(table.report.notes()[0].contains("file order"));
+    }
+
+    #[test]
+    fn large_files_report_progress_by_byte_offset() {
+        let mut csv = String::from("Date,Close\n");
+        for day in 0..(2 * PROGRESS_EVERY + 10) {
+            csv += &format!("{},1\n", chrono::NaiveDate::from_num_days_from_ce_opt(700_000 + day as i32).unwrap());
+        }
+        let mut offsets = Vec::new();
+        let table = parse_csv_reporting(csv.as_bytes(), &ParseOptions::default(), &mut |at| offsets.push(at)).unwrap();
+        assert_eq!(table.len(), 2 * PROGRESS_EVERY + 10);
+        assert_eq!(offsets.len(), 2);
+        assert!(offsets[0] > 0 && offsets[0] < offsets[1] && offsets[1] < csv.len() as u64, "{offsets:?}");
     }
 
     #[test]

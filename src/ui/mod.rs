@@ -65,6 +65,8 @@ pub struct AppState {
     pub history: RwSignal<Vec<EpochReport>>,
     /// The latest epoch of a backtest fold, while one trains.
     pub backtest_epoch: RwSignal<Option<EpochReport>>,
+    /// Percent of a large file parsed so far, while it loads.
+    pub parse_percent: RwSignal<Option<f64>>,
     pub result: RwSignal<Option<RunResult>>,
 }
 
@@ -81,6 +83,7 @@ impl AppState {
             backend: RwSignal::new(None),
             history: RwSignal::new(Vec::new()),
             backtest_epoch: RwSignal::new(None),
+            parse_percent: RwSignal::new(None),
             result: RwSignal::new(None),
         }
     }
@@ -103,6 +106,7 @@ impl AppState {
         match message {
             FromWorker::Ready => {}
             FromWorker::Parsed { file_name, table, seconds, memory_bytes, options } => {
+                self.parse_percent.set(None);
                 let day_order_chosen = options.day_order.is_some();
                 self.dataset.set(Some(Dataset { file_name, table, seconds, memory_bytes, day_order_chosen }));
                 self.result.set(None);
@@ -114,7 +118,9 @@ impl AppState {
                 }
                 self.status.set(Status::Idle);
             }
+            FromWorker::ParseProgress { percent } => self.parse_percent.set(Some(percent)),
             FromWorker::ParseFailed { file_name, message } => {
+                self.parse_percent.set(None);
                 self.fail(format!("{file_name} was not loaded: {message}"));
             }
             FromWorker::Backend { name, note } => self.backend.set(Some((name, note))),

@@ -42,7 +42,10 @@ pub fn Results(state: AppState) -> impl IntoView {
     });
     let status_text = move || match state.status.get() {
         Status::Idle => "Ready: press Train.".to_string(),
-        Status::Loading => "Loading…".to_string(),
+        Status::Loading => match state.parse_percent.get() {
+            Some(percent) => format!("Loading… {percent:.0}% of the file read"),
+            None => "Loading…".to_string(),
+        },
         Status::Training => match state.backtest_epoch.get() {
             Some(EpochReport { fold: Some((i, k)), epoch, epochs, .. }) => format!("Backtest: fold {i}/{k}, epoch {epoch}/{epochs}…"),
             _ => "Training…".to_string(),

@@ -10,7 +10,7 @@ use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::data::parse::parse_csv_with;
+use crate::data::parse::parse_csv_reporting;
 use crate::data::Table;
 use crate::data::scaling::MinMaxScaler;
 use crate::model::StackedLstm;
@@ -92,7 +92,10 @@ fn handle(event: MessageEvent) {
         Ok(ToWorker::Parse { file_name, options }) => {
             let started = js_sys::Date::now();
             let bytes = Reflect::get(&data, &"bytes".into()).map(|b| Uint8Array::new(&b).to_vec()).unwrap_or_default();
-            let parsed = parse_csv_with(&bytes, &options);
+            let total = bytes.len().max(1) as f64;
+            let parsed = parse_csv_reporting(&bytes, &options, &mut |at| {
+                post(&FromWorker::ParseProgress { percent: 100.0 * at as f64 / total });
+            });
             drop(bytes);
             let seconds = (js_sys::Date::now() - started) / 1000.0;
             let memory_bytes = wasm_memory_bytes();

@@ -320,11 +320,15 @@ test('a 50 MB file parses in the worker while the page stays responsive', async 
   await waitForState(page, ['idle'], 60_000);
   await byId(page, 'csv-input').setInputFiles(path);
   let slowest = 0;
+  let progress = [];
   while ((await byId(page, 'status').getAttribute('data-state')) === 'loading') {
     const started = Date.now();
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve())));
     slowest = Math.max(slowest, Date.now() - started);
+    const text = await byId(page, 'status').innerText();
+    if (/% of the file read/.test(text)) progress.push(text);
   }
+  assert.ok(progress.length > 0, 'progress was shown while the file loaded');
   assert.equal(await byId(page, 'status').getAttribute('data-state'), 'idle', await byId(page, 'error').innerText());
   assert.match(await byId(page, 'dataset-summary').innerText(), new RegExp(`${lines.length - 1} rows`));
   assert.ok(slowest < 800, `the page answered within ${slowest} ms while parsing`);
