@@ -1,11 +1,15 @@
 //! Saving a trained model to a file and loading it back, with the settings and scaler it needs.
 //!
-//! Weights are read with asynchronous readback (the only kind WebGPU allows in a browser) and
-//! stored by name as JSON, so a file is readable, versioned and checked tensor by tensor on load.
+//! The weights are stored as a burn record (burnpack bytes, base64 in a small JSON file beside
+//! the settings and scaler). A record is taken synchronously, which WebGPU forbids in a browser,
+//! so the weights are first read with asynchronous readback and put into a CPU copy of the
+//! model, whose record is then taken.
 
-use burn::module::Param;
+use base64::Engine;
+use burn::module::{Module, Param};
+use burn::store::ModuleRecord;
 use burn::nn::Linear;
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Bytes, Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use super::{LstmLayer, ModelShape, StackedLstm};
@@ -15,23 +19,16 @@ use crate::training::{Prediction, Settings};
 const FORMAT: &str = "stocklstm-model";
 const VERSION: u32 = 1;
 
-/// One weight tensor, by name.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NamedTensor {
-    pub name: String,
-    pub shape: Vec<usize>,
-    pub values: Vec<f32>,
-}
-
 /// Everything needed to use a trained model again: its settings, the scaler its inputs were
-/// scaled with, and its weights.
+/// scaled with, and its weights as a burn record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelFile {
     pub format: String,
     pub version: u32,
     pub settings: Settings,
     pub scaler: MinMaxScaler,
-    pub tensors: Vec<NamedTensor>,
+    /// The model's burn record (burnpack), base64-encoded.
+    pub record: String,
 }
 
 fn shape_of(settings: &Settings) -> ModelShape {
@@ -58,17 +55,37 @@ fn named(model: &StackedLstm) -> Vec<(String, Tensor<2>)> {
     tensors
 }
 
+/// A copy of `template` holding `tensors` (in the order of [`named`]).
+fn assemble(template: &StackedLstm, tensors: Vec<Tensor<2>>) -> StackedLstm {
+    let mut tensors = tensors.into_iter();
+    let mut next = || tensors.next().expect("one tensor per name");
+    let layers = template
+        .layers
+        .iter()
+        .map(|layer| LstmLayer {
+            input_weight: Param::from_tensor(next()),
+            recurrent_weight: Param::from_tensor(next()),
+            bias: Param::from_tensor(next().squeeze_dim(0)),
+            hidden: layer.hidden,
+        })
+        .collect();
+    let head = Linear { weight: Param::from_tensor(next()), bias: Some(Param::from_tensor(next().squeeze_dim(0))) };
+    StackedLstm { layers, head, ..template.clone() }
+}
+
 impl ModelFile {
-    /// Reads the model's weights (asynchronously) into a file.
+    /// Reads the model's weights (asynchronously, on any backend) into a file.
     pub async fn from_model(model: &StackedLstm, settings: &Settings, scaler: MinMaxScaler) -> Result<Self, String> {
+        let cpu = Device::flex();
         let mut tensors = Vec::new();
         for (name, tensor) in named(model) {
-            let shape = tensor.dims().to_vec();
             let data = tensor.into_data_async().await.map_err(|e| format!("reading {name} failed: {e:?}"))?;
-            let values = data.try_into_vec::<f32>().map_err(|e| format!("reading {name} failed: {e:?}"))?;
-            tensors.push(NamedTensor { name, shape, values });
+            tensors.push(Tensor::<2>::from_data(data, &cpu));
         }
-        Ok(Self { format: FORMAT.into(), version: VERSION, settings: settings.clone(), scaler, tensors })
+        let copy = assemble(&StackedLstm::new(shape_of(settings), 0, &cpu), tensors);
+        let bytes = copy.into_record().into_bytes().map_err(|e| format!("the model could not be recorded: {e:?}"))?;
+        let record = base64::engine::general_purpose::STANDARD.encode(&bytes[..]);
+        Ok(Self { format: FORMAT.into(), version: VERSION, settings: settings.clone(), scaler, record })
     }
 
     /// Reads a file's text, refusing anything that is not a StockLSTM model of this version.
@@ -80,32 +97,12 @@ impl ModelFile {
         Ok(file)
     }
 
-    /// Rebuilds the model on `device`, checking every tensor's presence and shape.
+    /// Rebuilds the model on `device` from its record, which must match the settings exactly.
     pub fn to_model(&self, device: &Device) -> Result<StackedLstm, String> {
-        let template = StackedLstm::new(shape_of(&self.settings), 0, device);
-        let mut loaded = Vec::new();
-        for (name, expected) in named(&template) {
-            let dims = expected.dims().to_vec();
-            let tensor = self.tensors.iter().find(|t| t.name == name).ok_or_else(|| format!("the model file is damaged: tensor '{name}' is missing"))?;
-            if tensor.shape != dims || tensor.values.len() != dims.iter().product::<usize>() {
-                return Err(format!("the model file is damaged: tensor '{name}' has shape {:?}, the settings need {dims:?}", tensor.shape));
-            }
-            loaded.push(Tensor::<2>::from_data(TensorData::new(tensor.values.clone(), [dims[0], dims[1]]), device));
-        }
-        let mut loaded = loaded.into_iter();
-        let mut next = || loaded.next().expect("one tensor per name");
-        let layers = template
-            .layers
-            .iter()
-            .map(|layer| LstmLayer {
-                input_weight: Param::from_tensor(next()),
-                recurrent_weight: Param::from_tensor(next()),
-                bias: Param::from_tensor(next().squeeze_dim(0)),
-                hidden: layer.hidden,
-            })
-            .collect();
-        let head = Linear { weight: Param::from_tensor(next()), bias: Some(Param::from_tensor(next().squeeze_dim(0))) };
-        Ok(StackedLstm { layers, head, ..template })
+        let damaged = |why: String| format!("the model file is damaged: {why}");
+        let bytes = base64::engine::general_purpose::STANDARD.decode(&self.record).map_err(|e| damaged(e.to_string()))?;
+        let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes)).map_err(|e| damaged(format!("{e:?}")))?;
+        StackedLstm::new(shape_of(&self.settings), 0, device).try_load_record(record).map_err(|e| damaged(format!("{e:?}")))
     }
 }
 
@@ -141,12 +138,12 @@ mod tests {
         other.version = 9;
         let text = serde_json::to_string(&other).unwrap();
         assert_eq!(ModelFile::parse(&text).unwrap_err(), "this model file is 'stocklstm-model' version 9, expected 'stocklstm-model' version 1");
-        let mut missing = file.clone();
-        missing.tensors.retain(|t| t.name != "head.weight");
-        assert_eq!(missing.to_model(&device).unwrap_err(), "the model file is damaged: tensor 'head.weight' is missing");
+        let mut cut = file.clone();
+        cut.record.truncate(cut.record.len() / 2);
+        assert!(cut.to_model(&device).unwrap_err().starts_with("the model file is damaged"));
         let mut resized = file;
         resized.settings.units = 5;
         let error = resized.to_model(&device).unwrap_err();
-        assert!(error.starts_with("the model file is damaged: tensor 'layer0.input_weight' has shape [1, 16], the settings need [1, 20]"), "{error}");
+        assert!(error.starts_with("the model file is damaged") && error.contains("shape mismatch"), "{error}");
     }
 }

@@ -199,10 +199,14 @@ test('a saved model loads back in a fresh page and gives the same results withou
   assert.equal(await byId(fresh.page, 'metric-test-rmse').innerText(), trained);
   assert.match(fresh.page.url(), /window=10&.*seed=3/);
   const damaged = join(scratch, 'damaged.json');
-  await writeFile(damaged, (await readFile(modelPath, 'utf8')).replace('"head.weight"', '"head.w"'));
+  const saved = JSON.parse(await readFile(modelPath, 'utf8'));
+  assert.equal(saved.format, 'stocklstm-model');
+  assert.equal(saved.settings.window, 10);
+  saved.record = saved.record.slice(0, saved.record.length / 2);
+  await writeFile(damaged, JSON.stringify(saved));
   await byId(fresh.page, 'model-input').setInputFiles(damaged);
   assert.equal(await waitForState(fresh.page, ['error'], 60_000), 'error');
-  assert.match(await byId(fresh.page, 'error').innerText(), /the model was not loaded: the model file is damaged: tensor 'head.weight' is missing/);
+  assert.match(await byId(fresh.page, 'error').innerText(), /the model was not loaded: the model file is damaged/);
   await fresh.page.close();
 });
 

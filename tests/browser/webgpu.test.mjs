@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { serveDist, launch, openApp, byId, waitForState, sharedData } from './harness.mjs';
 
 const TINY = 'window=10&epochs=2&layers=1&units=8&horizon=3';
@@ -21,8 +22,11 @@ async function trainReference(context, url) {
   }
   const backend = await byId(page, 'backend').innerText();
   const note = await page.locator('.note').allInnerTexts();
+  // Saving reads the weights back asynchronously, as WebGPU requires.
+  const [download] = await Promise.all([page.waitForEvent('download'), byId(page, 'save-model').click()]);
+  const saved = JSON.parse(await readFile(await download.path(), 'utf8'));
   await page.close();
-  return { backend, metrics, note, problems };
+  return { backend, metrics, note, problems, record: saved.record };
 }
 
 test('trains on WebGPU when the browser offers it, with the same numbers as the CPU', async () => {
@@ -34,6 +38,7 @@ test('trains on WebGPU when the browser offers it, with the same numbers as the 
     assert.deepEqual(gpu.problems, []);
     const cpu = await trainReference(context, `${server.url}?${TINY}&backend=cpu`);
     assert.equal(cpu.backend, 'CPU');
+    assert.ok(gpu.record.length > 1000, 'the WebGPU-trained model was saved');
     for (const [id, value] of Object.entries(gpu.metrics)) {
       assert.ok(Math.abs(value - cpu.metrics[id]) <= 0.01 * Math.max(1, value), `${id}: WebGPU ${value} vs CPU ${cpu.metrics[id]}`);
     }
