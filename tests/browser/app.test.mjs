@@ -76,6 +76,7 @@ test('uploads the reference CSV, trains on the CPU and shows metrics, baseline a
   const direction = await readMetric(page, 'metric-test-direction');
   assert.ok(direction >= 0 && direction <= 100, `direction ${direction}`);
   assert.ok(await inkShare(page, 'loss-chart') > 0.01, 'the loss chart is drawn');
+  assert.match(await page.locator('.verdict').innerText(), /The model (beat|matched|did not beat) the naive baseline on the test part/);
   assert.match(page.url(), /window=10&split=65&layers=1&units=8/);
   assert.deepEqual(problems, []);
   await page.close();
@@ -131,6 +132,33 @@ test('dates that fit both orders are flagged and the person can choose', async (
   await byId(page, 'day-order-select').selectOption('day/month/year');
   await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('2020-02-01 to 2020-02-03'));
   assert.equal(await byId(page, 'day-order-select').inputValue(), 'day/month/year');
+  await page.close();
+});
+
+test('every exporter fixture loads in the page without editing', async () => {
+  const expected = {
+    'yahoo.csv': /4 rows, 2023-01-03 to 2023-01-09, target column 'Adj Close'/,
+    'nasdaq.csv': /5 rows, 2023-01-03 to 2023-01-09, target column 'Close\/Last'/,
+    'investing.csv': /3 rows, 2018-09-26 to 2018-09-28, target column 'Price'/,
+    'investing-numeric-dates.csv': /3 rows, 2018-09-13 to 2018-09-28, target column 'Price'/,
+    'stooq.csv': /3 rows, 2023-01-03 to 2023-01-05, target column 'Close'/,
+    'kaggle.csv': /3 rows, 2017-11-08 to 2017-11-10, target column 'Close'/,
+    'alphavantage.csv': /3 rows, 2023-01-03 to 2023-01-05, target column 'close'/,
+    'nse.csv': /3 rows, 2018-09-26 to 2018-09-28, target column 'Close'/,
+    'bse.csv': /3 rows, 2018-09-26 to 2018-09-28, target column 'Close Price'/,
+    'european.csv': /3 rows, 2018-09-26 to 2018-09-28, target column 'Schlusskurs'/,
+    'tab-separated.tsv': /2 rows, 2023-01-03 to 2023-01-04, target column 'Close'/,
+    'bom-crlf-summary.csv': /3 rows, 2023-01-03 to 2023-01-05, target column 'Close'/,
+    'tickers.csv': /3 rows, 2023-01-03 to 2023-01-05, target column 'Close'/,
+  };
+  const { page } = await openApp(context, server.url);
+  await waitForState(page, ['idle'], 60_000);
+  for (const [name, summary] of Object.entries(expected)) {
+    await byId(page, 'csv-input').setInputFiles(join(repo, 'tests', 'fixtures', name));
+    await page.waitForFunction((n) => document.querySelector('[data-testid="dataset-summary"]').innerText.includes(n), name);
+    assert.equal(await waitForState(page, ['idle', 'error'], 10_000), 'idle', name);
+    assert.match(await byId(page, 'dataset-summary').innerText(), summary, name);
+  }
   await page.close();
 });
 
