@@ -17,12 +17,13 @@ use crate::training::{EpochReport, Settings};
 pub enum ToWorker {
     /// Parse the file whose bytes come with the message, with the person's choices.
     Parse { file_name: String, options: ParseOptions },
-    Train { table: Box<Table>, settings: Settings },
+    /// Train on the table the worker parsed last (the one the page shows).
+    Train { settings: Settings },
     Stop,
     /// Send the last trained model as a file.
     SaveModel,
-    /// Evaluate a saved model (the file's text) on `table`, without training.
-    LoadModel { file: String, table: Box<Table> },
+    /// Evaluate a saved model (the file's text) on the last parsed table, without training.
+    LoadModel { file: String },
 }
 
 /// Worker → page.

@@ -44,7 +44,7 @@ pub fn min_rows(window: usize, split_percent: u32) -> usize {
 }
 
 /// Says how many rows are needed when `rows` are too few for `window` and the split.
-fn check_length(rows: usize, window: usize, split_percent: u32) -> Result<(), String> {
+pub fn check_length(rows: usize, window: usize, split_percent: u32) -> Result<(), String> {
     let needed = min_rows(window, split_percent);
     if rows >= needed {
         return Ok(());

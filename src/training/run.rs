@@ -15,6 +15,13 @@ use crate::model::file::ModelFile;
 use crate::model::predict::predict;
 use crate::protocol::{Backtest, RunResult};
 
+/// Checks, without preparing anything, that `settings` fit `table` (the target exists, the
+/// rows suffice), so the page can refuse a run before the worker starts.
+pub fn check(table: &Table, settings: &Settings) -> Result<(), String> {
+    let target = table.target(settings.target.as_deref())?;
+    crate::data::windows::check_length(target.values.len(), settings.window, settings.split)
+}
+
 /// Prepares `table` by `settings`, checking it is long enough before any training starts.
 pub fn prepare(table: &Table, settings: &Settings) -> Result<Prepared, String> {
     let target = table.target(settings.target.as_deref())?;
@@ -184,8 +191,10 @@ mod tests {
         let table = parse_csv(b"Date,Close\n2020-01-01,1\n2020-01-02,2\n").unwrap();
         let short = prepare(&table, &Settings::default()).unwrap_err();
         assert!(short.contains("needs at least 170 rows"), "{short}");
+        assert_eq!(check(&table, &Settings::default()), Err(short));
         let settings = Settings { target: Some("Volume".into()), ..Settings::default() };
         let missing = prepare(&table, &settings).unwrap_err();
+        assert_eq!(check(&table, &settings), Err(missing.clone()));
         assert_eq!(missing, "target column 'Volume' is not in this file; its numeric columns are: Close");
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::{AppState, Status, client};
 use crate::protocol::ToWorker;
-use crate::training::run::prepare;
+use crate::training::run::check;
 
 /// The page's query string.
 pub fn page_query() -> String {
@@ -53,12 +53,12 @@ fn apply(state: AppState, key: &'static str, value: String) {
 }
 
 fn start_training(state: AppState) {
-    let Some(dataset) = state.dataset.get_untracked() else {
-        state.fail("load a CSV file first".into());
-        return;
-    };
     let settings = state.settings.get_untracked();
-    if let Err(message) = prepare(&dataset.table, &settings) {
+    let checked = state.dataset.with_untracked(|d| match d {
+        Some(dataset) => check(&dataset.table, &settings),
+        None => Err("load a CSV file first".into()),
+    });
+    if let Err(message) = checked {
         state.fail(message);
         return;
     }
@@ -70,7 +70,7 @@ fn start_training(state: AppState) {
     state.epoch.set((0, settings.epochs));
     state.seconds.set(0.0);
     state.status.set(Status::Training);
-    client::send(&ToWorker::Train { table: Box::new(dataset.table), settings }, None);
+    client::send(&ToWorker::Train { settings }, None);
 }
 
 #[component]

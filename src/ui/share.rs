@@ -71,15 +71,15 @@ pub fn ShareBar(state: AppState, chart: NodeRef<Canvas>) -> impl IntoView {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
         input.set_value("");
-        let Some(table) = state.dataset.with_untracked(|d| d.as_ref().map(|d| d.table.clone())) else {
+        if state.dataset.with_untracked(Option::is_none) {
             state.fail("load a CSV file first, then the model to use on it".into());
             return;
-        };
+        }
         state.status.set(super::Status::Loading);
         wasm_bindgen_futures::spawn_local(async move {
             let blob: &Blob = file.as_ref();
             match JsFuture::from(blob.text()).await.ok().and_then(|text| text.as_string()) {
-                Some(text) => client::send(&ToWorker::LoadModel { file: text, table: Box::new(table) }, None),
+                Some(text) => client::send(&ToWorker::LoadModel { file: text }, None),
                 None => state.fail(format!("{} could not be read", file.name())),
             }
         });

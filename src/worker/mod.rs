@@ -32,6 +32,8 @@ pub fn run_static_constructors_once() {
 
 thread_local! {
     static STOP: Cell<bool> = const { Cell::new(false) };
+    /// The last table parsed: what the page shows, so training needs no copy of it.
+    static LAST_TABLE: RefCell<Option<Table>> = const { RefCell::new(None) };
     /// The last trained model with its settings and scaler, for SaveModel.
     static LAST_MODEL: RefCell<Option<(StackedLstm, Settings, MinMaxScaler)>> = const { RefCell::new(None) };
 }
@@ -100,14 +102,17 @@ fn handle(event: MessageEvent) {
             let seconds = (js_sys::Date::now() - started) / 1000.0;
             let memory_bytes = wasm_memory_bytes();
             match parsed {
-                Ok(table) => post_parsed(FromWorker::Parsed { file_name, table, seconds, memory_bytes, options }),
+                Ok(table) => {
+                    LAST_TABLE.set(Some(table.clone()));
+                    post_parsed(FromWorker::Parsed { file_name, table, seconds, memory_bytes, options })
+                }
                 Err(error) => post(&FromWorker::ParseFailed { file_name, message: error.to_string() }),
             }
         }
-        Ok(ToWorker::Train { table, settings }) => {
+        Ok(ToWorker::Train { settings }) => {
             STOP.set(false);
             wasm_bindgen_futures::spawn_local(async move {
-                post(&match train(*table, settings).await {
+                post(&match train(settings).await {
                     Ok(result) => FromWorker::Done { result },
                     Err(message) => FromWorker::Failed { message },
                 });
@@ -119,8 +124,9 @@ fn handle(event: MessageEvent) {
                 Err(message) => FromWorker::Failed { message: format!("the model could not be saved: {message}") },
             });
         }),
-        Ok(ToWorker::LoadModel { file, table }) => wasm_bindgen_futures::spawn_local(async move {
+        Ok(ToWorker::LoadModel { file }) => wasm_bindgen_futures::spawn_local(async move {
             let loaded = async {
+                let table = last_table()?;
                 let file = ModelFile::parse(&file)?;
                 let result = evaluate_saved(&file, &table, &burn::tensor::Device::flex()).await?;
                 Ok::<_, String>(FromWorker::ModelLoaded { settings: file.settings, result })
@@ -131,7 +137,12 @@ fn handle(event: MessageEvent) {
     }
 }
 
-async fn train(table: Table, settings: Settings) -> Result<crate::protocol::RunResult, String> {
+fn last_table() -> Result<Table, String> {
+    LAST_TABLE.with_borrow(|table| table.clone()).ok_or_else(|| "load a CSV file first".to_string())
+}
+
+async fn train(settings: Settings) -> Result<crate::protocol::RunResult, String> {
+    let table = last_table()?;
     let chosen = backend::device_for(settings.backend).await?;
     post(&FromWorker::Backend { name: chosen.name.into(), note: chosen.note });
     let mut host = WorkerHost { started_ms: js_sys::Date::now(), last_pause_ms: js_sys::Date::now() };
