@@ -12,9 +12,9 @@ use burn::nn::Linear;
 use burn::tensor::{Bytes, Device, Tensor};
 use serde::{Deserialize, Serialize};
 
-use super::{LstmLayer, ModelShape, StackedLstm};
+use super::{LstmLayer, StackedLstm};
 use crate::data::scaling::MinMaxScaler;
-use crate::training::{Prediction, Settings};
+use crate::training::Settings;
 
 const FORMAT: &str = "stocklstm-model";
 const VERSION: u32 = 1;
@@ -29,16 +29,6 @@ pub struct ModelFile {
     pub scaler: MinMaxScaler,
     /// The model's burn record (burnpack), base64-encoded.
     pub record: String,
-}
-
-fn shape_of(settings: &Settings) -> ModelShape {
-    ModelShape {
-        features: 1,
-        layers: settings.layers,
-        units: settings.units,
-        dropout: settings.dropout,
-        predict_change: settings.predict == Prediction::Change,
-    }
 }
 
 /// The model's tensors with their names, in file order.
@@ -82,7 +72,7 @@ impl ModelFile {
             let data = tensor.into_data_async().await.map_err(|e| format!("reading {name} failed: {e:?}"))?;
             tensors.push(Tensor::<2>::from_data(data, &cpu));
         }
-        let copy = assemble(&StackedLstm::new(shape_of(settings), 0, &cpu), tensors);
+        let copy = assemble(&StackedLstm::new(settings.model_shape(), 0, &cpu), tensors);
         let bytes = copy.into_record().into_bytes().map_err(|e| format!("the model could not be recorded: {e:?}"))?;
         let record = base64::engine::general_purpose::STANDARD.encode(&bytes[..]);
         Ok(Self { format: FORMAT.into(), version: VERSION, settings: settings.clone(), scaler, record })
@@ -102,7 +92,7 @@ impl ModelFile {
         let damaged = |why: String| format!("the model file is damaged: {why}");
         let bytes = base64::engine::general_purpose::STANDARD.decode(&self.record).map_err(|e| damaged(e.to_string()))?;
         let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes)).map_err(|e| damaged(format!("{e:?}")))?;
-        StackedLstm::new(shape_of(&self.settings), 0, device).try_load_record(record).map_err(|e| damaged(format!("{e:?}")))
+        StackedLstm::new(self.settings.model_shape(), 0, device).try_load_record(record).map_err(|e| damaged(format!("{e:?}")))
     }
 }
 
@@ -117,7 +107,7 @@ mod tests {
     #[test]
     fn a_saved_model_loads_back_with_the_same_predictions() {
         let device = Device::flex();
-        let model = StackedLstm::new(shape_of(&settings()), 5, &device);
+        let model = StackedLstm::new(settings().model_shape(), 5, &device);
         let scaler = MinMaxScaler { min: 1.0, max: 2.0 };
         let file = pollster::block_on(ModelFile::from_model(&model, &settings(), scaler)).unwrap();
         let text = serde_json::to_string(&file).unwrap();
@@ -131,7 +121,7 @@ mod tests {
     #[test]
     fn damaged_or_foreign_files_are_refused_with_messages() {
         let device = Device::flex();
-        let model = StackedLstm::new(shape_of(&settings()), 5, &device);
+        let model = StackedLstm::new(settings().model_shape(), 5, &device);
         let file = pollster::block_on(ModelFile::from_model(&model, &settings(), MinMaxScaler { min: 0.0, max: 1.0 })).unwrap();
         assert!(ModelFile::parse("{\"a\": 1}").unwrap_err().starts_with("this is not a StockLSTM model file"));
         let mut other = file.clone();

@@ -1,15 +1,16 @@
 //! One whole run: prepare the target series, train, evaluate against the baseline, forecast.
 
+use std::ops::Range;
+
 use burn::tensor::Device;
 
 use super::settings::Settings;
-use super::trainer::{StopReason, TrainingHost, train};
+use super::trainer::{EpochReport, StopReason, TrainingHost, train};
 use crate::data::Table;
-use crate::data::windows::Prepared;
-use super::trainer::EpochReport;
+use crate::data::scaling::MinMaxScaler;
+use crate::data::windows::{Prepared, check_length};
 use crate::evaluation::{absolute_error_quantile, directional_accuracy, metrics, naive_predictions, spread};
 use crate::forecast::{add_intervals, recursive_forecast};
-use crate::data::scaling::MinMaxScaler;
 use crate::model::StackedLstm;
 use crate::model::file::ModelFile;
 use crate::model::predict::predict;
@@ -19,7 +20,7 @@ use crate::protocol::{Backtest, RunResult};
 /// rows suffice), so the page can refuse a run before the worker starts.
 pub fn check(table: &Table, settings: &Settings) -> Result<(), String> {
     let target = table.target(settings.target.as_deref())?;
-    crate::data::windows::check_length(target.values.len(), settings.window, settings.split)
+    check_length(target.values.len(), settings.window, settings.split)
 }
 
 /// Prepares `table` by `settings`, checking it is long enough before any training starts.
@@ -56,15 +57,17 @@ pub async fn evaluate_saved(file: &ModelFile, table: &Table, device: &Device) ->
     evaluate(&file.to_model(device)?, &data, table, settings.horizon, device).await
 }
 
+/// The model's predictions for `targets`, in price units.
+async fn fit(model: &StackedLstm, data: &Prepared, targets: Range<usize>, inference: &Device) -> Result<Vec<f64>, String> {
+    let scaled = predict(model, &data.inputs(targets), data.window, inference).await?;
+    Ok(scaled.into_iter().map(|v| data.scaler.unscale(v as f64)).collect())
+}
+
 /// Fits, metrics (beside the naive baseline) and the forecast with intervals, for `model` on
 /// `data`; the training fields (epochs, stop, backtest) are left for the caller.
 async fn evaluate(model: &StackedLstm, data: &Prepared, table: &Table, horizon: usize, inference: &Device) -> Result<RunResult, String> {
-    let fit = async |targets: std::ops::Range<usize>| -> Result<Vec<f64>, String> {
-        let scaled = predict(model, &data.inputs(targets), data.window, inference).await?;
-        Ok(scaled.into_iter().map(|v| data.scaler.unscale(v as f64)).collect())
-    };
-    let train_fit = fit(data.train_targets()).await?;
-    let test_fit = fit(data.test_targets()).await?;
+    let train_fit = fit(model, data, data.train_targets(), inference).await?;
+    let test_fit = fit(model, data, data.test_targets(), inference).await?;
     let last_date = table.date_range().map(|(_, last)| last);
     let mut forecast = recursive_forecast(model, data, last_date, horizon, inference).await?;
     let test_actual = &data.prices[data.test_targets()];
@@ -116,10 +119,9 @@ async fn backtest(data: &Prepared, settings: &Settings, device: &Device, host: &
     for (i, fold) in folds.iter().enumerate() {
         let mut fold_host = FoldHost { inner: &mut *host, fold: (i + 1, folds.len()) };
         let trained = train(device, fold, settings, &mut fold_host).await?;
-        let scaled = predict(&trained.model, &fold.inputs(fold.test_targets()), fold.window, &inference).await?;
-        let fit: Vec<f64> = scaled.into_iter().map(|v| fold.scaler.unscale(v as f64)).collect();
+        let predicted = fit(&trained.model, fold, fold.test_targets(), &inference).await?;
         let actual = &fold.prices[fold.test_targets()];
-        model_rmse.push(metrics(actual, &fit).rmse);
+        model_rmse.push(metrics(actual, &predicted).rmse);
         naive_rmse.push(metrics(actual, &naive_predictions(&fold.prices, fold.test_targets())).rmse);
         if trained.stop == StopReason::Stopped {
             break;

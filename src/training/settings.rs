@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::windows::Scaling;
+use crate::model::ModelShape;
 
 /// Which backend trains: `Auto` tries WebGPU and falls back to the CPU, saying so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -207,6 +208,17 @@ impl Settings {
             query += &format!("&{DATA_KEY}={}", percent_encode(url));
         }
         query
+    }
+
+    /// The model these settings describe (one input feature: the target column).
+    pub fn model_shape(&self) -> ModelShape {
+        ModelShape {
+            features: 1,
+            layers: self.layers,
+            units: self.units,
+            dropout: self.dropout,
+            predict_change: self.predict == Prediction::Change,
+        }
     }
 
     /// The URL query that reproduces these settings; every key is written, so a link keeps its

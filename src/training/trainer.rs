@@ -7,10 +7,10 @@ use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use super::rng::SeededRng;
-use super::settings::{Prediction, Settings};
+use super::settings::Settings;
 use crate::data::windows::Prepared;
 use crate::model::predict::predict;
-use crate::model::{ModelShape, StackedLstm};
+use crate::model::StackedLstm;
 
 /// Mixed into the seed for batch order, so it is not the same stream as the initial weights.
 const SHUFFLE_SALT: u64 = 0x0005_EED0_FBA7_C4E5;
@@ -58,14 +58,7 @@ pub struct Trained {
 /// Fails if the loss stops being finite, naming the epoch and suggesting a lower learning rate.
 pub async fn train(device: &Device, data: &Prepared, settings: &Settings, host: &mut impl TrainingHost) -> Result<Trained, String> {
     device.seed(settings.seed);
-    let shape = ModelShape {
-        features: 1,
-        layers: settings.layers,
-        units: settings.units,
-        dropout: settings.dropout,
-        predict_change: settings.predict == Prediction::Change,
-    };
-    let mut model = StackedLstm::new(shape, settings.seed, device);
+    let mut model = StackedLstm::new(settings.model_shape(), settings.seed, device);
     let mut optimizer = AdamConfig::new().with_epsilon(1e-7).init();
     let inference_device = device.clone().without_autodiff();
     let window = data.window;
