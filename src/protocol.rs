@@ -17,6 +17,8 @@ use crate::training::{EpochReport, Settings};
 pub enum ToWorker {
     /// Parse the file whose bytes come with the message, with the person's choices.
     Parse { file_name: String, options: ParseOptions },
+    /// Parse the last file that parsed again, with other choices (another ticker or day order).
+    Reparse { options: ParseOptions },
     /// Train on the table the worker parsed last (the one the page shows).
     Train { settings: Settings },
     Stop,

@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 
 use js_sys::{Array, ArrayBuffer, Object, Reflect};
-use leptos::prelude::Set;
+use leptos::prelude::{Set, WithUntracked};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, MessageEvent, Response, Worker, WorkerOptions, WorkerType};
@@ -20,8 +20,6 @@ thread_local! {
     static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
     /// Messages sent before the worker said it is ready; delivered when it does.
     static PENDING: RefCell<Option<Vec<(Object, Array)>>> = RefCell::new(Some(Vec::new()));
-    /// The last file's name, bytes and options, kept to parse it again with other choices.
-    static LAST_FILE: RefCell<Option<(String, ArrayBuffer, ParseOptions)>> = const { RefCell::new(None) };
 }
 
 /// Starts the worker and loads the CSV a link names, or else the bundled sample, into it.
@@ -131,19 +129,17 @@ pub fn load_file(state: AppState, file: web_sys::File) {
     });
 }
 
-/// Has the worker parse `bytes`, keeping a copy for [`reparse`].
+/// Has the worker parse `bytes`.
 fn parse(file_name: String, bytes: ArrayBuffer, options: ParseOptions) {
-    LAST_FILE.set(Some((file_name.clone(), bytes.slice(0), options.clone())));
     send(&ToWorker::Parse { file_name, options }, Some(bytes));
 }
 
-/// Parses the last file again with a changed choice (another ticker, another day order).
+/// Has the worker parse the shown file again with a changed choice (ticker, day order).
 pub fn reparse(state: AppState, change: impl FnOnce(&mut ParseOptions)) {
-    if let Some((name, bytes, mut options)) = LAST_FILE.take() {
-        change(&mut options);
-        state.status.set(Status::Loading);
-        parse(name, bytes, options);
-    }
+    let Some(mut options) = state.dataset.with_untracked(|d| d.as_ref().map(|d| d.options.clone())) else { return };
+    change(&mut options);
+    state.status.set(Status::Loading);
+    send(&ToWorker::Reparse { options }, None);
 }
 
 async fn fetch_bytes(url: &str) -> Result<ArrayBuffer, String> {

@@ -66,7 +66,7 @@ pub fn DataPanel(state: AppState) -> impl IntoView {
                 let (order, choosable) = state.dataset.with(|d| {
                     d.as_ref().map_or((None, false), |d| {
                         let r = &d.table.report;
-                        (r.day_order, r.day_order_unproven || d.day_order_chosen)
+                        (r.day_order, r.day_order_unproven || d.options.day_order.is_some())
                     })
                 });
                 choosable.then(|| {

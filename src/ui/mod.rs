@@ -9,6 +9,7 @@ mod share;
 use leptos::prelude::*;
 
 use crate::data::Table;
+use crate::data::parse::ParseOptions;
 use crate::protocol::{FromWorker, RunResult};
 use crate::training::{EpochReport, Settings};
 
@@ -43,8 +44,8 @@ pub struct Dataset {
     /// Parse time and the worker's memory afterwards, shown so large files' cost is visible.
     pub seconds: f64,
     pub memory_bytes: f64,
-    /// The person chose the day order, so the choice stays offered.
-    pub day_order_chosen: bool,
+    /// The choices it was parsed with (ticker, day order), changed to parse it again.
+    pub options: ParseOptions,
 }
 
 /// Every piece of page state, as signals that components read and the worker's messages write.
@@ -107,8 +108,7 @@ impl AppState {
             FromWorker::Ready => {}
             FromWorker::Parsed { file_name, table, seconds, memory_bytes, options } => {
                 self.parse_percent.set(None);
-                let day_order_chosen = options.day_order.is_some();
-                self.dataset.set(Some(Dataset { file_name, table, seconds, memory_bytes, day_order_chosen }));
+                self.dataset.set(Some(Dataset { file_name, table, seconds, memory_bytes, options }));
                 self.result.set(None);
                 self.history.set(Vec::new());
                 self.epoch.set((0, 0));

@@ -10,7 +10,7 @@ use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::data::parse::parse_csv_reporting;
+use crate::data::parse::{ParseOptions, parse_csv_reporting};
 use crate::data::Table;
 use crate::data::scaling::MinMaxScaler;
 use crate::model::StackedLstm;
@@ -34,6 +34,8 @@ thread_local! {
     static STOP: Cell<bool> = const { Cell::new(false) };
     /// The last table parsed: what the page shows, so training needs no copy of it.
     static LAST_TABLE: RefCell<Option<Table>> = const { RefCell::new(None) };
+    /// The name and bytes of the file that table came from, to parse again with other choices.
+    static LAST_FILE: RefCell<Option<(String, Vec<u8>)>> = const { RefCell::new(None) };
     /// The last trained model with its settings and scaler, for SaveModel.
     static LAST_MODEL: RefCell<Option<(StackedLstm, Settings, MinMaxScaler)>> = const { RefCell::new(None) };
 }
@@ -86,29 +88,39 @@ fn wasm_memory_bytes() -> f64 {
     memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
 }
 
+/// Parses a file and posts the table or the refusal; a file that parses is kept (bytes and
+/// table) for Reparse, Train and LoadModel.
+fn parse_file(file_name: String, bytes: Vec<u8>, options: ParseOptions) {
+    let started = js_sys::Date::now();
+    let total = bytes.len().max(1) as f64;
+    let parsed = parse_csv_reporting(&bytes, &options, &mut |at| {
+        post(&FromWorker::ParseProgress { percent: 100.0 * at as f64 / total });
+    });
+    let seconds = (js_sys::Date::now() - started) / 1000.0;
+    let memory_bytes = wasm_memory_bytes();
+    match parsed {
+        Ok(table) => {
+            LAST_TABLE.set(Some(table.clone()));
+            LAST_FILE.set(Some((file_name.clone(), bytes)));
+            post_parsed(FromWorker::Parsed { file_name, table, seconds, memory_bytes, options })
+        }
+        Err(error) => post(&FromWorker::ParseFailed { file_name, message: error.to_string() }),
+    }
+}
+
 fn handle(event: MessageEvent) {
     let data = event.data();
     let json = Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
     match serde_json::from_str::<ToWorker>(&json) {
         Ok(ToWorker::Stop) => STOP.set(true),
         Ok(ToWorker::Parse { file_name, options }) => {
-            let started = js_sys::Date::now();
             let bytes = Reflect::get(&data, &"bytes".into()).map(|b| Uint8Array::new(&b).to_vec()).unwrap_or_default();
-            let total = bytes.len().max(1) as f64;
-            let parsed = parse_csv_reporting(&bytes, &options, &mut |at| {
-                post(&FromWorker::ParseProgress { percent: 100.0 * at as f64 / total });
-            });
-            drop(bytes);
-            let seconds = (js_sys::Date::now() - started) / 1000.0;
-            let memory_bytes = wasm_memory_bytes();
-            match parsed {
-                Ok(table) => {
-                    LAST_TABLE.set(Some(table.clone()));
-                    post_parsed(FromWorker::Parsed { file_name, table, seconds, memory_bytes, options })
-                }
-                Err(error) => post(&FromWorker::ParseFailed { file_name, message: error.to_string() }),
-            }
+            parse_file(file_name, bytes, options);
         }
+        Ok(ToWorker::Reparse { options }) => match LAST_FILE.with_borrow(Clone::clone) {
+            Some((file_name, bytes)) => parse_file(file_name, bytes, options),
+            None => post(&FromWorker::Failed { message: "load a CSV file first".into() }),
+        },
         Ok(ToWorker::Train { settings }) => {
             STOP.set(false);
             wasm_bindgen_futures::spawn_local(async move {
