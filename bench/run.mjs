@@ -11,6 +11,8 @@ import { join, extname, normalize } from 'node:path';
 import { launch, openApp, byId, waitForState, dist, repo, sharedData } from '../tests/browser/harness.mjs';
 
 const cap = Number(process.env.BENCH_CAP_S ?? 300);
+// BENCH_ONLY (a regular expression over run names) runs a subset, e.g. BENCH_ONLY='CPU|wasm'.
+const only = new RegExp(process.env.BENCH_ONLY ?? '.');
 const nse = join(sharedData, 'NSE-TATAGLOBAL.csv');
 const roots = { '/app/': dist, '/bench/': join(repo, 'bench'), '/data/': sharedData };
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
@@ -55,7 +57,7 @@ async function tfjs(context, backend) {
     .catch((e) => ({ error: String(e) })));
   await page.close();
   if (result?.error) return { seconds: null, note: result.error.slice(0, 80) };
-  return { seconds: result?.seconds ?? null, note: result ? `${result.windows} windows` : '' };
+  return { seconds: result?.seconds ?? null, note: result ? `${result.windows} windows, ${result.validation} validation windows` : '' };
 }
 
 function native() {
@@ -64,24 +66,26 @@ function native() {
 }
 
 const rows = [];
-const record = (name, r) => {
+const record = async (name, measure) => {
+  if (!only.test(name)) return;
+  const r = await measure();
   rows.push({ name, ...r });
   console.error(`${name}: ${r.seconds === null ? `> ${cap} s (capped)` : `${r.seconds.toFixed(1)} s`} ${r.note}`);
 };
 for (const webgpu of [false, true]) {
   const context = await launch({ webgpu });
   if (webgpu) {
-    record('StockLSTM, WebGPU', await ours(context, 'webgpu'));
-    record('TensorFlow.js, webgpu', await tfjs(context, 'webgpu'));
+    await record('StockLSTM, WebGPU', () => ours(context, 'webgpu'));
+    await record('TensorFlow.js, webgpu', () => tfjs(context, 'webgpu'));
   } else {
-    record('StockLSTM, CPU (wasm)', await ours(context, 'cpu'));
-    record('TensorFlow.js, wasm', await tfjs(context, 'wasm'));
-    record('TensorFlow.js, webgl', await tfjs(context, 'webgl'));
+    await record('StockLSTM, CPU (wasm)', () => ours(context, 'cpu'));
+    await record('TensorFlow.js, wasm', () => tfjs(context, 'wasm'));
+    await record('TensorFlow.js, webgl', () => tfjs(context, 'webgl'));
   }
   await context.close();
 }
 server.close();
-record('StockLSTM, native CPU', native());
+await record('StockLSTM, native CPU', native);
 
 const best = (prefix) => Math.min(...rows.filter((r) => r.name.startsWith(prefix) && r.seconds !== null && !r.name.includes('native')).map((r) => r.seconds));
 console.log(`| run | seconds for the first epoch | note |\n|---|---|---|`);

@@ -1,5 +1,6 @@
-// The reference training windows, as StockLSTM builds them: Close sorted oldest first, min-max
-// scaled on the first 65% of rows, windows of 100 days before each training target.
+// The reference windows, as StockLSTM builds them: Close sorted oldest first, min-max scaled on
+// the first 65% of rows, windows of 100 days before each training target and each test target
+// (the test windows are the validation data, as in the reference notebook and in the app).
 export function referenceWindows(csv, window = 100, split = 65) {
   const [header, ...lines] = csv.trim().split(/\r?\n/);
   const names = header.split(',');
@@ -12,12 +13,15 @@ export function referenceWindows(csv, window = 100, split = 65) {
   const train = prices.slice(0, trainEnd);
   const [min, max] = [Math.min(...train), Math.max(...train)];
   const scaled = prices.map((p) => (p - min) / (max - min));
-  const count = trainEnd - window;
-  const inputs = new Float32Array(count * window);
-  const targets = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    inputs.set(scaled.slice(i, i + window), i * window);
-    targets[i] = scaled[i + window];
-  }
-  return { inputs, targets, count, window };
+  const windows = (from, to) => {
+    const count = to - from;
+    const inputs = new Float32Array(count * window);
+    const targets = new Float32Array(count);
+    for (let i = 0; i < count; i++) {
+      inputs.set(scaled.slice(from + i - window, from + i), i * window);
+      targets[i] = scaled[from + i];
+    }
+    return { inputs, targets, count };
+  };
+  return { train: windows(window, trainEnd), test: windows(trainEnd, prices.length), window };
 }

@@ -9,6 +9,7 @@ use burn::tensor::activation::{sigmoid, tanh};
 use burn::tensor::{Device, Tensor, TensorData};
 
 use super::init::{glorot_uniform, orthogonal};
+use super::recurrence;
 use crate::training::rng::SeededRng;
 
 /// A unidirectional LSTM layer over `[batch, time, features]` inputs.
@@ -45,14 +46,32 @@ impl LstmLayer {
     /// Runs the layer; returns every timestep's hidden state (`[B, T, H]`) when `keep_sequence`
     /// (to feed a next layer), and always the last hidden state (`[B, H]`).
     pub fn forward(&self, input: Tensor<3>, keep_sequence: bool) -> (Option<Tensor<3>>, Tensor<2>) {
+        let projected = self.project(input);
+        if recurrence::supported(&projected.device()) {
+            let [batch, steps, _] = projected.dims();
+            let sequence = recurrence::lstm_sequence(projected, self.recurrent_weight.val());
+            let last = sequence.clone().narrow(1, steps - 1, 1).reshape([batch, self.hidden]);
+            return (keep_sequence.then_some(sequence), last);
+        }
+        self.step_by_step(projected, keep_sequence)
+    }
+
+    /// Every timestep's input times the input weights plus bias, in one matmul: `[B, T, 4H]`.
+    fn project(&self, input: Tensor<3>) -> Tensor<3> {
         let [batch, steps, inputs] = input.dims();
-        let h = self.hidden;
-        let device = input.device();
-        let projected = input
+        input
             .reshape([batch * steps, inputs])
             .matmul(self.input_weight.val())
             .add(self.bias.val().unsqueeze::<2>())
-            .reshape([batch, steps, 4 * h]);
+            .reshape([batch, steps, 4 * self.hidden])
+    }
+
+    /// The recurrence as burn tensor operations, for backends without [`recurrence`]'s kernel
+    /// (WebGPU).
+    fn step_by_step(&self, projected: Tensor<3>, keep_sequence: bool) -> (Option<Tensor<3>>, Tensor<2>) {
+        let [batch, steps, _] = projected.dims();
+        let h = self.hidden;
+        let device = projected.device();
         let recurrent = self.recurrent_weight.val();
         let mut hidden = Tensor::<2>::zeros([batch, h], &device);
         let mut cell = Tensor::<2>::zeros([batch, h], &device);
@@ -81,15 +100,12 @@ mod tests {
     use burn::nn::{GateController, Linear, Lstm, LstmConfig};
     use burn::tensor::Distribution;
 
-    const INPUTS: usize = 2;
-    const HIDDEN: usize = 5;
-
     fn leaf(tensor: Tensor<2>) -> Param<Tensor<2>> {
         Param::from_tensor(tensor.detach())
     }
 
     /// burn's stock `Lstm` (eight matmuls per step) carrying the same weights as `layer`.
-    fn stock_twin(layer: &LstmLayer, device: &Device) -> Lstm {
+    fn stock_twin(layer: &LstmLayer, inputs: usize, device: &Device) -> Lstm {
         let h = layer.hidden;
         let gate = |k: usize| GateController {
             input_transform: Linear {
@@ -101,7 +117,7 @@ mod tests {
                 bias: Some(Param::from_tensor(Tensor::zeros([h], device))),
             },
         };
-        let mut stock = LstmConfig::new(INPUTS, h, true).init(device);
+        let mut stock = LstmConfig::new(inputs, h, true).init(device);
         stock.input_gate = gate(0);
         stock.forget_gate = Some(gate(1));
         stock.cell_gate = gate(2);
@@ -117,38 +133,49 @@ mod tests {
         }
     }
 
-    /// Outputs and gradients (inputs and every weight) of the fused layer equal those of burn's
-    /// stock LSTM on random inputs, to 1e-5 (outputs) and 1e-4 (gradients) in f32.
+    /// Outputs and gradients (inputs and every weight) of our layer equal those of burn's stock
+    /// LSTM on random inputs, to 1e-5 (outputs) and 1e-4 (gradients) in f32: through the
+    /// hand-written recurrence kernel (CPU) and through the step-by-step tensor version (WebGPU),
+    /// for a tiny layer and one of the default width.
     #[test]
-    fn fused_layer_matches_burns_stock_lstm() {
+    fn both_recurrences_match_burns_stock_lstm() {
         let device = Device::flex().autodiff();
-        device.seed(11);
-        let ours = LstmLayer::new(INPUTS, HIDDEN, &mut SeededRng::new(3), &device);
-        let stock = stock_twin(&ours, &device);
-        let x = Tensor::<3>::random([3, 7, INPUTS], Distribution::Normal(0.0, 1.0), &device);
-        let weights = Tensor::<3>::random([3, 7, HIDDEN], Distribution::Normal(0.0, 1.0), &device);
-        let (x_ours, x_stock) = (x.clone().detach().require_grad(), x.detach().require_grad());
+        for (batch, steps, inputs, hidden) in [(3, 7, 2, 5), (5, 12, 3, 50)] {
+            device.seed(11);
+            let ours = LstmLayer::new(inputs, hidden, &mut SeededRng::new(3), &device);
+            let stock = stock_twin(&ours, inputs, &device);
+            let x = Tensor::<3>::random([batch, steps, inputs], Distribution::Normal(0.0, 1.0), &device);
+            let weights = Tensor::<3>::random([batch, steps, hidden], Distribution::Normal(0.0, 1.0), &device);
+            let x_stock = x.clone().detach().require_grad();
+            let (stock_sequence, stock_state) = stock.forward(x_stock.clone(), None);
+            let stock_grads = (stock_sequence.clone() * weights.clone()).sum().backward();
+            let rows = batch * steps;
+            let kernel = |x: Tensor<3>| ours.forward(x, true);
+            let step_by_step = |x: Tensor<3>| ours.step_by_step(ours.project(x), true);
+            let paths: [(&str, &dyn Fn(Tensor<3>) -> (Option<Tensor<3>>, Tensor<2>)); 2] = [("kernel", &kernel), ("step by step", &step_by_step)];
+            for (path, forward) in paths {
+                let what = |name: &str| format!("{path}, hidden {hidden}: {name}");
+                let x_ours = x.clone().detach().require_grad();
+                let (sequence, last) = forward(x_ours.clone());
+                let sequence = sequence.unwrap();
+                assert_close(sequence.clone().reshape([rows, hidden]), stock_sequence.clone().reshape([rows, hidden]), 1e-5, &what("outputs"));
+                assert_close(last, stock_state.hidden.clone(), 1e-5, &what("last hidden state"));
 
-        let (sequence, last) = ours.forward(x_ours.clone(), true);
-        let sequence = sequence.unwrap();
-        let (stock_sequence, stock_state) = stock.forward(x_stock.clone(), None);
-        assert_close(sequence.clone().reshape([21, HIDDEN]), stock_sequence.clone().reshape([21, HIDDEN]), 1e-5, "outputs");
-        assert_close(last, stock_state.hidden, 1e-5, "last hidden state");
-
-        let grads = (sequence * weights.clone()).sum().backward();
-        let stock_grads = (stock_sequence * weights).sum().backward();
-        let grad2 = |t: Tensor<3>, g| t.grad(g).unwrap().reshape([21, INPUTS]);
-        assert_close(grad2(x_ours, &grads), grad2(x_stock, &stock_grads), 1e-4, "input gradients");
-        let h = HIDDEN;
-        let gates = [&stock.input_gate, stock.forget_gate.as_ref().unwrap(), &stock.cell_gate, &stock.output_gate];
-        for (k, gate) in gates.into_iter().enumerate() {
-            let ours_in = ours.input_weight.val().grad(&grads).unwrap().narrow(1, k * h, h);
-            assert_close(ours_in, gate.input_transform.weight.val().grad(&stock_grads).unwrap(), 1e-4, "input weights");
-            let ours_rec = ours.recurrent_weight.val().grad(&grads).unwrap().narrow(1, k * h, h);
-            assert_close(ours_rec, gate.hidden_transform.weight.val().grad(&stock_grads).unwrap(), 1e-4, "recurrent weights");
-            let ours_bias = ours.bias.val().grad(&grads).unwrap().narrow(0, k * h, h).unsqueeze::<2>();
-            let stock_bias = gate.input_transform.bias.as_ref().unwrap().val().grad(&stock_grads).unwrap().unsqueeze::<2>();
-            assert_close(ours_bias, stock_bias, 1e-4, "bias");
+                let grads = (sequence * weights.clone()).sum().backward();
+                let grad2 = |t: Tensor<3>, g| t.grad(g).unwrap().reshape([rows, inputs]);
+                assert_close(grad2(x_ours, &grads), grad2(x_stock.clone(), &stock_grads), 1e-4, &what("input gradients"));
+                let h = hidden;
+                let gates = [&stock.input_gate, stock.forget_gate.as_ref().unwrap(), &stock.cell_gate, &stock.output_gate];
+                for (k, gate) in gates.into_iter().enumerate() {
+                    let ours_in = ours.input_weight.val().grad(&grads).unwrap().narrow(1, k * h, h);
+                    assert_close(ours_in, gate.input_transform.weight.val().grad(&stock_grads).unwrap(), 1e-4, &what("input weights"));
+                    let ours_rec = ours.recurrent_weight.val().grad(&grads).unwrap().narrow(1, k * h, h);
+                    assert_close(ours_rec, gate.hidden_transform.weight.val().grad(&stock_grads).unwrap(), 1e-4, &what("recurrent weights"));
+                    let ours_bias = ours.bias.val().grad(&grads).unwrap().narrow(0, k * h, h).unsqueeze::<2>();
+                    let stock_bias = gate.input_transform.bias.as_ref().unwrap().val().grad(&stock_grads).unwrap().unsqueeze::<2>();
+                    assert_close(ours_bias, stock_bias, 1e-4, &what("bias"));
+                }
+            }
         }
     }
 }

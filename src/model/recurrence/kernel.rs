@@ -1,0 +1,160 @@
+//! The whole recurrence of one LSTM layer, forward and backward, on plain slices.
+//!
+//! burn's autodiff records about fifteen operations per timestep and replays them backwards,
+//! each a separate pass over memory with its own allocation. Here one loop runs the time steps
+//! with the state in cache, and the backward pass needs one small matmul per step; the weight
+//! gradient is one large product after the loop. Gates are ordered input, forget, cell, output
+//! (Keras' order) along the last axis.
+
+use super::fastmath::{sigmoid, tanh};
+use super::matmul::matmul_acc;
+
+/// The sizes of one layer's recurrence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dims {
+    pub batch: usize,
+    pub steps: usize,
+    pub hidden: usize,
+}
+
+impl Dims {
+    fn gates(&self) -> usize {
+        4 * self.hidden
+    }
+}
+
+/// What the forward pass keeps for the backward pass, batch-major like the inputs.
+#[derive(Debug, Clone)]
+pub struct Trace {
+    /// Hidden state after every step: `[batch, steps, hidden]`, the layer's output.
+    pub hidden: Vec<f32>,
+    /// Gate activations (after sigmoid / tanh): `[batch, steps, 4·hidden]`.
+    pub gates: Vec<f32>,
+    /// Cell state after every step: `[batch, steps, hidden]`.
+    pub cells: Vec<f32>,
+}
+
+/// Gradients of the recurrence's two inputs.
+#[derive(Debug, Clone)]
+pub struct Grads {
+    /// `[batch, steps, 4·hidden]`, for the pre-activation gates (input projection plus bias).
+    pub projected: Vec<f32>,
+    /// `[hidden, 4·hidden]`.
+    pub recurrent: Vec<f32>,
+}
+
+/// Runs the layer over `projected` (`[batch, steps, 4·hidden]`: inputs times input weights plus
+/// bias) with recurrent weights `[hidden, 4·hidden]`, from a zero state.
+pub fn forward(projected: &[f32], recurrent: &[f32], dims: Dims) -> Trace {
+    let Dims { batch, steps, hidden: h } = dims;
+    let g4 = dims.gates();
+    assert_eq!(projected.len(), batch * steps * g4, "projected inputs");
+    assert_eq!(recurrent.len(), h * g4, "recurrent weights");
+    let mut gates = projected.to_vec();
+    let mut hidden = vec![0f32; batch * steps * h];
+    let mut cells = vec![0f32; batch * steps * h];
+    let mut state_h = vec![0f32; batch * h];
+    let mut state_c = vec![0f32; batch * h];
+    for t in 0..steps {
+        if t > 0 {
+            matmul_acc(&state_h, h, recurrent, &mut gates[t * g4..], steps * g4, [batch, h, g4]);
+        }
+        for b in 0..batch {
+            let at = b * steps + t;
+            let row = &mut gates[at * g4..][..g4];
+            activate(row, h);
+            let (input, rest) = row.split_at(h);
+            let (forget, rest) = rest.split_at(h);
+            let (candidate, output) = rest.split_at(h);
+            let c = &mut state_c[b * h..][..h];
+            let hs = &mut state_h[b * h..][..h];
+            for j in 0..h {
+                c[j] = forget[j] * c[j] + input[j] * candidate[j];
+                hs[j] = output[j] * tanh(c[j]);
+            }
+            cells[at * h..][..h].copy_from_slice(c);
+            hidden[at * h..][..h].copy_from_slice(hs);
+        }
+    }
+    Trace { hidden, gates, cells }
+}
+
+/// Sigmoid on the input, forget and output gates, tanh on the cell candidate.
+fn activate(row: &mut [f32], h: usize) {
+    let (sigmoid_part, rest) = row.split_at_mut(2 * h);
+    let (candidate, output) = rest.split_at_mut(h);
+    for v in sigmoid_part.iter_mut().chain(output.iter_mut()) {
+        *v = sigmoid(*v);
+    }
+    for v in candidate {
+        *v = tanh(*v);
+    }
+}
+
+/// Back-propagates `grad_hidden` (`[batch, steps, hidden]`, the loss's gradient for every output)
+/// through the recurrence that produced `trace`.
+pub fn backward(trace: &Trace, recurrent: &[f32], grad_hidden: &[f32], dims: Dims) -> Grads {
+    let Dims { batch, steps, hidden: h } = dims;
+    let g4 = dims.gates();
+    assert_eq!(grad_hidden.len(), batch * steps * h, "output gradient");
+    let recurrent_t = transpose(recurrent, h, g4);
+    let zeros = vec![0f32; h];
+    let mut grad_gates = vec![0f32; batch * steps * g4];
+    let mut carry_h = vec![0f32; batch * h];
+    let mut carry_c = vec![0f32; batch * h];
+    for t in (0..steps).rev() {
+        for b in 0..batch {
+            let at = b * steps + t;
+            let gate = &trace.gates[at * g4..][..g4];
+            let (input, rest) = gate.split_at(h);
+            let (forget, rest) = rest.split_at(h);
+            let (candidate, output) = rest.split_at(h);
+            let cell = &trace.cells[at * h..][..h];
+            let cell_before = if t > 0 { &trace.cells[(at - 1) * h..][..h] } else { &zeros[..] };
+            let upstream = &grad_hidden[at * h..][..h];
+            let dh_carry = &carry_h[b * h..][..h];
+            let dc_carry = &mut carry_c[b * h..][..h];
+            let (d_input, rest) = grad_gates[at * g4..][..g4].split_at_mut(h);
+            let (d_forget, rest) = rest.split_at_mut(h);
+            let (d_candidate, d_output) = rest.split_at_mut(h);
+            for j in 0..h {
+                let dh = upstream[j] + dh_carry[j];
+                let squashed = tanh(cell[j]);
+                let dc = dc_carry[j] + dh * output[j] * (1.0 - squashed * squashed);
+                d_input[j] = dc * candidate[j] * input[j] * (1.0 - input[j]);
+                d_forget[j] = dc * cell_before[j] * forget[j] * (1.0 - forget[j]);
+                d_candidate[j] = dc * input[j] * (1.0 - candidate[j] * candidate[j]);
+                d_output[j] = dh * squashed * output[j] * (1.0 - output[j]);
+                dc_carry[j] = dc * forget[j];
+            }
+        }
+        carry_h.fill(0.0);
+        if t > 0 {
+            matmul_acc(&grad_gates[t * g4..], steps * g4, &recurrent_t, &mut carry_h, h, [batch, g4, h]);
+        }
+    }
+    // dR = Σ_t h_{t-1}ᵀ · dgates_t, as one product over all (batch, step) rows.
+    let rows = batch * steps;
+    let mut previous_t = vec![0f32; h * rows];
+    for b in 0..batch {
+        for t in 1..steps {
+            let before = &trace.hidden[(b * steps + t - 1) * h..][..h];
+            for (j, &v) in before.iter().enumerate() {
+                previous_t[j * rows + b * steps + t] = v;
+            }
+        }
+    }
+    let mut grad_recurrent = vec![0f32; h * g4];
+    matmul_acc(&previous_t, rows, &grad_gates, &mut grad_recurrent, g4, [h, rows, g4]);
+    Grads { projected: grad_gates, recurrent: grad_recurrent }
+}
+
+fn transpose(m: &[f32], rows: usize, cols: usize) -> Vec<f32> {
+    let mut t = vec![0f32; rows * cols];
+    for r in 0..rows {
+        for c in 0..cols {
+            t[c * rows + r] = m[r * cols + c];
+        }
+    }
+    t
+}
