@@ -6,8 +6,9 @@
 //! gradient is one large product after the loop. Gates are ordered input, forget, cell, output
 //! (Keras' order) along the last axis.
 
-use super::fastmath::{sigmoid, tanh};
+use super::fastmath::{map_in_place, sigmoid, tanh};
 use super::matmul::matmul_acc;
+use super::simd::{F32x4, Lane, for_each_lane};
 
 /// The sizes of one layer's recurrence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,10 +69,15 @@ pub fn forward(projected: &[f32], recurrent: &[f32], dims: Dims) -> Trace {
             let (candidate, output) = rest.split_at(h);
             let c = &mut state_c[b * h..][..h];
             let hs = &mut state_h[b * h..][..h];
-            for j in 0..h {
-                c[j] = forget[j] * c[j] + input[j] * candidate[j];
-                hs[j] = output[j] * tanh(c[j]);
-            }
+            for_each_lane(h, |j, width| {
+                let gates = [input, forget, candidate, output].map(|g| &g[j..j + width]);
+                let (c, hs) = (&mut c[j..j + width], &mut hs[j..j + width]);
+                if width == 4 {
+                    cell_step::<F32x4>(gates, c, hs);
+                } else {
+                    cell_step::<f32>(gates, c, hs);
+                }
+            });
             cells[at * h..][..h].copy_from_slice(c);
             hidden[at * h..][..h].copy_from_slice(hs);
         }
@@ -81,14 +87,20 @@ pub fn forward(projected: &[f32], recurrent: &[f32], dims: Dims) -> Trace {
 
 /// Sigmoid on the input, forget and output gates, tanh on the cell candidate.
 fn activate(row: &mut [f32], h: usize) {
-    let (sigmoid_part, rest) = row.split_at_mut(2 * h);
+    let (input_forget, rest) = row.split_at_mut(2 * h);
     let (candidate, output) = rest.split_at_mut(h);
-    for v in sigmoid_part.iter_mut().chain(output.iter_mut()) {
-        *v = sigmoid(*v);
-    }
-    for v in candidate {
-        *v = tanh(*v);
-    }
+    map_in_place(input_forget, sigmoid, sigmoid);
+    map_in_place(candidate, tanh, tanh);
+    map_in_place(output, sigmoid, sigmoid);
+}
+
+/// `c ← f·c + i·g`, `h ← o·tanh(c)` on one unit or four; `gates` are i, f, g, o.
+#[inline(always)]
+fn cell_step<L: Lane>(gates: [&[f32]; 4], c: &mut [f32], h: &mut [f32]) {
+    let [i, f, g, o] = gates.map(L::load);
+    let cell = f * L::load(c) + i * g;
+    cell.store(c);
+    (o * tanh(cell)).store(h);
 }
 
 /// Back-propagates `grad_hidden` (`[batch, steps, hidden]`, the loss's gradient for every output)
@@ -117,16 +129,16 @@ pub fn backward(trace: &Trace, recurrent: &[f32], grad_hidden: &[f32], dims: Dim
             let (d_input, rest) = grad_gates[at * g4..][..g4].split_at_mut(h);
             let (d_forget, rest) = rest.split_at_mut(h);
             let (d_candidate, d_output) = rest.split_at_mut(h);
-            for j in 0..h {
-                let dh = upstream[j] + dh_carry[j];
-                let squashed = tanh(cell[j]);
-                let dc = dc_carry[j] + dh * output[j] * (1.0 - squashed * squashed);
-                d_input[j] = dc * candidate[j] * input[j] * (1.0 - input[j]);
-                d_forget[j] = dc * cell_before[j] * forget[j] * (1.0 - forget[j]);
-                d_candidate[j] = dc * input[j] * (1.0 - candidate[j] * candidate[j]);
-                d_output[j] = dh * squashed * output[j] * (1.0 - output[j]);
-                dc_carry[j] = dc * forget[j];
-            }
+            for_each_lane(h, |j, width| {
+                let inputs = [input, forget, candidate, output, cell, cell_before, upstream, dh_carry].map(|s| &s[j..j + width]);
+                let outputs = [&mut d_input[j..j + width], &mut d_forget[j..j + width], &mut d_candidate[j..j + width], &mut d_output[j..j + width]];
+                let dc = &mut dc_carry[j..j + width];
+                if width == 4 {
+                    cell_step_back::<F32x4>(inputs, outputs, dc);
+                } else {
+                    cell_step_back::<f32>(inputs, outputs, dc);
+                }
+            });
         }
         carry_h.fill(0.0);
         if t > 0 {
@@ -147,6 +159,24 @@ pub fn backward(trace: &Trace, recurrent: &[f32], grad_hidden: &[f32], dims: Dim
     let mut grad_recurrent = vec![0f32; h * g4];
     matmul_acc(&previous_t, rows, &grad_gates, &mut grad_recurrent, g4, [h, rows, g4]);
     Grads { projected: grad_gates, recurrent: grad_recurrent }
+}
+
+/// One step of the cell backwards on one unit or four. `inputs` are the gates i, f, g, o, the
+/// cell state now and before, the loss gradient of this output and the one carried back from the
+/// next step; writes the pre-activation gate gradients and replaces `dc_carry`.
+#[inline(always)]
+fn cell_step_back<L: Lane>(inputs: [&[f32]; 8], grads: [&mut [f32]; 4], dc_carry: &mut [f32]) {
+    let [i, f, g, o, cell, cell_before, upstream, dh_carry] = inputs.map(L::load);
+    let one = L::splat(1.0);
+    let dh = upstream + dh_carry;
+    let squashed = tanh(cell);
+    let dc = L::load(dc_carry) + dh * o * (one - squashed * squashed);
+    let [d_input, d_forget, d_candidate, d_output] = grads;
+    (dc * g * i * (one - i)).store(d_input);
+    (dc * cell_before * f * (one - f)).store(d_forget);
+    (dc * i * (one - g * g)).store(d_candidate);
+    (dh * squashed * o * (one - o)).store(d_output);
+    (dc * f).store(dc_carry);
 }
 
 fn transpose(m: &[f32], rows: usize, cols: usize) -> Vec<f32> {

@@ -5,7 +5,7 @@
 //! Tiles of two rows by sixteen columns keep their sums in SIMD registers across the whole inner
 //! dimension, loading each weight once for both rows.
 
-use super::simd::F32x4;
+use super::simd::{F32x4, Lane};
 
 /// `out[i·ldo + j] += Σₖ a[i·lda + k] · b[k·n + j]` for `[m, inner, n]` = `dims`.
 ///
@@ -78,7 +78,7 @@ fn tile<const R: usize, const V: usize>(rows: [&[f32]; R], b: &[f32], n: usize, 
     for (r, sums) in acc.iter().enumerate() {
         let out_row = &mut out[offset + r * ldo + j..][..4 * V];
         for (v, sum) in sums.iter().enumerate() {
-            F32x4::load(&out_row[4 * v..]).add(*sum).store(&mut out_row[4 * v..]);
+            (F32x4::load(&out_row[4 * v..]) + *sum).store(&mut out_row[4 * v..]);
         }
     }
 }
