@@ -7,11 +7,16 @@
 use burn::tensor::Device;
 use stocklstm::data::parse::parse_csv;
 use stocklstm::training::run::run;
+use stocklstm::training::shares::NoHelper;
 use stocklstm::training::{EpochReport, Settings, TrainingHost};
 
-struct Printer;
+struct Printer(NoHelper);
 
 impl TrainingHost for Printer {
+    type Helper = NoHelper;
+    fn helper(&mut self) -> &mut NoHelper {
+        &mut self.0
+    }
     fn report(&mut self, epoch: &EpochReport) {
         eprintln!("epoch {}/{}: loss {:.6}, validation {:.6}", epoch.epoch, epoch.epochs, epoch.train_loss, epoch.val_loss);
     }
@@ -31,7 +36,7 @@ fn main() -> Result<(), String> {
     let bytes = std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?;
     let table = parse_csv(&bytes).map_err(|e| format!("{path}: {e}"))?;
     let started = std::time::Instant::now();
-    let result = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut Printer))?.result;
+    let result = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut Printer(NoHelper)))?.result;
     let seconds = started.elapsed().as_secs_f64();
     println!("settings: {}", settings.to_query());
     println!("epochs: {}, {:.2} s/epoch", result.epochs_done, seconds / result.epochs_done as f64);

@@ -1,5 +1,6 @@
-// Loads the app's wasm module inside a module Worker and hands control to Rust's worker_main.
-import init, { worker_main } from './stocklstm.js';
+// Loads the app's wasm module inside a module Worker and hands control to Rust: worker_main for
+// the training worker, helper_main for the second CPU worker it starts (`worker.js?role=helper`).
+import init, { worker_main, helper_main } from './stocklstm.js';
 
 // A panic inside wasm surfaces here; tell the page instead of leaving it waiting.
 const report = (what) => postMessage(JSON.stringify({
@@ -9,5 +10,19 @@ const report = (what) => postMessage(JSON.stringify({
 self.addEventListener('error', (event) => report(event.message));
 self.addEventListener('unhandledrejection', (event) => report(String(event.reason)));
 
-await init({ module_or_path: new URL('./stocklstm_bg.wasm', import.meta.url) });
-worker_main();
+if (new URL(import.meta.url).searchParams.get('role') === 'helper') {
+  // The training worker sends its compiled module as the first message: no second compile.
+  const module = await new Promise((resolve) => self.addEventListener('message', (e) => resolve(e.data), { once: true }));
+  await init({ module_or_path: module });
+  helper_main();
+} else {
+  const module = await WebAssembly.compileStreaming(fetch(new URL('./stocklstm_bg.wasm', import.meta.url)));
+  await init({ module_or_path: module });
+  // A second worker computes half of every CPU batch on machines with two cores or more.
+  let helper = null;
+  if (navigator.hardwareConcurrency >= 2) {
+    helper = new Worker(new URL('./worker.js?role=helper', import.meta.url), { type: 'module' });
+    helper.postMessage(module);
+  }
+  worker_main(helper);
+}

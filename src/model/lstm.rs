@@ -125,6 +125,9 @@ mod tests {
         stock
     }
 
+    /// A way to run the layer: input → (sequence, last hidden state).
+    type Forward<'a> = dyn Fn(Tensor<3>) -> (Option<Tensor<3>>, Tensor<2>) + 'a;
+
     fn assert_close(ours: Tensor<2>, theirs: Tensor<2>, tolerance: f32, what: &str) {
         let (ours, theirs) = (ours.into_data().try_to_vec::<f32>().unwrap(), theirs.into_data().try_to_vec::<f32>().unwrap());
         assert_eq!(ours.len(), theirs.len(), "{what}");
@@ -152,7 +155,7 @@ mod tests {
             let rows = batch * steps;
             let kernel = |x: Tensor<3>| ours.forward(x, true);
             let step_by_step = |x: Tensor<3>| ours.step_by_step(ours.project(x), true);
-            let paths: [(&str, &dyn Fn(Tensor<3>) -> (Option<Tensor<3>>, Tensor<2>)); 2] = [("kernel", &kernel), ("step by step", &step_by_step)];
+            let paths: [(&str, &Forward); 2] = [("kernel", &kernel), ("step by step", &step_by_step)];
             for (path, forward) in paths {
                 let what = |name: &str| format!("{path}, hidden {hidden}: {name}");
                 let x_ours = x.clone().detach().require_grad();

@@ -3,6 +3,7 @@
 pub mod rng;
 pub mod run;
 pub mod settings;
+pub mod shares;
 pub mod trainer;
 
 pub use settings::{BackendChoice, Prediction, Settings};

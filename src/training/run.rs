@@ -99,6 +99,10 @@ struct FoldHost<'a, H> {
 }
 
 impl<H: TrainingHost> TrainingHost for FoldHost<'_, H> {
+    type Helper = H::Helper;
+    fn helper(&mut self) -> &mut H::Helper {
+        self.inner.helper()
+    }
     fn report(&mut self, epoch: &EpochReport) {
         self.inner.report(&EpochReport { fold: Some(self.fold), ..epoch.clone() });
     }
@@ -134,6 +138,7 @@ async fn backtest(data: &Prepared, settings: &Settings, device: &Device, host: &
 mod tests {
     use super::*;
     use crate::data::parse::parse_csv;
+    use crate::training::shares::NoHelper;
     use crate::training::trainer::tests::{RecordingHost, small_settings};
 
     #[test]
@@ -141,7 +146,7 @@ mod tests {
         let path = format!("{}/../shared/data/NSE-TATAGLOBAL.csv", env!("CARGO_MANIFEST_DIR"));
         let table = parse_csv(&std::fs::read(path).unwrap()).unwrap();
         let settings = Settings { epochs: 2, horizon: 7, ..small_settings() };
-        let result = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut RecordingHost::default())).unwrap().result;
+        let result = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut RecordingHost::<NoHelper>::default())).unwrap().result;
         assert_eq!(result.test_fit.len(), 2035 - 2035 * 65 / 100);
         assert_eq!(result.train_fit.len(), 2035 * 65 / 100 - 12);
         assert_eq!(result.forecast.len(), 7);
@@ -163,7 +168,7 @@ mod tests {
         let path = format!("{}/../shared/data/NSE-TATAGLOBAL.csv", env!("CARGO_MANIFEST_DIR"));
         let table = parse_csv(&std::fs::read(path).unwrap()).unwrap();
         let settings = Settings { epochs: 1, horizon: 2, backtest: true, folds: 3, ..small_settings() };
-        let mut host = RecordingHost::default();
+        let mut host = RecordingHost::<NoHelper>::default();
         let result = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut host)).unwrap().result;
         let backtest = result.backtest.unwrap();
         assert_eq!(backtest.folds, 3);
@@ -178,7 +183,7 @@ mod tests {
         let path = format!("{}/../shared/data/NSE-TATAGLOBAL.csv", env!("CARGO_MANIFEST_DIR"));
         let table = parse_csv(&std::fs::read(path).unwrap()).unwrap();
         let settings = Settings { epochs: 1, horizon: 3, scaling: crate::data::windows::Scaling::All, ..small_settings() };
-        let finished = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut RecordingHost::default())).unwrap();
+        let finished = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut RecordingHost::<NoHelper>::default())).unwrap();
         let file = pollster::block_on(ModelFile::from_model(&finished.model, &settings, finished.scaler)).unwrap();
         let loaded = pollster::block_on(evaluate_saved(&file, &table, &Device::flex())).unwrap();
         assert_eq!(loaded.test, finished.result.test);

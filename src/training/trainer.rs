@@ -2,15 +2,16 @@
 //! can report progress and honour Stop between batches.
 
 use burn::module::Module;
-use burn::optim::{AdamConfig, GradientsParams};
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::optim::AdamConfig;
+use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use super::rng::SeededRng;
 use super::settings::Settings;
+use super::shares::{Examples, Helper, add_flat_gradients, flat_gradients, flat_parameters, share_gradients};
 use crate::data::windows::Prepared;
 use crate::model::predict::predict;
-use crate::model::StackedLstm;
+use crate::model::{StackedLstm, recurrence};
 
 /// Mixed into the seed for batch order, so it is not the same stream as the initial weights.
 const SHUFFLE_SALT: u64 = 0x0005_EED0_FBA7_C4E5;
@@ -39,6 +40,9 @@ pub enum StopReason {
 /// Where the training loop runs: a browser worker or a test.
 #[allow(async_fn_in_trait)]
 pub trait TrainingHost {
+    /// The second worker available for the second share of each batch (see [shares](super::shares)).
+    type Helper: Helper;
+    fn helper(&mut self) -> &mut Self::Helper;
     fn report(&mut self, epoch: &EpochReport);
     fn stop_requested(&self) -> bool;
     /// Gives the event loop a turn between batches (so a Stop message can arrive).
@@ -55,17 +59,23 @@ pub struct Trained {
 
 /// Trains a fresh model on `data` with `settings` on an autodiff `device`.
 ///
-/// Fails if the loss stops being finite, naming the epoch and suggesting a lower learning rate.
+/// On the CPU every batch is computed as two shares (see [shares](super::shares)), the second by the host's
+/// helper when it has one; on WebGPU a batch is one pass. Fails if the loss stops being finite,
+/// naming the epoch and suggesting a lower learning rate.
 pub async fn train(device: &Device, data: &Prepared, settings: &Settings, host: &mut impl TrainingHost) -> Result<Trained, String> {
     device.seed(settings.seed);
     let mut model = StackedLstm::new(settings.model_shape(), settings.seed, device);
     let mut optimizer = AdamConfig::new().with_epsilon(1e-7).init();
     let inference_device = device.clone().without_autodiff();
-    let window = data.window;
     let inputs = data.inputs(data.train_targets());
     let targets = data.targets(data.train_targets());
+    let examples = Examples { inputs: &inputs, targets: &targets, window: data.window };
     let val_inputs = data.inputs(data.test_targets());
     let val_targets = data.targets(data.test_targets());
+    let in_shares = recurrence::supported(device);
+    // Dropout masks come from each worker's own random stream: with dropout the trainer
+    // computes both shares, so a seed gives the same run on one core or two.
+    let helped = in_shares && settings.dropout == 0.0 && host.helper().begin(settings.model_shape(), examples, &flat_parameters(&model));
     let mut order: Vec<usize> = (0..targets.len()).collect();
     let mut rng = SeededRng::new(settings.seed ^ SHUFFLE_SALT);
     let mut stop = StopReason::Finished;
@@ -73,28 +83,47 @@ pub async fn train(device: &Device, data: &Prepared, settings: &Settings, host: 
 
     for epoch in 1..=settings.epochs {
         rng.shuffle(&mut order);
-        let mut loss_sum = Tensor::<1>::zeros([1], device);
+        let mut squared_error = Tensor::<1>::zeros([1], device);
         let mut seen = 0;
         for batch in order.chunks(settings.batch) {
             seen += batch.len();
-            let x: Vec<f32> = batch.iter().flat_map(|&i| inputs[i * window..(i + 1) * window].iter().copied()).collect();
-            let y: Vec<f32> = batch.iter().map(|&i| targets[i]).collect();
-            let x = Tensor::<3>::from_data(TensorData::new(x, [batch.len(), window, 1]), device);
-            let y = Tensor::<2>::from_data(TensorData::new(y, [batch.len(), 1]), device);
-            let loss = (model.forward(x) - y).powi_scalar(2).mean();
-            loss_sum = loss_sum + loss.clone().detach().mul_scalar(batch.len() as f64);
-            let grads = GradientsParams::from_grads(loss.backward(), &model);
-            model = optimizer.step(settings.lr, model, grads);
+            let gradients = if in_shares {
+                let (first, second) = batch.split_at(batch.len().div_ceil(2));
+                let remote = helped && !second.is_empty();
+                if remote {
+                    host.helper().start(second, batch.len());
+                }
+                let mine = share_gradients(&model, examples, first, batch.len(), device);
+                let mut error = read_scalar(mine.squared_error).await?;
+                let (other, other_error) = match (second.is_empty(), remote) {
+                    (true, _) => (Vec::new(), 0.0),
+                    (false, true) => host.helper().finish().await?,
+                    (false, false) => {
+                        let share = share_gradients(&model, examples, second, batch.len(), device);
+                        (flat_gradients(&model, &share.gradients), read_scalar(share.squared_error).await?)
+                    }
+                };
+                error += other_error;
+                squared_error = squared_error.add_scalar(error);
+                if other.is_empty() { mine.gradients } else { add_flat_gradients(&model, mine.gradients, &other) }
+            } else {
+                let whole = share_gradients(&model, examples, batch, batch.len(), device);
+                squared_error = squared_error + whole.squared_error;
+                whole.gradients
+            };
+            model = optimizer.step(settings.lr, model, gradients);
+            if helped {
+                host.helper().sync(&flat_parameters(&model));
+            }
             if host.stop_requested() {
                 stop = StopReason::Stopped;
                 break;
             }
             host.pause().await;
         }
-        let train_loss = loss_sum.into_scalar_async::<f32>().await.map_err(|e| format!("reading the loss failed: {e:?}"))? as f64
-            / seen as f64;
+        let train_loss = read_scalar(squared_error).await? / seen as f64;
         check_finite(train_loss, epoch, settings.lr)?;
-        let predictions = predict(&model.valid(), &val_inputs, window, &inference_device).await?;
+        let predictions = predict(&model.valid(), &val_inputs, data.window, &inference_device).await?;
         let val_loss = mse(&predictions, &val_targets);
         epochs_done = epoch;
         host.report(&EpochReport { epoch, epochs: settings.epochs, train_loss, val_loss, fold: None });
@@ -103,6 +132,10 @@ pub async fn train(device: &Device, data: &Prepared, settings: &Settings, host: 
         }
     }
     Ok(Trained { model: model.valid(), epochs_done, stop })
+}
+
+async fn read_scalar(value: Tensor<1>) -> Result<f64, String> {
+    Ok(value.into_scalar_async::<f32>().await.map_err(|e| format!("reading the loss failed: {e:?}"))? as f64)
 }
 
 /// Turns a non-finite loss into the message the page shows.
@@ -121,16 +154,22 @@ fn mse(predicted: &[f32], actual: &[f32]) -> f64 {
 pub(crate) mod tests {
     use super::*;
     use crate::data::windows::Scaling;
+    use crate::training::shares::{HelperModel, NoHelper};
 
     /// A host that records reports and asks to stop after `stop_after` batches.
     #[derive(Default)]
-    pub(crate) struct RecordingHost {
+    pub(crate) struct RecordingHost<H = NoHelper> {
         pub reports: Vec<EpochReport>,
         pub batches: usize,
         pub stop_after: Option<usize>,
+        pub helper: H,
     }
 
-    impl TrainingHost for RecordingHost {
+    impl<H: Helper> TrainingHost for RecordingHost<H> {
+        type Helper = H;
+        fn helper(&mut self) -> &mut H {
+            &mut self.helper
+        }
         fn report(&mut self, epoch: &EpochReport) {
             self.reports.push(epoch.clone());
         }
@@ -153,7 +192,7 @@ pub(crate) mod tests {
     #[test]
     fn loss_decreases_on_a_learnable_series() {
         let data = Prepared::new(&sine_prices(200), 12, 75, Scaling::TrainOnly).unwrap();
-        let mut host = RecordingHost::default();
+        let mut host = RecordingHost::<NoHelper>::default();
         let trained = pollster::block_on(train(&Device::flex().autodiff(), &data, &small_settings(), &mut host)).unwrap();
         assert_eq!(trained.epochs_done, 8);
         assert_eq!(trained.stop, StopReason::Finished);
@@ -163,10 +202,52 @@ pub(crate) mod tests {
         assert!(host.reports.iter().all(|r| r.val_loss.is_finite()));
     }
 
+    /// A helper in the same thread, doing what the browser's second worker does.
+    #[derive(Default)]
+    pub(crate) struct InProcessHelper {
+        model: Option<HelperModel>,
+        started: Option<(Vec<usize>, usize)>,
+        pub shares: usize,
+    }
+
+    impl Helper for InProcessHelper {
+        fn begin(&mut self, shape: crate::model::ModelShape, examples: Examples, parameters: &[f32]) -> bool {
+            self.model = Some(HelperModel::new(shape, examples, parameters));
+            true
+        }
+        fn start(&mut self, indices: &[usize], batch_len: usize) {
+            self.started = Some((indices.to_vec(), batch_len));
+        }
+        async fn finish(&mut self) -> Result<(Vec<f32>, f64), String> {
+            let (indices, batch_len) = self.started.take().ok_or("finish before start")?;
+            self.shares += 1;
+            Ok(self.model.as_ref().ok_or("finish before begin")?.gradients(&indices, batch_len))
+        }
+        fn sync(&mut self, parameters: &[f32]) {
+            self.model.as_mut().expect("sync after begin").sync(parameters);
+        }
+    }
+
+    /// A second worker changes nothing in the numbers: the same losses and weights, bit for bit,
+    /// as computing both shares of every batch in one place.
+    #[test]
+    fn a_helper_gives_the_same_run_as_none() {
+        let data = Prepared::new(&sine_prices(120), 12, 75, Scaling::TrainOnly).unwrap();
+        let settings = Settings { epochs: 3, ..small_settings() };
+        let device = Device::flex().autodiff();
+        let mut alone = RecordingHost::<NoHelper>::default();
+        let alone_model = pollster::block_on(train(&device, &data, &settings, &mut alone)).unwrap().model;
+        let mut helped = RecordingHost::<InProcessHelper>::default();
+        let helped_model = pollster::block_on(train(&device, &data, &settings, &mut helped)).unwrap().model;
+        assert_eq!(helped.helper.shares, 3 * 5, "5 batches of up to 16 in 3 epochs, each with a second share");
+        assert_eq!(alone.reports, helped.reports);
+        assert_eq!(flat_parameters(&alone_model), flat_parameters(&helped_model));
+    }
+
     #[test]
     fn stop_keeps_the_model_trained_so_far() {
         let data = Prepared::new(&sine_prices(200), 12, 75, Scaling::TrainOnly).unwrap();
-        let mut host = RecordingHost { stop_after: Some(12), ..Default::default() };
+        let mut host = RecordingHost::<NoHelper> { stop_after: Some(12), ..Default::default() };
         let trained = pollster::block_on(train(&Device::flex().autodiff(), &data, &small_settings(), &mut host)).unwrap();
         assert_eq!(trained.stop, StopReason::Stopped);
         assert_eq!(trained.epochs_done, 2, "9 batches per epoch: stop lands in epoch 2");

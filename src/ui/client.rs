@@ -19,7 +19,7 @@ const SAMPLE_NAME: &str = "IBM.csv (bundled sample)";
 thread_local! {
     static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
     /// Messages sent before the worker said it is ready; delivered when it does.
-    static PENDING: RefCell<Option<Vec<(Object, Array)>>> = RefCell::new(Some(Vec::new()));
+    static PENDING: RefCell<Option<Vec<(Object, Array)>>> = const { RefCell::new(Some(Vec::new())) };
 }
 
 /// Starts the worker and loads the CSV a link names, or else the bundled sample, into it.

@@ -3,6 +3,7 @@
 //! `public/worker.js` loads this same wasm module in a module Worker and calls [`worker_main`].
 
 mod backend;
+mod helper;
 
 use std::cell::{Cell, RefCell};
 
@@ -40,14 +41,18 @@ thread_local! {
     static LAST_MODEL: RefCell<Option<(StackedLstm, Settings, MinMaxScaler)>> = const { RefCell::new(None) };
 }
 
-/// Entry point called by `worker.js` once the module is loaded.
+/// Entry point called by `worker.js` once the module is loaded, with the second CPU worker it
+/// started (null on a single-core machine).
 #[wasm_bindgen]
-pub fn worker_main() {
+pub fn worker_main(helper: JsValue) {
     run_static_constructors_once();
     console_error_panic_hook::set_once();
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(handle);
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
+    if let Ok(worker) = helper.dyn_into::<web_sys::Worker>() {
+        helper::attach(worker);
+    }
     post(&FromWorker::Ready);
 }
 
@@ -156,8 +161,13 @@ fn last_table() -> Result<Table, String> {
 async fn train(settings: Settings) -> Result<crate::protocol::RunResult, String> {
     let table = last_table()?;
     let chosen = backend::device_for(settings.backend).await?;
-    post(&FromWorker::Backend { name: chosen.name.into(), note: chosen.note });
-    let mut host = WorkerHost { started_ms: js_sys::Date::now(), last_pause_ms: js_sys::Date::now() };
+    // The trainer uses the second worker on the CPU without dropout (see training::shares).
+    let cpu = crate::model::recurrence::supported(&chosen.device);
+    let two_workers = cpu && settings.dropout == 0.0 && helper::ready(HELPER_PATIENCE_MS).await;
+    let name = if two_workers { format!("{} (2 workers)", chosen.name) } else { chosen.name.into() };
+    post(&FromWorker::Backend { name, note: chosen.note });
+    let now = js_sys::Date::now();
+    let mut host = WorkerHost { started_ms: now, last_pause_ms: now, helper: helper::WorkerHelper };
     let finished = run(&table, &settings, &chosen.device.autodiff(), &mut host).await?;
     LAST_MODEL.set(Some((finished.model, settings, finished.scaler)));
     Ok(finished.result)
@@ -170,15 +180,25 @@ async fn save_model() -> Result<String, String> {
     serde_json::to_string(&file).map_err(|e| e.to_string())
 }
 
+/// How long a run waits for a second worker that is still loading (it changes the speed of a
+/// run, not its numbers).
+const HELPER_PATIENCE_MS: f64 = 3000.0;
+
 /// Longest stretch of training between two turns of the worker's event loop.
 const PAUSE_EVERY_MS: f64 = 50.0;
 
 struct WorkerHost {
     started_ms: f64,
     last_pause_ms: f64,
+    helper: helper::WorkerHelper,
 }
 
 impl TrainingHost for WorkerHost {
+    type Helper = helper::WorkerHelper;
+    fn helper(&mut self) -> &mut helper::WorkerHelper {
+        &mut self.helper
+    }
+
     fn report(&mut self, report: &EpochReport) {
         let seconds = (js_sys::Date::now() - self.started_ms) / 1000.0;
         post(&FromWorker::Epoch { report: report.clone(), seconds });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFile, readFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveDist, launch, openApp, byId, waitForState, sharedData, repo } from './harness.mjs';
+import { serveDist, launch, openApp, byId, waitForState, sharedData, repo, cpuBackend } from './harness.mjs';
 
 let server;
 let context;
@@ -62,7 +62,7 @@ test('uploads the reference CSV, trains on the CPU and shows metrics, baseline a
   assert.match(summary, /newest-first: reversed/);
   await byId(page, 'train-button').click();
   assert.equal(await waitForState(page, ['done', 'error'], 300_000), 'done');
-  assert.equal(await byId(page, 'backend').innerText(), 'CPU');
+  assert.equal(await byId(page, 'backend').innerText(), cpuBackend);
   assert.equal(await byId(page, 'epoch').innerText(), '2/2');
   for (const id of ['metric-train-rmse', 'metric-test-rmse', 'metric-test-mae', 'metric-test-mape', 'metric-naive-rmse']) {
     const value = await readMetric(page, id);

@@ -1,7 +1,7 @@
 // Shared set-up for the browser tests: a static server for dist/ and headless Debian Chromium.
 import { createServer } from 'node:http';
 import { readFile, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, availableParallelism } from 'node:os';
 import { join, extname, normalize, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -10,6 +10,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const repo = join(here, '..', '..');
 export const dist = process.env.STOCKLSTM_DIST ?? join(repo, 'dist');
 export const sharedData = join(repo, '..', 'shared', 'data');
+// What the page names the CPU backend here: a second worker computes half of every batch on
+// machines with two cores or more.
+export const cpuBackend = availableParallelism() >= 2 ? 'CPU (2 workers)' : 'CPU';
 
 const types = {
   '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',

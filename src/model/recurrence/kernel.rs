@@ -24,11 +24,10 @@ impl Dims {
     }
 }
 
-/// What the forward pass keeps for the backward pass, batch-major like the inputs.
+/// What the forward pass keeps for the backward pass besides its output, batch-major like the
+/// inputs.
 #[derive(Debug, Clone)]
 pub struct Trace {
-    /// Hidden state after every step: `[batch, steps, hidden]`, the layer's output.
-    pub hidden: Vec<f32>,
     /// Gate activations (after sigmoid / tanh): `[batch, steps, 4·hidden]`.
     pub gates: Vec<f32>,
     /// Cell state after every step: `[batch, steps, hidden]`.
@@ -45,13 +44,14 @@ pub struct Grads {
 }
 
 /// Runs the layer over `projected` (`[batch, steps, 4·hidden]`: inputs times input weights plus
-/// bias) with recurrent weights `[hidden, 4·hidden]`, from a zero state.
-pub fn forward(projected: &[f32], recurrent: &[f32], dims: Dims) -> Trace {
+/// bias; its buffer becomes the trace's gates) with recurrent weights `[hidden, 4·hidden]`, from
+/// a zero state. Returns the hidden state after every step, `[batch, steps, hidden]`.
+pub fn forward(projected: Vec<f32>, recurrent: &[f32], dims: Dims) -> (Vec<f32>, Trace) {
     let Dims { batch, steps, hidden: h } = dims;
     let g4 = dims.gates();
     assert_eq!(projected.len(), batch * steps * g4, "projected inputs");
     assert_eq!(recurrent.len(), h * g4, "recurrent weights");
-    let mut gates = projected.to_vec();
+    let mut gates = projected;
     let mut hidden = vec![0f32; batch * steps * h];
     let mut cells = vec![0f32; batch * steps * h];
     let mut state_h = vec![0f32; batch * h];
@@ -82,7 +82,7 @@ pub fn forward(projected: &[f32], recurrent: &[f32], dims: Dims) -> Trace {
             hidden[at * h..][..h].copy_from_slice(hs);
         }
     }
-    Trace { hidden, gates, cells }
+    (hidden, Trace { gates, cells })
 }
 
 /// Sigmoid on the input, forget and output gates, tanh on the cell candidate.
@@ -104,8 +104,8 @@ fn cell_step<L: Lane>(gates: [&[f32]; 4], c: &mut [f32], h: &mut [f32]) {
 }
 
 /// Back-propagates `grad_hidden` (`[batch, steps, hidden]`, the loss's gradient for every output)
-/// through the recurrence that produced `trace`.
-pub fn backward(trace: &Trace, recurrent: &[f32], grad_hidden: &[f32], dims: Dims) -> Grads {
+/// through the recurrence that produced `hidden` and `trace`.
+pub fn backward(hidden: &[f32], trace: &Trace, recurrent: &[f32], grad_hidden: &[f32], dims: Dims) -> Grads {
     let Dims { batch, steps, hidden: h } = dims;
     let g4 = dims.gates();
     assert_eq!(grad_hidden.len(), batch * steps * h, "output gradient");
@@ -150,7 +150,7 @@ pub fn backward(trace: &Trace, recurrent: &[f32], grad_hidden: &[f32], dims: Dim
     let mut previous_t = vec![0f32; h * rows];
     for b in 0..batch {
         for t in 1..steps {
-            let before = &trace.hidden[(b * steps + t - 1) * h..][..h];
+            let before = &hidden[(b * steps + t - 1) * h..][..h];
             for (j, &v) in before.iter().enumerate() {
                 previous_t[j * rows + b * steps + t] = v;
             }

@@ -45,8 +45,8 @@ pub fn lstm_sequence(projected: Tensor<3>, recurrent: Tensor<2>) -> Tensor<3> {
 impl RecurrenceBackend for Flex {
     fn lstm_recurrence(projected: FlexTensor, recurrent: FlexTensor) -> FlexTensor {
         let (projected, dims) = read_projected(projected);
-        let trace = kernel::forward(&projected, &values(recurrent), dims);
-        write(trace.hidden, [dims.batch, dims.steps, dims.hidden])
+        let (hidden, _) = kernel::forward(projected, &values(recurrent), dims);
+        write(hidden, [dims.batch, dims.steps, dims.hidden])
     }
 }
 
@@ -66,9 +66,10 @@ fn write<const D: usize>(values: Vec<f32>, shape: [usize; D]) -> FlexTensor {
     FlexTensor::from_data(TensorData::new(values, shape))
 }
 
-/// The forward trace and weights the backward pass needs.
+/// The forward pass's output, trace and weights, for the backward pass.
 #[derive(Debug, Clone)]
 struct Saved {
+    hidden: FlexTensor,
     trace: std::sync::Arc<Trace>,
     recurrent: std::sync::Arc<Vec<f32>>,
     dims: Dims,
@@ -83,8 +84,9 @@ impl Backward<Flex, 2> for RecurrenceBackward {
     fn backward(self, ops: Ops<Saved, 2>, grads: &mut Gradients, _: &mut Checkpointer) {
         let [projected_node, recurrent_node] = ops.parents;
         let grad_hidden = values(grads.consume::<Flex>(&ops.node));
-        let Saved { trace, recurrent, dims } = ops.state;
-        let result = kernel::backward(&trace, &recurrent, &grad_hidden, dims);
+        let Saved { hidden, trace, recurrent, dims } = ops.state;
+        let hidden = hidden.as_slice::<f32>().expect("the layer's output is contiguous f32");
+        let result = kernel::backward(hidden, &trace, &recurrent, &grad_hidden, dims);
         if let Some(node) = projected_node {
             grads.register::<Flex>(node.id, write(result.projected, [dims.batch, dims.steps, 4 * dims.hidden]));
         }
@@ -99,11 +101,11 @@ impl<C: CheckpointStrategy> RecurrenceBackend for Autodiff<Flex, C> {
         let prep = RecurrenceBackward.prepare::<C>([projected.node(), recurrent.node()]).compute_bound().stateful();
         let (projected, dims) = read_projected(projected.into_primitive());
         let recurrent = values(recurrent.into_primitive());
-        let trace = kernel::forward(&projected, &recurrent, dims);
-        let hidden = write(trace.hidden.clone(), [dims.batch, dims.steps, dims.hidden]);
+        let (hidden, trace) = kernel::forward(projected, &recurrent, dims);
+        let hidden = write(hidden, [dims.batch, dims.steps, dims.hidden]);
         match prep {
             OpsKind::Tracked(prep) => {
-                let saved = Saved { trace: trace.into(), recurrent: recurrent.into(), dims };
+                let saved = Saved { hidden: hidden.clone(), trace: trace.into(), recurrent: recurrent.into(), dims };
                 prep.finish(saved, hidden)
             }
             OpsKind::UnTracked(prep) => prep.finish(hidden),
