@@ -35,7 +35,8 @@ const server = createServer(async (req, res) => {
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${server.address().port}`;
 
-const capped = (promise) => Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve(null), cap * 1000))]);
+// The timer is unref'd so that a finished benchmark exits without waiting out the cap.
+const capped = (promise) => Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve(null), cap * 1000).unref())]);
 
 // Epochs timed per run: the first includes start-up (device, shaders, wasm tier-up); the second
 // is what every further epoch of a long run costs.

@@ -12,12 +12,23 @@ use burn::tensor::{Device, Tensor, TensorData};
 
 use crate::model::{ModelShape, StackedLstm};
 
-/// The windows a batch draws from: `inputs` is `[n, window]` flattened, `targets` `[n]`.
+/// The examples a batch draws from, cut from a series on demand: example `i` is the window
+/// `series[i..i + window]` and its target `series[i + window]` (no copy of every window).
 #[derive(Debug, Clone, Copy)]
 pub struct Examples<'a> {
-    pub inputs: &'a [f32],
-    pub targets: &'a [f32],
+    pub series: &'a [f32],
     pub window: usize,
+}
+
+impl Examples<'_> {
+    /// How many examples the series holds.
+    pub fn len(&self) -> usize {
+        self.series.len().saturating_sub(self.window)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// What one share of a batch contributes: its gradient and its summed squared error.
@@ -30,9 +41,9 @@ pub struct Share {
 /// The gradient of the share `indices` of a batch of `batch_len` windows: of its squared errors
 /// summed and divided by `batch_len`, so the two shares' gradients add up to the batch's mean.
 pub fn share_gradients(model: &StackedLstm, examples: Examples, indices: &[usize], batch_len: usize, device: &Device) -> Share {
-    let window = examples.window;
-    let x: Vec<f32> = indices.iter().flat_map(|&i| examples.inputs[i * window..(i + 1) * window].iter().copied()).collect();
-    let y: Vec<f32> = indices.iter().map(|&i| examples.targets[i]).collect();
+    let (series, window) = (examples.series, examples.window);
+    let x: Vec<f32> = indices.iter().flat_map(|&i| series[i..i + window].iter().copied()).collect();
+    let y: Vec<f32> = indices.iter().map(|&i| series[i + window]).collect();
     let x = Tensor::<3>::from_data(TensorData::new(x, [indices.len(), window, 1]), device);
     let y = Tensor::<2>::from_data(TensorData::new(y, [indices.len(), 1]), device);
     let squared_error = (model.forward(x) - y).powi_scalar(2).sum();
@@ -73,8 +84,7 @@ impl Helper for NoHelper {
 /// The helper's side: its copy of the model and the run's examples.
 pub struct HelperModel {
     model: StackedLstm,
-    inputs: Vec<f32>,
-    targets: Vec<f32>,
+    series: Vec<f32>,
     window: usize,
     device: Device,
 }
@@ -84,12 +94,12 @@ impl HelperModel {
     pub fn new(shape: ModelShape, examples: Examples, parameters: &[f32]) -> Self {
         let device = Device::flex().autodiff();
         let model = with_flat_parameters(StackedLstm::new(shape, 0, &device), parameters);
-        Self { model, inputs: examples.inputs.to_vec(), targets: examples.targets.to_vec(), window: examples.window, device }
+        Self { model, series: examples.series.to_vec(), window: examples.window, device }
     }
 
     /// The flat gradient and squared error of the share `indices` of a batch of `batch_len`.
     pub fn gradients(&self, indices: &[usize], batch_len: usize) -> (Vec<f32>, f64) {
-        let examples = Examples { inputs: &self.inputs, targets: &self.targets, window: self.window };
+        let examples = Examples { series: &self.series, window: self.window };
         let share = share_gradients(&self.model, examples, indices, batch_len, &self.device);
         (flat_gradients(&self.model, &share.gradients), share.squared_error.into_scalar::<f32>() as f64)
     }
@@ -183,18 +193,18 @@ mod tests {
         StackedLstm::new(shape, seed, &Device::flex().autodiff())
     }
 
-    fn examples() -> (Vec<f32>, Vec<f32>) {
-        let inputs: Vec<f32> = (0..10 * 8).map(|i| ((i * 37 % 23) as f32 / 23.0).sin()).collect();
-        let targets: Vec<f32> = (0..10).map(|i| (i as f32 / 10.0).cos()).collect();
-        (inputs, targets)
+    /// Ten examples of window 8.
+    fn series() -> Vec<f32> {
+        (0..18).map(|i| ((i * 37 % 23) as f32 / 23.0).sin()).collect()
     }
 
     #[test]
     fn two_shares_add_up_to_the_whole_batch() {
         let device = Device::flex().autodiff();
         let model = model(5);
-        let (inputs, targets) = examples();
-        let examples = Examples { inputs: &inputs, targets: &targets, window: 8 };
+        let series = series();
+        let examples = Examples { series: &series, window: 8 };
+        assert_eq!(examples.len(), 10);
         let batch = [3, 7, 1, 9, 0];
         let whole = share_gradients(&model, examples, &batch, batch.len(), &device);
         let first = share_gradients(&model, examples, &batch[..3], batch.len(), &device);
@@ -218,8 +228,7 @@ mod tests {
         let loaded = with_flat_parameters(target, &flat);
         assert_eq!(flat_parameters(&loaded), flat);
         // Still trainable: the loaded parameters get gradients.
-        let (inputs, targets) = examples();
-        let share = share_gradients(&loaded, Examples { inputs: &inputs, targets: &targets, window: 8 }, &[0, 1], 2, &Device::flex().autodiff());
+        let share = share_gradients(&loaded, Examples { series: &series(), window: 8 }, &[0, 1], 2, &Device::flex().autodiff());
         assert!(flat_gradients(&loaded, &share.gradients).iter().any(|g| *g != 0.0));
     }
 }

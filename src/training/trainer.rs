@@ -67,16 +67,14 @@ pub async fn train(device: &Device, data: &Prepared, settings: &Settings, host: 
     let mut model = StackedLstm::new(settings.model_shape(), settings.seed, device);
     let mut optimizer = AdamConfig::new().with_epsilon(1e-7).init();
     let inference_device = device.clone().without_autodiff();
-    let inputs = data.inputs(data.train_targets());
-    let targets = data.targets(data.train_targets());
-    let examples = Examples { inputs: &inputs, targets: &targets, window: data.window };
+    let examples = Examples { series: &data.scaled[..data.train_end], window: data.window };
     let val_inputs = data.inputs(data.test_targets());
     let val_targets = data.targets(data.test_targets());
     let in_shares = recurrence::supported(device);
     // Dropout masks come from each worker's own random stream: with dropout the trainer
     // computes both shares, so a seed gives the same run on one core or two.
     let helped = in_shares && settings.dropout == 0.0 && host.helper().begin(settings.model_shape(), examples, &flat_parameters(&model));
-    let mut order: Vec<usize> = (0..targets.len()).collect();
+    let mut order: Vec<usize> = (0..examples.len()).collect();
     let mut rng = SeededRng::new(settings.seed ^ SHUFFLE_SALT);
     let mut stop = StopReason::Finished;
     let mut epochs_done = 0;

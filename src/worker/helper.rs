@@ -20,7 +20,7 @@ use crate::training::shares::{Examples, Helper, HelperModel};
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 enum ToHelper {
-    /// A new run; `inputs`, `targets` and `parameters` travel beside.
+    /// A new run; the training `series` and the `parameters` travel beside.
     Begin { shape: ModelShape, window: usize },
     Start { indices: Vec<usize>, batch_len: usize },
     /// New parameters travel beside.
@@ -130,7 +130,7 @@ impl Helper for WorkerHelper {
         if !READY.get() {
             return false;
         }
-        let arrays = [("inputs", examples.inputs), ("targets", examples.targets), ("parameters", parameters)];
+        let arrays = [("series", examples.series), ("parameters", parameters)];
         Self::post(&ToHelper::Begin { shape, window: examples.window }, &arrays);
         true
     }
@@ -163,8 +163,8 @@ pub fn helper_main() {
         let data = event.data();
         match json::<ToHelper>(&data) {
             Some(ToHelper::Begin { shape, window }) => {
-                let (inputs, targets) = (floats(&data, "inputs"), floats(&data, "targets"));
-                let examples = Examples { inputs: &inputs, targets: &targets, window };
+                let series = floats(&data, "series");
+                let examples = Examples { series: &series, window };
                 MODEL.set(Some(HelperModel::new(shape, examples, &floats(&data, "parameters"))));
             }
             Some(ToHelper::Start { indices, batch_len }) => {
