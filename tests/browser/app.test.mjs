@@ -208,6 +208,16 @@ test('an expanding-window backtest reports the spread of RMSE for model and base
   await page.close();
 });
 
+test('with dropout the CPU trains in one worker (each worker would draw its own masks)', async () => {
+  const { page } = await openApp(context, `${server.url}?${TINY}&dropout=0.2`);
+  await waitForState(page, ['idle'], 60_000);
+  await byId(page, 'train-button').click();
+  assert.equal(await waitForState(page, ['done', 'error'], 300_000), 'done', await byId(page, 'error').innerText());
+  assert.equal(await byId(page, 'backend').innerText(), 'CPU');
+  assert.ok((await readMetric(page, 'metric-test-rmse')) > 0);
+  await page.close();
+});
+
 test('a saved model loads back in a fresh page and gives the same results without training', async () => {
   const { page } = await openApp(context, `${server.url}?${TINY}&seed=3`);
   await waitForState(page, ['idle'], 60_000);
