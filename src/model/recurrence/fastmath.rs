@@ -5,7 +5,7 @@
 //! casts, written once over [`Lane`] for four SIMD lanes (wasm `simd128`, x86 SSE) and for one
 //! value.
 
-use super::simd::{F32x4, Lane};
+use super::simd::{F32x4, Lane, for_each_lane};
 
 /// `e^x` to about 2 ulp for `x` in [-87, 88]; inputs beyond are clamped (no inf), NaN stays NaN.
 #[inline(always)]
@@ -41,13 +41,13 @@ pub fn tanh<L: Lane>(x: L) -> L {
 /// Applies `f` (given for four lanes and for one value) to every value of `values`.
 #[inline(always)]
 pub fn map_in_place(values: &mut [f32], vector: impl Fn(F32x4) -> F32x4, scalar: impl Fn(f32) -> f32) {
-    let mut chunks = values.chunks_exact_mut(4);
-    for chunk in &mut chunks {
-        vector(F32x4::load(chunk)).store(chunk);
-    }
-    for v in chunks.into_remainder() {
-        *v = scalar(*v);
-    }
+    for_each_lane(values.len(), |j, width| {
+        if width == 4 {
+            vector(F32x4::load(&values[j..])).store(&mut values[j..]);
+        } else {
+            values[j] = scalar(values[j]);
+        }
+    });
 }
 
 #[cfg(test)]

@@ -64,13 +64,11 @@ pub fn forward(projected: Vec<f32>, recurrent: &[f32], dims: Dims) -> (Vec<f32>,
             let at = b * steps + t;
             let row = &mut gates[at * g4..][..g4];
             activate(row, h);
-            let (input, rest) = row.split_at(h);
-            let (forget, rest) = rest.split_at(h);
-            let (candidate, output) = rest.split_at(h);
+            let gate = quarters(row, h);
             let c = &mut state_c[b * h..][..h];
             let hs = &mut state_h[b * h..][..h];
             for_each_lane(h, |j, width| {
-                let gates = [input, forget, candidate, output].map(|g| &g[j..j + width]);
+                let gates = gate.map(|g| &g[j..j + width]);
                 let (c, hs) = (&mut c[j..j + width], &mut hs[j..j + width]);
                 if width == 4 {
                     cell_step::<F32x4>(gates, c, hs);
@@ -83,6 +81,11 @@ pub fn forward(projected: Vec<f32>, recurrent: &[f32], dims: Dims) -> (Vec<f32>,
         }
     }
     (hidden, Trace { gates, cells })
+}
+
+/// A gate row split into its input, forget, cell and output quarters of `h` values each.
+fn quarters(row: &[f32], h: usize) -> [&[f32]; 4] {
+    [0, 1, 2, 3].map(|k| &row[k * h..(k + 1) * h])
 }
 
 /// Sigmoid on the input, forget and output gates, tanh on the cell candidate.
@@ -117,10 +120,7 @@ pub fn backward(hidden: &[f32], trace: &Trace, recurrent: &[f32], grad_hidden: &
     for t in (0..steps).rev() {
         for b in 0..batch {
             let at = b * steps + t;
-            let gate = &trace.gates[at * g4..][..g4];
-            let (input, rest) = gate.split_at(h);
-            let (forget, rest) = rest.split_at(h);
-            let (candidate, output) = rest.split_at(h);
+            let [input, forget, candidate, output] = quarters(&trace.gates[at * g4..][..g4], h);
             let cell = &trace.cells[at * h..][..h];
             let cell_before = if t > 0 { &trace.cells[(at - 1) * h..][..h] } else { &zeros[..] };
             let upstream = &grad_hidden[at * h..][..h];
