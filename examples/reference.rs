@@ -24,6 +24,9 @@ impl TrainingHost for Printer {
         false
     }
     async fn pause(&mut self) {}
+    fn launches(&self) -> Option<u64> {
+        None
+    }
 }
 
 fn main() -> Result<(), String> {

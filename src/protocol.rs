@@ -9,6 +9,8 @@ use crate::data::Table;
 use crate::data::parse::ParseOptions;
 use crate::evaluation::{Metrics, Spread};
 use crate::forecast::ForecastDay;
+use crate::model::recurrence::equivalence::Differences;
+use crate::training::calibration::Calibration;
 use crate::training::{EpochReport, Settings};
 
 /// Page → worker.
@@ -19,13 +21,20 @@ pub enum ToWorker {
     Parse { file_name: String, options: ParseOptions },
     /// Parse the last file that parsed again, with other choices (another ticker or day order).
     Reparse { options: ParseOptions },
-    /// Train on the table the worker parsed last (the one the page shows).
-    Train { settings: Settings },
+    /// Train on the table the worker parsed last (the one the page shows); `known` are the
+    /// backend speed measurements the page kept (for `backend=auto`).
+    Train { settings: Settings, known: Vec<Calibration> },
     Stop,
     /// Send the last trained model as a file.
     SaveModel,
     /// Evaluate a saved model (the file's text) on the last parsed table, without training.
     LoadModel { file: String },
+    /// Diagnostics (browser tests, benchmark): check the WebGPU recurrence kernels against the
+    /// step-by-step path and the CPU kernel, for layers of these hidden sizes.
+    CheckRecurrence { hidden: Vec<usize> },
+    /// Diagnostics (benchmark): kernel launches and seconds of one WebGPU training batch of
+    /// `settings`' shape, without the fused kernels (recurrence, Adam) and with them.
+    CountLaunches { settings: Settings },
 }
 
 /// Worker → page.
@@ -40,8 +49,10 @@ pub enum FromWorker {
     ParseFailed { file_name: String, message: String },
     /// How far parsing a large file has got, in percent of its bytes.
     ParseProgress { percent: f64 },
-    /// The backend training runs on, and why it is not the one asked for, if so.
-    Backend { name: String, note: Option<String> },
+    /// The backend training runs on, and why.
+    Backend { name: String, note: String },
+    /// `auto` measured both backends' speed for this model: for the page to keep.
+    Calibrated { calibration: Calibration },
     Epoch { report: EpochReport, seconds: f64 },
     Done { result: RunResult },
     /// The last trained model, as the text of a model file.
@@ -49,6 +60,29 @@ pub enum FromWorker {
     /// A saved model evaluated on the loaded data, with the settings it was trained with.
     ModelLoaded { settings: Settings, result: RunResult },
     Failed { message: String },
+    RecurrenceChecked { adapter: String, rows: Vec<RecurrenceCheck> },
+    LaunchesCounted { rows: Vec<BatchCost> },
+}
+
+/// The WebGPU recurrence kernel of one hidden size against its two references.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecurrenceCheck {
+    pub hidden: usize,
+    /// Kernel against burn ops step by step, both on WebGPU.
+    pub against_step_by_step: Differences,
+    /// Kernel on WebGPU against the CPU kernel.
+    pub against_cpu: Differences,
+}
+
+/// One WebGPU training batch, with or without the fused kernels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchCost {
+    /// Which recurrence and optimiser ran.
+    pub path: String,
+    pub launches: u64,
+    pub seconds: f64,
+    /// The launches by kernel name, most first.
+    pub kernels: Vec<(String, u64)>,
 }
 
 /// Everything the page shows after a run.
@@ -104,7 +138,7 @@ mod tests {
         let stop = ToWorker::Stop.to_json();
         assert_eq!(stop, r#"{"kind":"stop"}"#);
         assert_eq!(serde_json::from_str::<ToWorker>(&stop).unwrap(), ToWorker::Stop);
-        let backend = FromWorker::Backend { name: "CPU".into(), note: Some("WebGPU unavailable".into()) };
+        let backend = FromWorker::Backend { name: "CPU".into(), note: "WebGPU unavailable".into() };
         assert_eq!(serde_json::from_str::<FromWorker>(&backend.to_json()).unwrap(), backend);
     }
 }

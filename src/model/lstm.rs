@@ -12,6 +12,16 @@ use super::init::{glorot_uniform, orthogonal};
 use super::recurrence;
 use crate::training::rng::SeededRng;
 
+/// How a layer runs its time loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recurrence {
+    /// The whole loop in one operation ([`recurrence::lstm_sequence`]): what training runs.
+    Fused,
+    /// Burn tensor operations, step by step: the reference the fused kernels are checked
+    /// against (see [`recurrence::equivalence`]).
+    StepByStep,
+}
+
 /// A unidirectional LSTM layer over `[batch, time, features]` inputs.
 #[derive(Module, Debug)]
 pub struct LstmLayer {
@@ -46,14 +56,21 @@ impl LstmLayer {
     /// Runs the layer; returns every timestep's hidden state (`[B, T, H]`) when `keep_sequence`
     /// (to feed a next layer), and always the last hidden state (`[B, H]`).
     pub fn forward(&self, input: Tensor<3>, keep_sequence: bool) -> (Option<Tensor<3>>, Tensor<2>) {
+        self.forward_with(Recurrence::Fused, input, keep_sequence)
+    }
+
+    /// [`forward`](Self::forward) with the time loop run the way `path` says.
+    pub fn forward_with(&self, path: Recurrence, input: Tensor<3>, keep_sequence: bool) -> (Option<Tensor<3>>, Tensor<2>) {
         let projected = self.project(input);
-        if recurrence::supported(&projected.device()) {
-            let [batch, steps, _] = projected.dims();
-            let sequence = recurrence::lstm_sequence(projected, self.recurrent_weight.val());
-            let last = sequence.clone().narrow(1, steps - 1, 1).reshape([batch, self.hidden]);
-            return (keep_sequence.then_some(sequence), last);
+        match path {
+            Recurrence::Fused => {
+                let [batch, steps, _] = projected.dims();
+                let sequence = recurrence::lstm_sequence(projected, self.recurrent_weight.val());
+                let last = sequence.clone().narrow(1, steps - 1, 1).reshape([batch, self.hidden]);
+                (keep_sequence.then_some(sequence), last)
+            }
+            Recurrence::StepByStep => self.step_by_step(projected, keep_sequence),
         }
-        self.step_by_step(projected, keep_sequence)
     }
 
     /// Every timestep's input times the input weights plus bias, in one matmul: `[B, T, 4H]`.
@@ -66,8 +83,8 @@ impl LstmLayer {
             .reshape([batch, steps, 4 * self.hidden])
     }
 
-    /// The recurrence as burn tensor operations, for backends without [`recurrence`]'s kernel
-    /// (WebGPU).
+    /// The recurrence as burn tensor operations, one fused-gate matmul per step: the reference
+    /// the kernels are checked against.
     fn step_by_step(&self, projected: Tensor<3>, keep_sequence: bool) -> (Option<Tensor<3>>, Tensor<2>) {
         let [batch, steps, _] = projected.dims();
         let h = self.hidden;
@@ -138,8 +155,9 @@ mod tests {
 
     /// Outputs and gradients (inputs and every weight) of our layer equal those of burn's stock
     /// LSTM on random inputs, to 1e-5 (outputs) and 1e-4 (gradients) in f32: through the
-    /// hand-written recurrence kernel (CPU) and through the step-by-step tensor version (WebGPU),
-    /// for a tiny layer and one of the default width.
+    /// hand-written recurrence kernel (CPU) and through the step-by-step tensor version (the
+    /// reference the WebGPU kernels are checked against), for a tiny layer and one of the
+    /// default width.
     #[test]
     fn both_recurrences_match_burns_stock_lstm() {
         let device = Device::flex().autodiff();
@@ -153,8 +171,8 @@ mod tests {
             let (stock_sequence, stock_state) = stock.forward(x_stock.clone(), None);
             let stock_grads = (stock_sequence.clone() * weights.clone()).sum().backward();
             let rows = batch * steps;
-            let kernel = |x: Tensor<3>| ours.forward(x, true);
-            let step_by_step = |x: Tensor<3>| ours.step_by_step(ours.project(x), true);
+            let kernel = |x: Tensor<3>| ours.forward_with(Recurrence::Fused, x, true);
+            let step_by_step = |x: Tensor<3>| ours.forward_with(Recurrence::StepByStep, x, true);
             let paths: [(&str, &Forward); 2] = [("kernel", &kernel), ("step by step", &step_by_step)];
             for (path, forward) in paths {
                 let what = |name: &str| format!("{path}, hidden {hidden}: {name}");

@@ -6,7 +6,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use super::init::glorot_uniform;
-use super::lstm::LstmLayer;
+use super::lstm::{LstmLayer, Recurrence};
 use crate::training::rng::SeededRng;
 
 /// The sizes that define a model, kept with results so a run can be described and rebuilt.
@@ -52,12 +52,17 @@ impl StackedLstm {
     /// learns corrections to it, and a test period above the training range needs no
     /// extrapolation of levels it never saw.
     pub fn forward(&self, windows: Tensor<3>) -> Tensor<2> {
+        self.forward_with(Recurrence::Fused, windows)
+    }
+
+    /// [`forward`](Self::forward) with every layer's time loop run the way `path` says.
+    pub fn forward_with(&self, path: Recurrence, windows: Tensor<3>) -> Tensor<2> {
         let [batch, steps, _] = windows.dims();
         let last = windows.clone().narrow(1, steps - 1, 1).narrow(2, 0, 1).reshape([batch, 1]);
         let mut sequence = if self.predict_change { windows - last.clone().unsqueeze_dim::<3>(2) } else { windows };
         let last_layer = self.layers.len() - 1;
         for (i, layer) in self.layers.iter().enumerate() {
-            let (next, hidden) = layer.forward(sequence.clone(), i < last_layer);
+            let (next, hidden) = layer.forward_with(path, sequence.clone(), i < last_layer);
             match next {
                 Some(next) => sequence = self.dropout.forward(next),
                 None => {

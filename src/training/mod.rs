@@ -1,5 +1,7 @@
 //! Settings of a run and the loop that trains the model.
 
+pub mod adam;
+pub mod calibration;
 pub mod rng;
 pub mod run;
 pub mod settings;
@@ -7,4 +9,4 @@ pub mod shares;
 pub mod trainer;
 
 pub use settings::{BackendChoice, Prediction, Settings};
-pub use trainer::{EpochReport, StopReason, TrainingHost, train};
+pub use trainer::{EpochReport, Launches, StopReason, TrainingHost, train};

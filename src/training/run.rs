@@ -112,6 +112,9 @@ impl<H: TrainingHost> TrainingHost for FoldHost<'_, H> {
     async fn pause(&mut self) {
         self.inner.pause().await
     }
+    fn launches(&self) -> Option<u64> {
+        self.inner.launches()
+    }
 }
 
 /// Retrains a fresh model on each expanding-window fold and reports the spread of test RMSE for

@@ -2,16 +2,17 @@
 //! can report progress and honour Stop between batches.
 
 use burn::module::Module;
-use burn::optim::AdamConfig;
+use burn::optim::ModuleOptimizer;
 use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
+use super::adam::FusedAdam;
 use super::rng::SeededRng;
 use super::settings::Settings;
 use super::shares::{Examples, Helper, add_flat_gradients, flat_gradients, flat_parameters, share_gradients};
 use crate::data::windows::Prepared;
 use crate::model::predict::predict;
-use crate::model::{StackedLstm, recurrence};
+use crate::model::{StackedLstm, is_cpu};
 
 /// Mixed into the seed for batch order, so it is not the same stream as the initial weights.
 const SHUFFLE_SALT: u64 = 0x0005_EED0_FBA7_C4E5;
@@ -27,6 +28,17 @@ pub struct EpochReport {
     pub val_loss: f64,
     /// `(i, k)` while fold i of a k-fold backtest trains; `None` for the main run.
     pub fold: Option<(usize, usize)>,
+    /// GPU kernel launches in this epoch, where the host counts them.
+    pub launches: Option<Launches>,
+}
+
+/// GPU kernel launches in one epoch: the WebGPU path's overhead, the same on every adapter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Launches {
+    /// Median over the epoch's training batches (forward, backward and optimiser step).
+    pub per_batch: u64,
+    /// The whole epoch: every training batch and the validation pass.
+    pub per_epoch: u64,
 }
 
 /// Why training ended.
@@ -47,6 +59,8 @@ pub trait TrainingHost {
     fn stop_requested(&self) -> bool;
     /// Gives the event loop a turn between batches (so a Stop message can arrive).
     async fn pause(&mut self);
+    /// GPU kernel launches issued so far, or `None` where they are not counted (the CPU).
+    fn launches(&self) -> Option<u64>;
 }
 
 /// The outcome of a training loop.
@@ -57,24 +71,80 @@ pub struct Trained {
     pub stop: StopReason,
 }
 
+/// What trains a model: its optimiser and the examples its batches are cut from.
+struct Learner<'a> {
+    optimizer: ModuleOptimizer,
+    examples: Examples<'a>,
+    device: Device,
+    lr: f64,
+    /// On the CPU every batch is two shares (see [shares](super::shares)) ...
+    in_shares: bool,
+    /// ... the second computed by the host's helper when it has one.
+    helped: bool,
+}
+
+impl<'a> Learner<'a> {
+    /// A fresh model for `settings` on an autodiff `device` and what trains it; the host's
+    /// helper (if any) gets a copy of the model.
+    fn new(device: &Device, data: &'a Prepared, settings: &Settings, host: &mut impl TrainingHost) -> (StackedLstm, Self) {
+        device.seed(settings.seed);
+        let model = StackedLstm::new(settings.model_shape(), settings.seed, device);
+        let examples = Examples { series: &data.scaled[..data.train_end], window: data.window };
+        let in_shares = is_cpu(device);
+        // Dropout masks come from each worker's own random stream: with dropout the trainer
+        // computes both shares, so a seed gives the same run on one core or two.
+        let helped = in_shares && settings.dropout == 0.0 && host.helper().begin(settings.model_shape(), examples, &flat_parameters(&model));
+        let optimizer = FusedAdam::init();
+        (model, Self { optimizer, examples, device: device.clone(), lr: settings.lr, in_shares, helped })
+    }
+
+    /// One optimiser step of `model` on the examples `batch`; returns the stepped model and the
+    /// batch's summed squared error (on WebGPU not yet read back, so that batches queue without
+    /// waiting for each other).
+    async fn step(&mut self, model: StackedLstm, batch: &[usize], host: &mut impl TrainingHost) -> Result<(StackedLstm, Tensor<1>), String> {
+        let (examples, device) = (self.examples, &self.device);
+        let (gradients, squared_error) = if self.in_shares {
+            let (first, second) = batch.split_at(batch.len().div_ceil(2));
+            let remote = self.helped && !second.is_empty();
+            if remote {
+                host.helper().start(second, batch.len());
+            }
+            let mine = share_gradients(&model, examples, first, batch.len(), device);
+            let mut error = read_scalar(mine.squared_error).await?;
+            let (other, other_error) = match (second.is_empty(), remote) {
+                (true, _) => (Vec::new(), 0.0),
+                (false, true) => host.helper().finish().await?,
+                (false, false) => {
+                    let share = share_gradients(&model, examples, second, batch.len(), device);
+                    (flat_gradients(&model, &share.gradients), read_scalar(share.squared_error).await?)
+                }
+            };
+            error += other_error;
+            let gradients = if other.is_empty() { mine.gradients } else { add_flat_gradients(&model, mine.gradients, &other) };
+            (gradients, Tensor::<1>::zeros([1], device).add_scalar(error))
+        } else {
+            let whole = share_gradients(&model, examples, batch, batch.len(), device);
+            (whole.gradients, whole.squared_error)
+        };
+        let model = self.optimizer.step(self.lr, model, gradients);
+        if self.helped {
+            host.helper().sync(&flat_parameters(&model));
+        }
+        Ok((model, squared_error))
+    }
+}
+
 /// Trains a fresh model on `data` with `settings` on an autodiff `device`.
 ///
 /// On the CPU every batch is computed as two shares (see [shares](super::shares)), the second by the host's
 /// helper when it has one; on WebGPU a batch is one pass. Fails if the loss stops being finite,
 /// naming the epoch and suggesting a lower learning rate.
 pub async fn train(device: &Device, data: &Prepared, settings: &Settings, host: &mut impl TrainingHost) -> Result<Trained, String> {
-    device.seed(settings.seed);
-    let mut model = StackedLstm::new(settings.model_shape(), settings.seed, device);
-    let mut optimizer = AdamConfig::new().with_epsilon(1e-7).init();
+    let (mut model, mut learner) = Learner::new(device, data, settings, host);
     let inference_device = device.clone().without_autodiff();
-    let examples = Examples { series: &data.scaled[..data.train_end], window: data.window };
     let val_inputs = data.inputs(data.test_targets());
     let val_targets = data.targets(data.test_targets());
-    let in_shares = recurrence::supported(device);
-    // Dropout masks come from each worker's own random stream: with dropout the trainer
-    // computes both shares, so a seed gives the same run on one core or two.
-    let helped = in_shares && settings.dropout == 0.0 && host.helper().begin(settings.model_shape(), examples, &flat_parameters(&model));
-    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut order: Vec<usize> = (0..learner.examples.len()).collect();
     let mut rng = SeededRng::new(settings.seed ^ SHUFFLE_SALT);
     let mut stop = StopReason::Finished;
     let mut epochs_done = 0;
@@ -83,35 +153,15 @@ pub async fn train(device: &Device, data: &Prepared, settings: &Settings, host: 
         rng.shuffle(&mut order);
         let mut squared_error = Tensor::<1>::zeros([1], device);
         let mut seen = 0;
+        let epoch_start = host.launches();
+        let mut batch_launches = Vec::new();
         for batch in order.chunks(settings.batch) {
             seen += batch.len();
-            let gradients = if in_shares {
-                let (first, second) = batch.split_at(batch.len().div_ceil(2));
-                let remote = helped && !second.is_empty();
-                if remote {
-                    host.helper().start(second, batch.len());
-                }
-                let mine = share_gradients(&model, examples, first, batch.len(), device);
-                let mut error = read_scalar(mine.squared_error).await?;
-                let (other, other_error) = match (second.is_empty(), remote) {
-                    (true, _) => (Vec::new(), 0.0),
-                    (false, true) => host.helper().finish().await?,
-                    (false, false) => {
-                        let share = share_gradients(&model, examples, second, batch.len(), device);
-                        (flat_gradients(&model, &share.gradients), read_scalar(share.squared_error).await?)
-                    }
-                };
-                error += other_error;
-                squared_error = squared_error.add_scalar(error);
-                if other.is_empty() { mine.gradients } else { add_flat_gradients(&model, mine.gradients, &other) }
-            } else {
-                let whole = share_gradients(&model, examples, batch, batch.len(), device);
-                squared_error = squared_error + whole.squared_error;
-                whole.gradients
-            };
-            model = optimizer.step(settings.lr, model, gradients);
-            if helped {
-                host.helper().sync(&flat_parameters(&model));
+            let batch_start = host.launches();
+            let (stepped, error) = learner.step(model, batch, host).await?;
+            (model, squared_error) = (stepped, squared_error + error);
+            if let (Some(start), Some(end)) = (batch_start, host.launches()) {
+                batch_launches.push(end - start);
             }
             if host.stop_requested() {
                 stop = StopReason::Stopped;
@@ -124,12 +174,43 @@ pub async fn train(device: &Device, data: &Prepared, settings: &Settings, host: 
         let predictions = predict(&model.valid(), &val_inputs, data.window, &inference_device).await?;
         let val_loss = mse(&predictions, &val_targets);
         epochs_done = epoch;
-        host.report(&EpochReport { epoch, epochs: settings.epochs, train_loss, val_loss, fold: None });
+        let launches = epoch_start.zip(host.launches()).map(|(start, end)| Launches { per_batch: median(&mut batch_launches), per_epoch: end - start });
+        host.report(&EpochReport { epoch, epochs: settings.epochs, train_loss, val_loss, fold: None, launches });
         if stop == StopReason::Stopped {
             break;
         }
     }
     Ok(Trained { model: model.valid(), epochs_done, stop })
+}
+
+/// Seconds per training batch of `settings`' shape on `device`, for choosing a backend: one
+/// warm-up batch (shader compilation, first allocations) untimed, then `batches` timed, their
+/// error read back so that queued GPU work is inside the time. `clock` gives milliseconds.
+pub async fn seconds_per_batch(
+    device: &Device,
+    data: &Prepared,
+    settings: &Settings,
+    host: &mut impl TrainingHost,
+    batches: usize,
+    clock: impl Fn() -> f64,
+) -> Result<f64, String> {
+    let (mut model, mut learner) = Learner::new(device, data, settings, host);
+    let all: Vec<usize> = (0..learner.examples.len()).collect();
+    if all.is_empty() {
+        return Err("no training windows to time".into());
+    }
+    let mut chunks = all.chunks(settings.batch).cycle();
+    let mut error;
+    (model, error) = learner.step(model, chunks.next().unwrap_or_default(), host).await?;
+    read_scalar(error).await?;
+    let started = clock();
+    let mut squared_error = Tensor::<1>::zeros([1], device);
+    for _ in 0..batches {
+        (model, error) = learner.step(model, chunks.next().unwrap_or_default(), host).await?;
+        squared_error = squared_error + error;
+    }
+    read_scalar(squared_error).await?;
+    Ok((clock() - started) / 1000.0 / batches.max(1) as f64)
 }
 
 async fn read_scalar(value: Tensor<1>) -> Result<f64, String> {
@@ -142,6 +223,12 @@ fn check_finite(loss: f64, epoch: usize, lr: f64) -> Result<(), String> {
         return Ok(());
     }
     Err(format!("training diverged: the loss became {loss} in epoch {epoch}; try a lower learning rate (now {lr})"))
+}
+
+/// The middle value (the upper one of an even count), 0 for none.
+fn median(values: &mut [u64]) -> u64 {
+    values.sort_unstable();
+    values.get(values.len() / 2).copied().unwrap_or(0)
 }
 
 fn mse(predicted: &[f32], actual: &[f32]) -> f64 {
@@ -161,6 +248,8 @@ pub(crate) mod tests {
         pub batches: usize,
         pub stop_after: Option<usize>,
         pub helper: H,
+        /// What the host answers when asked for launches (a fixed count: nothing launches here).
+        pub launches: Option<u64>,
     }
 
     impl<H: Helper> TrainingHost for RecordingHost<H> {
@@ -176,6 +265,9 @@ pub(crate) mod tests {
         }
         async fn pause(&mut self) {
             self.batches += 1;
+        }
+        fn launches(&self) -> Option<u64> {
+            self.launches
         }
     }
 
@@ -250,6 +342,41 @@ pub(crate) mod tests {
         assert_eq!(trained.stop, StopReason::Stopped);
         assert_eq!(trained.epochs_done, 2, "9 batches per epoch: stop lands in epoch 2");
         assert_eq!(host.reports.len(), 2);
+    }
+
+    /// Timing batches warms up once, then reads the clock around the timed batches only.
+    #[test]
+    fn batches_are_timed_after_a_warm_up() {
+        let data = Prepared::new(&sine_prices(200), 12, 75, Scaling::TrainOnly).unwrap();
+        let reads = std::cell::Cell::new(0.0);
+        let clock = || {
+            reads.set(reads.get() + 1.0);
+            1000.0 * reads.get()
+        };
+        let mut host = RecordingHost::<NoHelper>::default();
+        let seconds = pollster::block_on(seconds_per_batch(&Device::flex().autodiff(), &data, &small_settings(), &mut host, 4, clock)).unwrap();
+        assert_eq!(reads.get(), 2.0, "the clock is read before and after the timed batches");
+        assert_eq!(seconds, 0.25, "one second over four batches");
+        let mut helped = RecordingHost::<InProcessHelper>::default();
+        pollster::block_on(seconds_per_batch(&Device::flex().autodiff(), &data, &small_settings(), &mut helped, 2, || 0.0)).unwrap();
+        assert_eq!(helped.helper.shares, 3, "the CPU is timed with its second worker, as it trains");
+    }
+
+    /// Launch counts reach the report only where the host counts them.
+    #[test]
+    fn launches_are_reported_where_the_host_counts_them() {
+        let data = Prepared::new(&sine_prices(60), 12, 75, Scaling::TrainOnly).unwrap();
+        let settings = Settings { epochs: 1, ..small_settings() };
+        let device = Device::flex().autodiff();
+        let mut uncounted = RecordingHost::<NoHelper>::default();
+        pollster::block_on(train(&device, &data, &settings, &mut uncounted)).unwrap();
+        assert_eq!(uncounted.reports[0].launches, None);
+        let mut counted = RecordingHost::<NoHelper> { launches: Some(7), ..Default::default() };
+        pollster::block_on(train(&device, &data, &settings, &mut counted)).unwrap();
+        assert_eq!(counted.reports[0].launches, Some(Launches { per_batch: 0, per_epoch: 0 }), "the CPU launches no kernels");
+        assert_eq!(median(&mut [9, 1, 5, 5]), 5);
+        assert_eq!(median(&mut [3]), 3);
+        assert_eq!(median(&mut []), 0);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The page: a thin leptos layer over the worker. It holds signals, draws, and sends messages.
 
+mod calibrations;
 mod client;
 mod data_panel;
 mod results;
@@ -61,8 +62,8 @@ pub struct AppState {
     /// (epochs done, epochs asked for)
     pub epoch: RwSignal<(usize, usize)>,
     pub seconds: RwSignal<f64>,
-    /// Backend name and why it differs from the one asked for.
-    pub backend: RwSignal<Option<(String, Option<String>)>>,
+    /// Backend name and why it was chosen.
+    pub backend: RwSignal<Option<(String, String)>>,
     pub history: RwSignal<Vec<EpochReport>>,
     /// The latest epoch of a backtest fold, while one trains.
     pub backtest_epoch: RwSignal<Option<EpochReport>>,
@@ -124,6 +125,7 @@ impl AppState {
                 self.fail(format!("{file_name} was not loaded: {message}"));
             }
             FromWorker::Backend { name, note } => self.backend.set(Some((name, note))),
+            FromWorker::Calibrated { calibration } => calibrations::keep(calibration),
             FromWorker::Epoch { report, .. } if report.fold.is_some() => self.backtest_epoch.set(Some(report)),
             FromWorker::Epoch { report, seconds } => {
                 self.epoch.set((report.epoch, report.epochs));
@@ -145,12 +147,14 @@ impl AppState {
                 self.settings.set(settings);
                 self.history.set(Vec::new());
                 self.epoch.set((0, 0));
-                self.backend.set(Some(("CPU".into(), Some("a saved model, evaluated without training".into()))));
+                self.backend.set(Some(("CPU".into(), "a saved model, evaluated without training".into())));
                 self.result.set(Some(result));
                 self.error.set(None);
                 self.status.set(Status::Done);
             }
             FromWorker::Failed { message } => self.fail(message),
+            // Answers to the diagnostics messages, which the page never sends.
+            FromWorker::RecurrenceChecked { .. } | FromWorker::LaunchesCounted { .. } => {}
         }
     }
 }

@@ -70,7 +70,7 @@ fn start_training(state: AppState) {
     state.epoch.set((0, settings.epochs));
     state.seconds.set(0.0);
     state.status.set(Status::Training);
-    client::send(&ToWorker::Train { settings }, None);
+    client::send(&ToWorker::Train { settings, known: super::calibrations::known() }, None);
 }
 
 #[component]

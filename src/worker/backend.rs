@@ -1,53 +1,120 @@
-//! Picking the device: WebGPU when asked for and available, burn's CPU backend otherwise.
+//! Picking the device: the CPU, WebGPU, or for `auto` whichever trains this model faster here
+//! (see `training::calibration`).
 
 use std::cell::RefCell;
 
 use burn::tensor::Device;
-use js_sys::Reflect;
-use wasm_bindgen::JsValue;
+use js_sys::{Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
-use crate::training::BackendChoice;
+use crate::data::windows::Prepared;
+use crate::training::calibration::{self, Adapter, Calibration, Pick};
+use crate::training::trainer::seconds_per_batch;
+use crate::training::{BackendChoice, Settings, TrainingHost};
 
 /// The device a run trains on, named as the page shows it.
 pub struct ChosenDevice {
     pub device: Device,
-    pub name: &'static str,
-    /// Why the backend differs from the one asked for.
-    pub note: Option<String>,
+    /// "CPU", "CPU (2 workers)" or "WebGPU (adapter)".
+    pub name: String,
+    /// Why this backend.
+    pub note: String,
+    /// A new speed measurement, for the page to keep.
+    pub measured: Option<Calibration>,
+}
+
+impl ChosenDevice {
+    /// Whether kernel launches are worth counting (WebGPU).
+    pub fn on_gpu(&self) -> bool {
+        !crate::model::is_cpu(&self.device)
+    }
 }
 
 thread_local! {
     /// WebGPU can be initialised once per worker; the outcome is kept for later runs.
-    static WEBGPU: RefCell<Option<Result<Device, String>>> = const { RefCell::new(None) };
+    static WEBGPU: RefCell<Option<Result<(Device, Adapter), String>>> = const { RefCell::new(None) };
 }
 
-async fn webgpu() -> Result<Device, String> {
+/// The WebGPU device and its adapter, or why there is none.
+pub async fn webgpu() -> Result<(Device, Adapter), String> {
     if let Some(known) = WEBGPU.with_borrow(|known| known.clone()) {
         return known;
     }
-    let navigator = Reflect::get(&js_sys::global(), &JsValue::from_str("navigator")).unwrap_or(JsValue::UNDEFINED);
-    let outcome = if Reflect::get(&navigator, &JsValue::from_str("gpu")).map_or(true, |gpu| gpu.is_undefined()) {
-        Err("this browser does not offer WebGPU".to_string())
-    } else {
-        Device::wgpu_options().init_async().await.map_err(|e| e.to_string())
-    };
+    let outcome = start_webgpu().await;
     WEBGPU.set(Some(outcome.clone()));
     outcome
 }
 
-/// Resolves the backend setting; `auto` falls back to the CPU with a note, an explicit `webgpu`
-/// that cannot start is an error.
-pub async fn device_for(choice: BackendChoice) -> Result<ChosenDevice, String> {
-    let cpu = |note| ChosenDevice { device: Device::flex(), name: "CPU", note };
-    match choice {
-        BackendChoice::Cpu => Ok(cpu(None)),
-        BackendChoice::WebGpu => webgpu()
-            .await
-            .map(|device| ChosenDevice { device, name: "WebGPU", note: None })
-            .map_err(|e| format!("WebGPU could not be started ({e}); set the backend to 'auto' or 'cpu'")),
-        BackendChoice::Auto => Ok(match webgpu().await {
-            Ok(device) => ChosenDevice { device, name: "WebGPU", note: None },
-            Err(e) => cpu(Some(format!("WebGPU unavailable ({e}): training on the CPU"))),
-        }),
+async fn start_webgpu() -> Result<(Device, Adapter), String> {
+    let gpu = Reflect::get(&js_sys::global(), &"navigator".into()).and_then(|navigator| Reflect::get(&navigator, &"gpu".into()));
+    let gpu = gpu.ok().filter(|gpu| !gpu.is_undefined()).ok_or("this browser does not offer WebGPU")?;
+    let described = describe_adapter(&gpu).await?;
+    let device = Device::wgpu_options().init_async().await.map_err(|e| e.to_string())?;
+    // burn's own view: an adapter with no card behind it (wgpu maps `isFallbackAdapter` so).
+    let no_card = device.identity().is_some_and(|identity| identity.physical.is_none());
+    Ok((device, Adapter { software: described.software || no_card, ..described }))
+}
+
+/// Names the adapter the browser offers, from `GPUAdapter.info` (vendor, architecture,
+/// description), and tells whether it is a fallback or software one.
+async fn describe_adapter(gpu: &JsValue) -> Result<Adapter, String> {
+    let request = Reflect::get(gpu, &"requestAdapter".into()).map_err(|_| "navigator.gpu has no requestAdapter")?;
+    let promise = request.unchecked_ref::<js_sys::Function>().call0(gpu).map_err(|e| format!("{e:?}"))?;
+    let adapter = JsFuture::from(promise.unchecked_into::<Promise>()).await.map_err(|e| format!("{e:?}"))?;
+    if adapter.is_null() || adapter.is_undefined() {
+        return Err("the browser offers no WebGPU adapter on this machine".into());
+    }
+    let info = Reflect::get(&adapter, &"info".into()).unwrap_or(JsValue::UNDEFINED);
+    let text = |key: &str| Reflect::get(&info, &key.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let flag = |object: &JsValue| Reflect::get(object, &"isFallbackAdapter".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
+    let (vendor, architecture, description) = (text("vendor"), text("architecture"), text("description"));
+    let mut parts: Vec<&str> = [vendor.as_str(), architecture.as_str()].into_iter().filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() && !description.is_empty() {
+        parts.push(&description);
+    }
+    let name = if parts.is_empty() { "unnamed adapter".to_string() } else { parts.join(" ") };
+    let all = format!("{name} {description}").to_lowercase();
+    let software = flag(&info) || flag(&adapter) || ["swiftshader", "llvmpipe", "lavapipe", "software", "microsoft basic"].iter().any(|s| all.contains(s));
+    Ok(Adapter { name, software })
+}
+
+/// Resolves the backend setting. `cpu_name` says how many CPU workers would train; `known` are
+/// the page's earlier measurements; `auto` may time a few batches of `data` on each backend.
+/// An explicit `webgpu` that cannot start is an error.
+pub async fn choose(
+    settings: &Settings,
+    cpu_name: &str,
+    known: &[Calibration],
+    data: &Prepared,
+    host: &mut impl TrainingHost,
+) -> Result<ChosenDevice, String> {
+    let cpu = |note: String, measured| ChosenDevice { device: Device::flex(), name: cpu_name.to_string(), note, measured };
+    let gpu = |device: Device, adapter: &Adapter, note: String, measured| ChosenDevice { device, name: format!("WebGPU ({})", adapter.name), note, measured };
+    match settings.backend {
+        BackendChoice::Cpu => Ok(cpu("the CPU, as the settings ask".into(), None)),
+        BackendChoice::WebGpu => {
+            let (device, adapter) = webgpu().await.map_err(|e| format!("WebGPU could not be started ({e}); set the backend to 'auto' or 'cpu'"))?;
+            Ok(gpu(device, &adapter, "WebGPU, as the settings ask".into(), None))
+        }
+        BackendChoice::Auto => {
+            let started = webgpu().await;
+            let adapter = started.as_ref().map(|(_, adapter)| adapter.clone()).map_err(Clone::clone);
+            let decision = calibration::decide(adapter, cpu_name, settings, known, async |pick| {
+                let device = match (pick, &started) {
+                    (Pick::WebGpu, Ok((device, _))) => device.clone(),
+                    _ => Device::flex(),
+                };
+                seconds_per_batch(&device.autodiff(), data, settings, host, CALIBRATION_BATCHES, js_sys::Date::now).await
+            })
+            .await;
+            Ok(match (decision.pick, started) {
+                (Pick::WebGpu, Ok((device, adapter))) => gpu(device, &adapter, decision.reason, decision.measured),
+                _ => cpu(decision.reason, decision.measured),
+            })
+        }
     }
 }
+
+/// Batches timed per backend when `auto` measures (after one warm-up batch each).
+const CALIBRATION_BATCHES: usize = 3;

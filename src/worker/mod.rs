@@ -3,7 +3,9 @@
 //! `public/worker.js` loads this same wasm module in a module Worker and calls [`worker_main`].
 
 mod backend;
+mod diagnostics;
 mod helper;
+mod launches;
 
 use std::cell::{Cell, RefCell};
 
@@ -17,8 +19,9 @@ use crate::data::scaling::MinMaxScaler;
 use crate::model::StackedLstm;
 use crate::model::file::ModelFile;
 use crate::protocol::{FromWorker, ToWorker};
-use crate::training::run::{evaluate_saved, run};
-use crate::training::{EpochReport, Settings, TrainingHost};
+use crate::training::calibration::Calibration;
+use crate::training::run::{evaluate_saved, prepare, run};
+use crate::training::{BackendChoice, EpochReport, Settings, TrainingHost};
 
 unsafe extern "C" {
     fn __wasm_call_ctors();
@@ -126,10 +129,10 @@ fn handle(event: MessageEvent) {
             Some((file_name, bytes)) => parse_file(file_name, bytes, options),
             None => post(&FromWorker::Failed { message: "load a CSV file first".into() }),
         },
-        Ok(ToWorker::Train { settings }) => {
+        Ok(ToWorker::Train { settings, known }) => {
             STOP.set(false);
             wasm_bindgen_futures::spawn_local(async move {
-                post(&match train(settings).await {
+                post(&match train(settings, known).await {
                     Ok(result) => FromWorker::Done { result },
                     Err(message) => FromWorker::Failed { message },
                 });
@@ -150,6 +153,12 @@ fn handle(event: MessageEvent) {
             };
             post(&loaded.await.unwrap_or_else(|message| FromWorker::Failed { message: format!("the model was not loaded: {message}") }));
         }),
+        Ok(ToWorker::CheckRecurrence { hidden }) => wasm_bindgen_futures::spawn_local(async move {
+            post(&diagnostics::check_recurrence(&hidden).await.unwrap_or_else(|message| FromWorker::Failed { message }));
+        }),
+        Ok(ToWorker::CountLaunches { settings }) => wasm_bindgen_futures::spawn_local(async move {
+            post(&diagnostics::count_launches(&settings).await.unwrap_or_else(|message| FromWorker::Failed { message }));
+        }),
         Err(error) => post(&FromWorker::Failed { message: format!("internal error: unreadable message to the worker: {error}") }),
     }
 }
@@ -158,16 +167,21 @@ fn last_table() -> Result<Table, String> {
     LAST_TABLE.with_borrow(|table| table.clone()).ok_or_else(|| "load a CSV file first".to_string())
 }
 
-async fn train(settings: Settings) -> Result<crate::protocol::RunResult, String> {
+async fn train(settings: Settings, known: Vec<Calibration>) -> Result<crate::protocol::RunResult, String> {
     let table = last_table()?;
-    let chosen = backend::device_for(settings.backend).await?;
+    let data = prepare(&table, &settings)?;
     // The trainer uses the second worker on the CPU without dropout (see training::shares).
-    let cpu = crate::model::recurrence::supported(&chosen.device);
-    let two_workers = cpu && settings.dropout == 0.0 && helper::ready(HELPER_PATIENCE_MS).await;
-    let name = if two_workers { format!("{} (2 workers)", chosen.name) } else { chosen.name.into() };
-    post(&FromWorker::Backend { name, note: chosen.note });
+    let two_workers = settings.backend != BackendChoice::WebGpu && settings.dropout == 0.0 && helper::ready(HELPER_PATIENCE_MS).await;
+    let cpu_name = if two_workers { "CPU (2 workers)" } else { "CPU" };
     let now = js_sys::Date::now();
-    let mut host = WorkerHost { started_ms: now, last_pause_ms: now, helper: helper::WorkerHelper };
+    let mut host = WorkerHost { started_ms: now, last_pause_ms: now, helper: helper::WorkerHelper, count_launches: false };
+    let chosen = backend::choose(&settings, cpu_name, &known, &data, &mut host).await?;
+    if let Some(calibration) = chosen.measured.clone() {
+        post(&FromWorker::Calibrated { calibration });
+    }
+    post(&FromWorker::Backend { name: chosen.name.clone(), note: chosen.note.clone() });
+    host.count_launches = chosen.on_gpu();
+    host.started_ms = js_sys::Date::now();
     let finished = run(&table, &settings, &chosen.device.autodiff(), &mut host).await?;
     LAST_MODEL.set(Some((finished.model, settings, finished.scaler)));
     Ok(finished.result)
@@ -191,6 +205,8 @@ struct WorkerHost {
     started_ms: f64,
     last_pause_ms: f64,
     helper: helper::WorkerHelper,
+    /// Training on WebGPU: kernel launches are counted.
+    count_launches: bool,
 }
 
 impl TrainingHost for WorkerHost {
@@ -213,5 +229,9 @@ impl TrainingHost for WorkerHost {
             gloo::timers::future::TimeoutFuture::new(0).await;
             self.last_pause_ms = js_sys::Date::now();
         }
+    }
+
+    fn launches(&self) -> Option<u64> {
+        self.count_launches.then(launches::issued)
     }
 }
