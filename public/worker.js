@@ -2,13 +2,12 @@
 // the training worker, helper_main for the second CPU worker it starts (`worker.js?role=helper`).
 import init, { worker_main, helper_main } from './stocklstm.js';
 
-// A panic inside wasm surfaces here; tell the page instead of leaving it waiting.
-const report = (what) => postMessage(JSON.stringify({
-  kind: 'failed',
-  message: `the training worker crashed (${what}); reload the page to start again`,
-}));
-self.addEventListener('error', (event) => report(event.message));
-self.addEventListener('unhandledrejection', (event) => report(String(event.reason)));
+// A panic inside wasm (a trap) surfaces here and leaves this worker unusable: the page replaces
+// it with a new one.
+const report = (what) => postMessage(JSON.stringify({ kind: 'crashed', message: what }));
+// Handled here (preventDefault), so the page hears of it once, as this message.
+self.addEventListener('error', (event) => { event.preventDefault(); report(event.message); });
+self.addEventListener('unhandledrejection', (event) => { event.preventDefault(); report(String(event.reason)); });
 
 if (new URL(import.meta.url).searchParams.get('role') === 'helper') {
   // The training worker sends its compiled module as the first message: no second compile.

@@ -21,9 +21,10 @@ pub enum ToWorker {
     Parse { file_name: String, options: ParseOptions },
     /// Parse the last file that parsed again, with other choices (another ticker or day order).
     Reparse { options: ParseOptions },
-    /// Train on the table the worker parsed last (the one the page shows); `known` are the
-    /// backend speed measurements the page kept (for `backend=auto`).
-    Train { settings: Settings, known: Vec<Calibration> },
+    /// Train on the table the worker parsed last (the one the page shows). For `backend=auto`:
+    /// `known` are the backend speed measurements the page kept, `gpu_failed` why WebGPU failed
+    /// in an earlier worker of this page (it then trains on the CPU).
+    Train { settings: Settings, known: Vec<Calibration>, gpu_failed: Option<String> },
     Stop,
     /// Send the last trained model as a file.
     SaveModel,
@@ -60,6 +61,9 @@ pub enum FromWorker {
     /// A saved model evaluated on the loaded data, with the settings it was trained with.
     ModelLoaded { settings: Settings, result: RunResult },
     Failed { message: String },
+    /// Posted by `worker.js` when the wasm module trapped (a panic, e.g. a GPU error it could
+    /// not recover from): this worker is unusable and the page starts a new one.
+    Crashed { message: String },
     RecurrenceChecked { adapter: String, rows: Vec<RecurrenceCheck> },
     LaunchesCounted { rows: Vec<BatchCost> },
 }

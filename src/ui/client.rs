@@ -20,10 +20,45 @@ thread_local! {
     static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
     /// Messages sent before the worker said it is ready; delivered when it does.
     static PENDING: RefCell<Option<Vec<(Object, Array)>>> = const { RefCell::new(Some(Vec::new())) };
+    /// Where the shown data came from, to load it again into a restarted worker.
+    static SOURCE: RefCell<Option<Source>> = const { RefCell::new(None) };
+    /// Where the data being loaded comes from; it becomes `SOURCE` once it parsed.
+    static LOADING: RefCell<Option<Source>> = const { RefCell::new(None) };
+}
+
+/// Where a loaded table's bytes come from: an address, or a file the person picked (a handle to
+/// it, not a copy of its bytes).
+#[derive(Clone)]
+enum Source {
+    Address { url: String, name: String },
+    File(web_sys::File),
 }
 
 /// Starts the worker and loads the CSV a link names, or else the bundled sample, into it.
 pub fn start(state: AppState, data_url: Option<String>) {
+    spawn_worker(state);
+    let source = match data_url {
+        Some(url) => Source::Address { name: url.rsplit('/').next().unwrap_or(&url).to_string(), url },
+        None => Source::Address { url: SAMPLE_URL.into(), name: SAMPLE_NAME.into() },
+    };
+    load(state, source, ParseOptions::default());
+}
+
+/// Replaces a worker that crashed (a panic in wasm, such as a GPU error it could not recover
+/// from) with a fresh one, and loads the shown data into it again with the same choices.
+pub fn restart(state: AppState) {
+    if let Some(old) = WORKER.take() {
+        old.terminate();
+    }
+    PENDING.set(Some(Vec::new()));
+    spawn_worker(state);
+    let options = state.dataset.with_untracked(|d| d.as_ref().map(|d| d.options.clone())).unwrap_or_default();
+    if let Some(source) = SOURCE.with_borrow(Clone::clone) {
+        load(state, source, options);
+    }
+}
+
+fn spawn_worker(state: AppState) {
     let options = WorkerOptions::new();
     options.set_type(WorkerType::Module);
     let worker = match Worker::new_with_options("./worker.js", &options) {
@@ -49,18 +84,29 @@ pub fn start(state: AppState, data_url: Option<String>) {
     worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
     onerror.forget();
     WORKER.set(Some(worker));
+}
+
+/// Reads `source` without blocking the page, then has the worker parse it with `options`.
+fn load(state: AppState, source: Source, options: ParseOptions) {
+    LOADING.set(Some(source.clone()));
     wasm_bindgen_futures::spawn_local(async move {
-        let (url, name) = match &data_url {
-            Some(url) => (url.as_str(), url.rsplit('/').next().unwrap_or(url).to_string()),
-            None => (SAMPLE_URL, SAMPLE_NAME.to_string()),
-        };
-        match fetch_bytes(url).await {
-            Ok(bytes) => parse(name, bytes, ParseOptions::default()),
-            Err(error) if data_url.is_some() => state.fail(format!(
-                "{url} could not be fetched ({error}): the address may be wrong, the server down, or it does not let other \
-                 sites read the file (CORS); download the file and pick it with the file input instead"
-            )),
-            Err(error) => state.fail(format!("the bundled sample could not be loaded: {error}")),
+        match source {
+            Source::Address { url, name } => match fetch_bytes(&url).await {
+                Ok(bytes) => parse(name, bytes, options),
+                Err(error) if url != SAMPLE_URL => state.fail(format!(
+                    "{url} could not be fetched ({error}): the address may be wrong, the server down, or it does not let other \
+                     sites read the file (CORS); download the file and pick it with the file input instead"
+                )),
+                Err(error) => state.fail(format!("the bundled sample could not be loaded: {error}")),
+            },
+            Source::File(file) => {
+                let name = file.name();
+                let blob: &Blob = file.as_ref();
+                match JsFuture::from(blob.array_buffer()).await {
+                    Ok(buffer) => parse(name, buffer.unchecked_into(), options),
+                    Err(error) => state.fail(format!("{name} could not be read: {}", describe(&error))),
+                }
+            }
         }
     });
 }
@@ -116,17 +162,17 @@ pub fn send(message: &ToWorker, bytes: Option<ArrayBuffer>) {
     }
 }
 
+/// The data being loaded parsed: it is now the data shown.
+pub fn loaded() {
+    if let Some(source) = LOADING.take() {
+        SOURCE.set(Some(source));
+    }
+}
+
 /// Reads a picked or dropped file without blocking the page, then has the worker parse it.
 pub fn load_file(state: AppState, file: web_sys::File) {
-    let name = file.name();
     state.status.set(Status::Loading);
-    wasm_bindgen_futures::spawn_local(async move {
-        let blob: &Blob = file.as_ref();
-        match JsFuture::from(blob.array_buffer()).await {
-            Ok(buffer) => parse(name, buffer.unchecked_into(), ParseOptions::default()),
-            Err(error) => state.fail(format!("{name} could not be read: {}", describe(&error))),
-        }
-    });
+    load(state, Source::File(file), ParseOptions::default());
 }
 
 /// Has the worker parse `bytes`.

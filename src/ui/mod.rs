@@ -37,6 +37,17 @@ impl Status {
     }
 }
 
+/// What the error line shows, which decides what clears it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// A failed load or run: the next good load replaces it.
+    Failure,
+    /// A refused setting (or a chart that could not be drawn): stands until the setting is fixed.
+    Setting,
+    /// The worker crashed and was restarted: stands over the reload that follows.
+    Crash,
+}
+
 /// The loaded file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
@@ -56,9 +67,10 @@ pub struct AppState {
     pub dataset: RwSignal<Option<Dataset>>,
     pub status: RwSignal<Status>,
     pub error: RwSignal<Option<String>>,
-    /// The shown error is a refused setting, which stands until the setting is fixed, rather
-    /// than a failed load or run, which the next good load replaces.
-    pub error_is_setting: RwSignal<bool>,
+    /// What the shown error is, which decides what clears it.
+    pub error_kind: RwSignal<ErrorKind>,
+    /// Why WebGPU failed in this page's last run on it, if it did: `auto` then trains on the CPU.
+    pub gpu_failed: RwSignal<Option<String>>,
     /// (epochs done, epochs asked for)
     pub epoch: RwSignal<(usize, usize)>,
     pub seconds: RwSignal<f64>,
@@ -79,7 +91,8 @@ impl AppState {
             dataset: RwSignal::new(None),
             status: RwSignal::new(Status::Loading),
             error: RwSignal::new(None),
-            error_is_setting: RwSignal::new(false),
+            error_kind: RwSignal::new(ErrorKind::Failure),
+            gpu_failed: RwSignal::new(None),
             epoch: RwSignal::new((0, 0)),
             seconds: RwSignal::new(0.0),
             backend: RwSignal::new(None),
@@ -93,14 +106,30 @@ impl AppState {
     /// Shows a failed load or run; `status` becomes `error`.
     pub fn fail(&self, message: String) {
         self.error.set(Some(message));
-        self.error_is_setting.set(false);
+        self.error_kind.set(ErrorKind::Failure);
         self.status.set(Status::Error);
     }
 
     /// Shows a refused setting (or a chart that could not be drawn); `status` is unchanged.
     pub fn refuse(&self, message: String) {
         self.error.set(Some(message));
-        self.error_is_setting.set(true);
+        self.error_kind.set(ErrorKind::Setting);
+    }
+
+    /// The worker crashed: says so, remembers a WebGPU failure, and starts a new worker with
+    /// the data loaded again, so the page stays usable.
+    fn recover(&self, message: String) {
+        let on_gpu = self.status.get_untracked() == Status::Training
+            && self.backend.with_untracked(|b| b.as_ref().is_some_and(|(name, _)| name.starts_with("WebGPU")));
+        let next = if on_gpu {
+            self.gpu_failed.set(Some(message.clone()));
+            "; from now on runs with backend 'auto' train on the CPU (reload the page to try WebGPU again)"
+        } else {
+            ""
+        };
+        self.fail(format!("the run was ended: the training worker crashed ({message}); it was restarted and the data loaded again{next}"));
+        self.error_kind.set(ErrorKind::Crash);
+        client::restart(*self);
     }
 
     /// Applies one message from the worker.
@@ -113,9 +142,13 @@ impl AppState {
                 self.result.set(None);
                 self.history.set(Vec::new());
                 self.epoch.set((0, 0));
-                // A failed load or run is over once a file loads; a refused setting still stands.
-                if !self.error_is_setting.get_untracked() {
-                    self.error.set(None);
+                client::loaded();
+                // A failed load or run is over once a file loads; a refused setting still stands,
+                // and a crash is told until the reload that follows it is done.
+                match self.error_kind.get_untracked() {
+                    ErrorKind::Failure => self.error.set(None),
+                    ErrorKind::Setting => {}
+                    ErrorKind::Crash => self.error_kind.set(ErrorKind::Failure),
                 }
                 self.status.set(Status::Idle);
             }
@@ -153,6 +186,7 @@ impl AppState {
                 self.status.set(Status::Done);
             }
             FromWorker::Failed { message } => self.fail(message),
+            FromWorker::Crashed { message } => self.recover(message),
             // Answers to the diagnostics messages, which the page never sends.
             FromWorker::RecurrenceChecked { .. } | FromWorker::LaunchesCounted { .. } => {}
         }

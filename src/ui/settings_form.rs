@@ -44,7 +44,7 @@ fn apply(state: AppState, key: &'static str, value: String) {
     match settings.set(key, &value) {
         Ok(()) => {
             state.settings.set(settings);
-            if state.error_is_setting.get_untracked() {
+            if state.error_kind.get_untracked() == super::ErrorKind::Setting {
                 state.error.set(None);
             }
         }
@@ -70,7 +70,8 @@ fn start_training(state: AppState) {
     state.epoch.set((0, settings.epochs));
     state.seconds.set(0.0);
     state.status.set(Status::Training);
-    client::send(&ToWorker::Train { settings, known: super::calibrations::known() }, None);
+    let gpu_failed = state.gpu_failed.get_untracked();
+    client::send(&ToWorker::Train { settings, known: super::calibrations::known(), gpu_failed }, None);
 }
 
 #[component]

@@ -46,6 +46,16 @@ pub async fn webgpu() -> Result<(Device, Adapter), String> {
     outcome
 }
 
+/// From now on this worker treats WebGPU as unavailable, for `reason`.
+pub fn mark_failed(reason: String) {
+    WEBGPU.set(Some(Err(reason)));
+}
+
+/// Whether `device` still computes and reads back (a lost GPU device does neither).
+pub async fn still_works(device: &Device) -> bool {
+    burn::tensor::Tensor::<1>::ones([1], device).into_data_async().await.is_ok()
+}
+
 async fn start_webgpu() -> Result<(Device, Adapter), String> {
     let gpu = Reflect::get(&js_sys::global(), &"navigator".into()).and_then(|navigator| Reflect::get(&navigator, &"gpu".into()));
     let gpu = gpu.ok().filter(|gpu| !gpu.is_undefined()).ok_or("this browser does not offer WebGPU")?;

@@ -129,8 +129,11 @@ fn handle(event: MessageEvent) {
             Some((file_name, bytes)) => parse_file(file_name, bytes, options),
             None => post(&FromWorker::Failed { message: "load a CSV file first".into() }),
         },
-        Ok(ToWorker::Train { settings, known }) => {
+        Ok(ToWorker::Train { settings, known, gpu_failed }) => {
             STOP.set(false);
+            if let Some(reason) = gpu_failed {
+                backend::mark_failed(format!("it failed in an earlier run on this page: {reason}"));
+            }
             wasm_bindgen_futures::spawn_local(async move {
                 post(&match train(settings, known).await {
                     Ok(result) => FromWorker::Done { result },
@@ -182,7 +185,19 @@ async fn train(settings: Settings, known: Vec<Calibration>) -> Result<crate::pro
     post(&FromWorker::Backend { name: chosen.name.clone(), note: chosen.note.clone() });
     host.count_launches = chosen.on_gpu();
     host.started_ms = js_sys::Date::now();
-    let finished = run(&table, &settings, &chosen.device.autodiff(), &mut host).await?;
+    let finished = match run(&table, &settings, &chosen.device.clone().autodiff(), &mut host).await {
+        Ok(finished) => finished,
+        Err(message) => {
+            if chosen.on_gpu() && !backend::still_works(&chosen.device).await {
+                backend::mark_failed(format!("it stopped working in an earlier run: {message}"));
+                return Err(format!(
+                    "WebGPU stopped working during the run ({message}); from now on runs with backend 'auto' train on the \
+                     CPU (reload the page to try WebGPU again)"
+                ));
+            }
+            return Err(message);
+        }
+    };
     LAST_MODEL.set(Some((finished.model, settings, finished.scaler)));
     Ok(finished.result)
 }

@@ -134,6 +134,62 @@ test('one training batch of the reference shape takes a bounded number of GPU la
   await run.page.close();
 });
 
+/**
+ * Opens the app on WebGPU and starts a long run, keeping hold of the training worker's GPU
+ * devices (wrapping `requestDevice` before the worker asks for one), and waits for its first
+ * epoch. Returns the page and the worker.
+ */
+async function midRunOnWebGpu() {
+  const { page, problems } = await openApp(gpu, `${server.url}?${SAMPLE_RUN}&epochs=40&backend=webgpu`);
+  assert.equal(await waitForState(page, ['idle', 'error'], 60_000), 'idle');
+  const worker = page.workers().find((w) => !w.url().includes('role=helper'));
+  await worker.evaluate(() => {
+    const request = GPUAdapter.prototype.requestDevice;
+    GPUAdapter.prototype.requestDevice = async function (...args) {
+      const device = await request.apply(this, args);
+      (self.stocklstmDevices ??= []).push(device);
+      return device;
+    };
+  });
+  await byId(page, 'train-button').click();
+  await page.waitForFunction(() => parseInt(document.querySelector('[data-testid="epoch"]').innerText, 10) >= 1, null, { timeout: 600_000 });
+  return { page, problems, worker };
+}
+
+/** Trains one more epoch with backend=auto: the page is usable, and on the CPU. */
+async function trainAgainOnAuto(page) {
+  await page.locator('[data-setting="backend"]').selectOption('auto');
+  await page.locator('[data-setting="epochs"]').fill('1');
+  await page.locator('[data-setting="epochs"]').dispatchEvent('change');
+  await byId(page, 'train-button').click();
+  assert.equal(await waitForState(page, ['done', 'error'], 300_000), 'done', await byId(page, 'error').innerText());
+  assert.equal(await byId(page, 'backend').innerText(), cpuBackend);
+  return byId(page, 'backend-note').innerText();
+}
+
+test('a GPU device lost mid-run ends the run with a message, and auto then trains on the CPU', async () => {
+  const { page, worker } = await midRunOnWebGpu();
+  await worker.evaluate(() => self.stocklstmDevices.forEach((device) => device.destroy()));
+  assert.equal(await waitForState(page, ['done', 'error'], 300_000), 'error');
+  const message = await byId(page, 'error').innerText();
+  assert.match(message, /^WebGPU stopped working during the run \(.+\); from now on runs with backend 'auto' train on the CPU/);
+  assert.match(await trainAgainOnAuto(page), /^WebGPU unavailable \(it stopped working in an earlier run: .+\): training on the CPU$/);
+  await page.close();
+});
+
+test('a crashed worker is replaced, the data loaded again, and the next run trains', async () => {
+  const { page, worker } = await midRunOnWebGpu();
+  // What a panic in wasm looks like to the page: an uncaught error in the worker.
+  await worker.evaluate(() => setTimeout(() => { throw new Error('simulated crash'); }));
+  assert.equal(await waitForState(page, ['done', 'error'], 60_000), 'error');
+  assert.match(await byId(page, 'error').innerText(), /^the run was ended: the training worker crashed \(.*simulated crash.*\); it was restarted and the data loaded again; from now on runs with backend 'auto' train on the CPU/);
+  assert.equal(await waitForState(page, ['idle'], 60_000), 'idle');
+  assert.match(await byId(page, 'dataset-summary').innerText(), /3270 rows/);
+  assert.match(await byId(page, 'error').innerText(), /training worker crashed/, 'the message stands over the reload');
+  assert.match(await trainAgainOnAuto(page), /^WebGPU unavailable \(it failed in an earlier run on this page: .*simulated crash.*\): training on the CPU$/);
+  await page.close();
+});
+
 test('auto trains on the CPU, and says why, when WebGPU is a software adapter', async () => {
   const run = await train(gpu, `${SAMPLE_RUN}&epochs=1&backend=auto`);
   assert.equal(run.backend, cpuBackend);
