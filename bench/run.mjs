@@ -2,7 +2,9 @@
 // 1222 training windows, validation on the 713 test windows): StockLSTM on CPU and WebGPU,
 // TensorFlow.js 4.22 on wasm, webgl and webgpu, all in the same headless Chromium, plus
 // StockLSTM natively. Each epoch is capped (BENCH_CAP_S, default 300 s): a capped epoch is
-// reported as "> cap".
+// reported as "> cap". On WebGPU it also prints GPU kernel launches per training batch and per
+// epoch (as the page counts them), and one training batch of the reference shape with the fused
+// kernels and without them (burn ops step by step, burn's Adam: the WebGPU path before 2026-11-28).
 //
 // Run from the repository root after `trunk build`: `node bench/run.mjs` (see the README).
 import { createServer } from 'node:http';
@@ -58,8 +60,30 @@ async function ours(context, backend) {
     last = Date.now();
   }
   const name = await byId(page, 'backend').innerText();
+  const counted = byId(page, 'gpu-launches');
+  const launches = (await counted.count()) ? { batch: Number(await counted.innerText()), epoch: Number(await counted.getAttribute('data-per-epoch')) } : undefined;
   await page.close();
-  return { seconds, note: `backend shown: ${name}` };
+  return { seconds, launches, note: `backend shown: ${name}` };
+}
+
+// One WebGPU training batch of the reference shape without and with the fused kernels, asked of
+// a fresh worker of the app (the worker's diagnostics message).
+async function batchCosts(context) {
+  const { page } = await openApp(context, `${base}/app/`);
+  const settings = { target: null, window: 100, split: 65, layers: 3, units: 50, dropout: 0, epochs: 1, batch: 64, lr: 0.001,
+    horizon: 30, seed: 42, scaling: 'TrainOnly', predict: 'Change', backtest: false, folds: 3, backend: 'WebGpu' };
+  const reply = await capped(page.evaluate(async (settings) => {
+    const worker = new Worker('./worker.js', { type: 'module' });
+    const next = (kinds) => new Promise((resolve) => worker.addEventListener('message', function listen(event) {
+      const reply = JSON.parse(typeof event.data === 'string' ? event.data : event.data.json);
+      if (kinds.includes(reply.kind)) { worker.removeEventListener('message', listen); resolve(reply); }
+    }));
+    await next(['ready']);
+    worker.postMessage({ json: JSON.stringify({ kind: 'count_launches', settings }) });
+    return next(['launches_counted', 'failed', 'crashed']);
+  }, settings));
+  await page.close();
+  return reply?.rows ?? [];
 }
 
 async function tfjs(context, backend) {
@@ -78,7 +102,9 @@ function native() {
 }
 
 const rows = [];
+let costs = [];
 const show = (v) => (v === undefined ? `> ${cap} (capped)` : v.toFixed(2));
+const count = (n) => (n === undefined ? '' : n.toLocaleString('en-US'));
 const record = async (name, measure) => {
   if (!only.test(name)) return;
   const r = await measure();
@@ -88,6 +114,7 @@ const record = async (name, measure) => {
 for (const webgpu of [false, true]) {
   const context = await launch({ webgpu });
   if (webgpu) {
+    if (only.test('StockLSTM, WebGPU')) costs = await batchCosts(context);
     await record('StockLSTM, WebGPU', () => ours(context, 'webgpu'));
     await record('TensorFlow.js, webgpu', () => tfjs(context, 'webgpu'));
   } else {
@@ -100,8 +127,16 @@ for (const webgpu of [false, true]) {
 server.close();
 await record('StockLSTM, native CPU', native);
 
-console.log(`| run | first epoch (s) | second epoch (s) | note |\n|---|---|---|---|`);
-for (const r of rows) console.log(`| ${r.name} | ${show(r.seconds[0])} | ${show(r.seconds[1])} | ${r.note} |`);
+console.log(`| run | first epoch (s) | second epoch (s) | GPU launches per batch | per epoch | note |\n|---|---|---|---|---|---|`);
+for (const r of rows) {
+  console.log(`| ${r.name} | ${show(r.seconds[0])} | ${show(r.seconds[1])} | ${count(r.launches?.batch)} | ${count(r.launches?.epoch)} | ${r.note} |`);
+}
+if (costs.length) {
+  console.log(`\nOne WebGPU training batch of the reference shape (forward, backward, Adam step, loss read back):\n`);
+  console.log(`| WebGPU path | GPU launches | seconds on this adapter |\n|---|---|---|`);
+  for (const c of costs) console.log(`| ${c.path} | ${count(c.launches)} | ${c.seconds.toFixed(2)} |`);
+  console.log(`\nlaunches per training batch: ${(costs[0].launches / costs[1].launches).toFixed(0)}× fewer with the fused kernels`);
+}
 const inBrowser = (prefix, i) => rows.filter((r) => r.name.startsWith(prefix) && !r.name.includes('native') && r.seconds[i] !== undefined);
 for (const [i, epoch] of [[0, 'first'], [1, 'second']]) {
   const best = (prefix) => Math.min(...inBrowser(prefix, i).map((r) => r.seconds[i]));

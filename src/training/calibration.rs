@@ -143,7 +143,7 @@ mod tests {
         let kept = decision.measured.expect("a new measurement to keep");
         assert_eq!(kept.shape, "3x50 window 100 batch 64 dropout 0");
 
-        let (again, measured) = decide_with(hardware(), &[kept.clone()], 9.0, Ok(9.0));
+        let (again, measured) = decide_with(hardware(), std::slice::from_ref(&kept), 9.0, Ok(9.0));
         assert!(measured.is_empty(), "measured earlier for this adapter and shape");
         assert_eq!((again.pick, again.measured), (Pick::WebGpu, None));
         assert!(again.reason.ends_with("(measured earlier)"), "{}", again.reason);

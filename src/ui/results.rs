@@ -64,8 +64,8 @@ pub fn Results(state: AppState) -> impl IntoView {
             format!("{per_epoch:.2} s/epoch, about {} left", duration(per_epoch * (total - done) as f64))
         })
     };
-    // Counted on WebGPU only: the latest epoch's median per training batch.
-    let gpu_launches = move || state.history.with(|h| h.iter().rev().find_map(|r| r.launches)).map(|l| l.per_batch);
+    // Counted on WebGPU only: the latest epoch's (median per training batch, and in all).
+    let gpu_launches = move || state.history.with(|h| h.iter().rev().find_map(|r| r.launches));
     let metric = move |pick: fn(&crate::protocol::RunResult) -> f64| {
         move || state.result.with(|r| r.as_ref().map(|r| number(pick(r))).unwrap_or_default())
     };
@@ -74,7 +74,9 @@ pub fn Results(state: AppState) -> impl IntoView {
             <p data-testid="status" data-state=move || state.status.get().as_str()>{status_text}</p>
             <p>"Backend: "<strong data-testid="backend">{move || state.backend.with(|b| b.as_ref().map(|b| b.0.clone()).unwrap_or_default())}</strong>
                 {move || state.backend.with(|b| b.as_ref().map(|b| b.1.clone())).map(|note| view! { " — "<span class="note" data-testid="backend-note">{note}</span> })}
-                {move || gpu_launches().map(|n| view! { " · "<span data-testid="gpu-launches">{n}</span>" GPU kernel launches per training batch" })}
+                {move || gpu_launches().map(|l| view! {
+                    " · "<span data-testid="gpu-launches" data-per-epoch=l.per_epoch>{l.per_batch}</span>" GPU kernel launches per training batch"
+                })}
             </p>
             <p>"Epoch "<span data-testid="epoch">{move || { let (d, t) = state.epoch.get(); format!("{d}/{t}") }}</span>
                 " "<span class="eta">{eta}</span></p>

@@ -57,7 +57,7 @@ pub async fn count_launches(settings: &Settings) -> Result<FromWorker, String> {
                 .map(|(kernel, n)| (kernel.to_string(), n - before.get(kernel).copied().unwrap_or(0)))
                 .filter(|(_, n)| *n > 0)
                 .collect();
-            kernels.sort_by(|a, b| b.1.cmp(&a.1));
+            kernels.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
             loss.into_scalar_async::<f32>().await.map_err(|e| format!("reading the loss failed: {e:?}"))?;
             if !warm_up {
                 let launches = kernels.iter().map(|(_, n)| n).sum();

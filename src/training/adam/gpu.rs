@@ -44,7 +44,7 @@ fn adam_step_kernel<F: Float>(
             v = moment_2[i] * F::cast_from(beta_2) + v;
         }
         let update = (m * F::cast_from(correction)) / (v.sqrt() + F::cast_from(epsilon));
-        parameter[i] = parameter[i] - update * F::cast_from(lr);
+        parameter[i] -= update * F::cast_from(lr);
         moment_1[i] = m;
         moment_2[i] = v;
     }

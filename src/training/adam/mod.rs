@@ -61,8 +61,8 @@ impl StepFactors {
     fn apply(&self, parameter: f32, gradient: f32, moment_1: f32, moment_2: f32) -> (f32, f32, f32) {
         let (mut new_1, mut new_2) = (gradient * self.keep_1, (gradient * gradient) * self.keep_2);
         if !self.first {
-            new_1 = moment_1 * self.beta_1 + new_1;
-            new_2 = moment_2 * self.beta_2 + new_2;
+            new_1 += moment_1 * self.beta_1;
+            new_2 += moment_2 * self.beta_2;
         }
         let (moment_1, moment_2) = (new_1, new_2);
         let update = (moment_1 * self.correction) / (moment_2.sqrt() + self.epsilon);
