@@ -10,14 +10,22 @@
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
-import { join, extname, normalize } from 'node:path';
-import { launch, openApp, byId, waitForState, dist, repo, sharedData } from '../tests/browser/harness.mjs';
+import { basename, dirname, join, extname, normalize } from 'node:path';
+import { existsSync } from 'node:fs';
+import { launch, openApp, byId, waitForState, dist, repo } from '../tests/browser/harness.mjs';
 
 const cap = Number(process.env.BENCH_CAP_S ?? 300);
 // BENCH_ONLY (a regular expression over run names) runs a subset, e.g. BENCH_ONLY='CPU|wasm'.
 const only = new RegExp(process.env.BENCH_ONLY ?? '.');
-const nse = join(sharedData, 'NSE-TATAGLOBAL.csv');
-const roots = { '/app/': dist, '/bench/': join(repo, 'bench'), '/data/': sharedData };
+// The reference data set is not in the repository (no licence to ship it): BENCH_DATA names it,
+// by default the copy beside the repository.
+const nse = process.env.BENCH_DATA ?? join(repo, '..', 'shared', 'data', 'NSE-TATAGLOBAL.csv');
+if (!existsSync(nse)) {
+  console.error(`bench: the reference data set ${nse} is missing: set BENCH_DATA to the path of NSE-TATAGLOBAL.csv ` +
+    '(Tata Global Beverages, NSE daily, 2010-07-21 to 2018-09-28, the data set of the stacked-LSTM notebooks)');
+  process.exit(2);
+}
+const roots = { '/app/': dist, '/bench/': join(repo, 'bench'), '/data/': dirname(nse) };
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
 
 // Cross-origin isolation lets TensorFlow.js' wasm backend use threads, as in its best case.
@@ -40,9 +48,9 @@ const base = `http://127.0.0.1:${server.address().port}`;
 // The timer is unref'd so that a finished benchmark exits without waiting out the cap.
 const capped = (promise) => Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve(null), cap * 1000).unref())]);
 
-// Epochs timed per run: the first includes start-up (device, shaders, wasm tier-up); the second
-// is what every further epoch of a long run costs.
-const EPOCHS = 2;
+// Epochs timed per run (BENCH_EPOCHS, default 2): the first includes start-up (device, shaders,
+// wasm tier-up); the second is what every further epoch of a long run costs.
+const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 2);
 
 async function ours(context, backend) {
   const { page } = await openApp(context, `${base}/app/?backend=${backend}&epochs=${EPOCHS}`);
@@ -88,7 +96,7 @@ async function batchCosts(context) {
 
 async function tfjs(context, backend) {
   const { page } = await openApp(context, `${base}/bench/tfjs.html`);
-  const result = await capped(page.evaluate(([b, url, epochs]) => window.runEpochs(b, url, epochs), [backend, '/data/NSE-TATAGLOBAL.csv', EPOCHS])
+  const result = await capped(page.evaluate(([b, url, epochs]) => window.runEpochs(b, url, epochs), [backend, `/data/${basename(nse)}`, EPOCHS])
     .catch((e) => ({ error: String(e) })));
   await page.close();
   if (result?.error) return { seconds: [], note: result.error.slice(0, 80) };
@@ -103,13 +111,14 @@ function native() {
 
 const rows = [];
 let costs = [];
-const show = (v) => (v === undefined ? `> ${cap} (capped)` : v.toFixed(2));
+// An epoch not asked for (BENCH_EPOCHS=1) shows as a dash; one cut off by the cap as "> cap".
+const show = (v, i = 0) => (i >= EPOCHS ? '—' : v === undefined ? `> ${cap} (capped)` : v.toFixed(2));
 const count = (n) => (n === undefined ? '' : n.toLocaleString('en-US'));
 const record = async (name, measure) => {
   if (!only.test(name)) return;
   const r = await measure();
   rows.push({ name, ...r });
-  console.error(`${name}: ${[0, 1].map((i) => show(r.seconds[i])).join(' s, ')} s ${r.note}`);
+  console.error(`${name}: ${[0, 1].map((i) => show(r.seconds[i], i)).join(' s, ')} s ${r.note}`);
 };
 for (const webgpu of [false, true]) {
   const context = await launch({ webgpu });
@@ -129,7 +138,7 @@ await record('StockLSTM, native CPU', native);
 
 console.log(`| run | first epoch (s) | second epoch (s) | GPU launches per batch | per epoch | note |\n|---|---|---|---|---|---|`);
 for (const r of rows) {
-  console.log(`| ${r.name} | ${show(r.seconds[0])} | ${show(r.seconds[1])} | ${count(r.launches?.batch)} | ${count(r.launches?.epoch)} | ${r.note} |`);
+  console.log(`| ${r.name} | ${show(r.seconds[0], 0)} | ${show(r.seconds[1], 1)} | ${count(r.launches?.batch)} | ${count(r.launches?.epoch)} | ${r.note} |`);
 }
 if (costs.length) {
   console.log(`\nOne WebGPU training batch of the reference shape (forward, backward, Adam step, loss read back):\n`);

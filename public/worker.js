@@ -1,6 +1,7 @@
-// Loads the app's wasm module inside a module Worker and hands control to Rust: worker_main for
-// the training worker, helper_main for the second CPU worker it starts (`worker.js?role=helper`).
-import init, { worker_main, helper_main } from './stocklstm.js';
+// Loads the training worker's wasm (burn, the model, training: a binary of its own, which the
+// page never downloads) inside a module Worker and hands control to Rust: worker_main for the
+// training worker, helper_main for the second CPU worker it starts (`worker.js?role=helper`).
+import init, { worker_main, helper_main } from './stocklstm_worker.js';
 
 // A panic inside wasm (a trap) surfaces here and leaves this worker unusable: the page replaces
 // it with a new one.
@@ -15,7 +16,7 @@ if (new URL(import.meta.url).searchParams.get('role') === 'helper') {
   await init({ module_or_path: module });
   helper_main();
 } else {
-  const module = await WebAssembly.compileStreaming(fetch(new URL('./stocklstm_bg.wasm', import.meta.url)));
+  const module = await WebAssembly.compileStreaming(fetch(new URL('./stocklstm_worker_bg.wasm', import.meta.url)));
   await init({ module_or_path: module });
   // A second worker computes half of every CPU batch on machines with two cores or more.
   let helper = null;

@@ -2,7 +2,7 @@
 # Never downloads from GitHub: tools come from crates.io, Debian and npm only.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="$PWD/scripts/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 TRUNK_VERSION=0.21.14 # trunk 0.22 needs rustc 1.96
 WASM_BINDGEN_VERSION=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
@@ -31,6 +31,10 @@ ensure_build_tools() {
     say "installing trunk $TRUNK_VERSION"
     env -u CARGO_TARGET_DIR cargo install --locked trunk --version "$TRUNK_VERSION"
   fi
+  # wasm-opt from npm's binaryen (pinned in scripts/tools/package.json; trunk.toml asks for
+  # version_132): Debian's binaryen 108 produces a module browsers reject.
+  command -v npm >/dev/null || apt_install nodejs npm
+  [ -x scripts/tools/node_modules/.bin/wasm-opt ] || (cd scripts/tools && npm ci --no-audit --no-fund)
   if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
     say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (the version in Cargo.lock)"
     # Not --locked: its own lock file pins a yanked crate.

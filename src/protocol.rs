@@ -9,7 +9,7 @@ use crate::data::Table;
 use crate::data::parse::ParseOptions;
 use crate::evaluation::{Metrics, Spread};
 use crate::forecast::ForecastDay;
-use crate::model::recurrence::equivalence::Differences;
+use crate::model::recurrence::differences::Differences;
 use crate::training::calibration::Calibration;
 use crate::training::{EpochReport, Settings};
 
@@ -17,8 +17,10 @@ use crate::training::{EpochReport, Settings};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ToWorker {
-    /// Parse the file whose bytes come with the message, with the person's choices.
-    Parse { file_name: String, options: ParseOptions },
+    /// Parse the file whose bytes come with the message, with the person's choices. `shown`: the
+    /// page parsed this small file itself and shows it already; keep the table for training
+    /// without sending it back.
+    Parse { file_name: String, options: ParseOptions, shown: bool },
     /// Parse the last file that parsed again, with other choices (another ticker or day order).
     Reparse { options: ParseOptions },
     /// Train on the table the worker parsed last (the one the page shows). For `backend=auto`:
@@ -47,6 +49,8 @@ pub enum FromWorker {
     /// A file became a table, in `seconds`, with the worker's wasm memory (its peak, since wasm
     /// memory never shrinks) at `memory_bytes`.
     Parsed { file_name: String, table: Table, seconds: f64, memory_bytes: f64, options: ParseOptions },
+    /// A file the page parsed and shows itself parsed here too: training can start.
+    Kept { file_name: String },
     ParseFailed { file_name: String, message: String },
     /// How far parsing a large file has got, in percent of its bytes.
     ParseProgress { percent: f64 },

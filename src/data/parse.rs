@@ -350,15 +350,16 @@ fn separate(digits: &str, delimiter: char) -> (String, bool) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
-    fn shared(name: &str) -> Vec<u8> {
-        let path = format!("{}/../shared/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    /// The bundled sample, `public/sample/IBM.csv`: oldest first.
+    pub fn ibm_sample() -> Vec<u8> {
+        let path = format!("{}/public/sample/IBM.csv", env!("CARGO_MANIFEST_DIR"));
         std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
@@ -374,24 +375,28 @@ mod tests {
         assert!(!table.report.reversed);
     }
 
+    /// The sample with its rows newest first, as NSE, Nasdaq.com and Alpha Vantage write them.
     #[test]
-    fn reads_nse_reference_file_newest_first() {
-        let table = parse_csv(&shared("NSE-TATAGLOBAL.csv")).unwrap();
-        assert_eq!(table.len(), 2035);
+    fn reads_a_long_file_newest_first() {
+        let text = String::from_utf8(ibm_sample()).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines[1..].reverse();
+        let table = parse_csv(lines.join("\n").as_bytes()).unwrap();
+        assert_eq!(table.len(), 3270);
         assert!(table.report.reversed);
-        assert_eq!(table.date_range(), Some((day(2010, 7, 21), day(2018, 9, 28))));
-        let close = &table.default_target().values;
-        assert_eq!(close.last(), Some(&233.75));
-        let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(names, ["Open", "High", "Low", "Last", "Close", "Total Trade Quantity", "Turnover (Lacs)"]);
+        assert_eq!(table.date_range(), Some((day(2000, 3, 1), day(2013, 3, 1))));
+        let oldest_first = parse_csv(&ibm_sample()).unwrap();
+        assert_eq!((&table.dates, &table.columns), (&oldest_first.dates, &oldest_first.columns));
     }
 
     #[test]
     fn reads_bundled_ibm_sample() {
-        let table = parse_csv(&shared("IBM.csv")).unwrap();
+        let table = parse_csv(&ibm_sample()).unwrap();
         assert_eq!(table.len(), 3270);
         assert_eq!(table.date_range(), Some((day(2000, 3, 1), day(2013, 3, 1))));
         assert_eq!(table.default_target().name, "Adj Close");
+        let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Open", "High", "Low", "Close", "Volume", "Adj Close"]);
     }
 
     #[test]

@@ -3,23 +3,11 @@
 use burn::module::{Module, Param};
 use burn::nn::{Dropout, DropoutConfig, Linear};
 use burn::tensor::{Device, Tensor, TensorData};
-use serde::{Deserialize, Serialize};
 
 use super::init::glorot_uniform;
 use super::lstm::{LstmLayer, Recurrence};
+use super::shape::ModelShape;
 use crate::training::rng::SeededRng;
-
-/// The sizes that define a model, kept with results so a run can be described and rebuilt.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct ModelShape {
-    pub features: usize,
-    pub layers: usize,
-    pub units: usize,
-    pub dropout: f64,
-    /// Predict the change from the window's last value, on inputs taken relative to it, instead
-    /// of the price level itself (see [`StackedLstm::forward`]).
-    pub predict_change: bool,
-}
 
 /// The model of the reference notebook: LSTM(units) × layers → Dense(1).
 #[derive(Module, Debug)]

@@ -1,12 +1,20 @@
-//! Settings of a run and the loop that trains the model.
+//! Settings of a run and the loop that trains the model (the loop, Adam, the batch shares and
+//! the whole run with the `model` feature; settings, reports and `auto`'s choice everywhere).
 
+#[cfg(feature = "model")]
 pub mod adam;
 pub mod calibration;
+pub mod report;
 pub mod rng;
+#[cfg(feature = "model")]
 pub mod run;
 pub mod settings;
+#[cfg(feature = "model")]
 pub mod shares;
+#[cfg(feature = "model")]
 pub mod trainer;
 
+pub use report::{EpochReport, Launches, StopReason};
 pub use settings::{BackendChoice, Prediction, Settings};
-pub use trainer::{EpochReport, Launches, StopReason, TrainingHost, train};
+#[cfg(feature = "model")]
+pub use trainer::{TrainingHost, train};

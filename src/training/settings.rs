@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::windows::Scaling;
+use crate::data::Table;
+use crate::data::windows::{Scaling, check_length};
 use crate::model::ModelShape;
 
 /// Which backend trains: `Auto` tries WebGPU and falls back to the CPU, saying so.
@@ -101,6 +102,13 @@ fn decimal(key: &str, value: &str, valid: impl Fn(f64) -> bool, expected: &str) 
 }
 
 impl Settings {
+    /// Checks, without preparing anything, that these settings fit `table` (the target exists,
+    /// the rows suffice), so the page can refuse a run before the worker starts.
+    pub fn check(&self, table: &Table) -> Result<(), String> {
+        let target = table.target(self.target.as_deref())?;
+        check_length(target.values.len(), self.window, self.split)
+    }
+
     /// Sets one setting from its text form, as typed in the page or found in the URL; an
     /// invalid value is refused with a message and leaves the setting as it was.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {

@@ -2,14 +2,14 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, ArrayBuffer, Object, Reflect};
+use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use leptos::prelude::{Set, WithUntracked};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, MessageEvent, Response, Worker, WorkerOptions, WorkerType};
 
-use super::{AppState, Status};
-use crate::data::parse::ParseOptions;
+use super::{AppState, Dataset, Status};
+use crate::data::parse::{ParseOptions, parse_csv_with};
 use crate::protocol::{FromWorker, ToWorker};
 
 /// The bundled sample loaded on first open, relative to the page so hosting under a sub-path works.
@@ -70,7 +70,10 @@ fn spawn_worker(state: AppState) {
     };
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         match read_message(&event.data()) {
-            Ok(FromWorker::Ready) => flush_pending(),
+            Ok(FromWorker::Ready) => {
+                flush_pending();
+                register_service_worker();
+            }
             Ok(message) => state.apply(message),
             Err(error) => state.fail(format!("internal error: unreadable message from the worker: {error}")),
         }
@@ -92,7 +95,7 @@ fn load(state: AppState, source: Source, options: ParseOptions) {
     wasm_bindgen_futures::spawn_local(async move {
         match source {
             Source::Address { url, name } => match fetch_bytes(&url).await {
-                Ok(bytes) => parse(name, bytes, options),
+                Ok(bytes) => parse(state, name, bytes, options),
                 Err(error) if url != SAMPLE_URL => state.fail(format!(
                     "{url} could not be fetched ({error}): the address may be wrong, the server down, or it does not let other \
                      sites read the file (CORS); download the file and pick it with the file input instead"
@@ -103,7 +106,7 @@ fn load(state: AppState, source: Source, options: ParseOptions) {
                 let name = file.name();
                 let blob: &Blob = file.as_ref();
                 match JsFuture::from(blob.array_buffer()).await {
-                    Ok(buffer) => parse(name, buffer.unchecked_into(), options),
+                    Ok(buffer) => parse(state, name, buffer.unchecked_into(), options),
                     Err(error) => state.fail(format!("{name} could not be read: {}", describe(&error))),
                 }
             }
@@ -124,6 +127,18 @@ fn read_message(data: &JsValue) -> Result<FromWorker, String> {
         table.restore_values(days, values)?;
     }
     Ok(message)
+}
+
+/// Registers the offline cache (`sw.js`) once the worker is up: by then both binaries are in the
+/// browser's HTTP cache, so the service worker's install copies them from there instead of
+/// downloading them a second time alongside the page's own first download.
+fn register_service_worker() {
+    if let Some(window) = web_sys::window()
+        && Reflect::has(&window.navigator(), &"serviceWorker".into()).unwrap_or(false)
+    {
+        // A refused registration (no secure context, private mode) only means no offline copy.
+        let _ = window.navigator().service_worker().register("./sw.js");
+    }
 }
 
 fn flush_pending() {
@@ -175,9 +190,26 @@ pub fn load_file(state: AppState, file: web_sys::File) {
     load(state, Source::File(file), ParseOptions::default());
 }
 
-/// Has the worker parse `bytes`.
-fn parse(file_name: String, bytes: ArrayBuffer, options: ParseOptions) {
-    send(&ToWorker::Parse { file_name, options }, Some(bytes));
+/// Files up to this size are parsed in the page itself (a few milliseconds), so they show
+/// without waiting for the worker's binary; larger ones in the worker, which reports progress.
+const PAGE_PARSE_LIMIT: u32 = 1 << 20;
+
+/// Parses `bytes` (in the page when small) and hands them to the worker, which keeps the table
+/// for training.
+fn parse(state: AppState, file_name: String, bytes: ArrayBuffer, options: ParseOptions) {
+    if bytes.byte_length() > PAGE_PARSE_LIMIT {
+        send(&ToWorker::Parse { file_name, options, shown: false }, Some(bytes));
+        return;
+    }
+    let started = js_sys::Date::now();
+    match parse_csv_with(&Uint8Array::new(&bytes).to_vec(), &options) {
+        Ok(table) => {
+            let seconds = (js_sys::Date::now() - started) / 1000.0;
+            state.show(Dataset { file_name: file_name.clone(), table, seconds, memory_bytes: None, options: options.clone() });
+            send(&ToWorker::Parse { file_name, options, shown: true }, Some(bytes));
+        }
+        Err(error) => state.fail(format!("{file_name} was not loaded: {error}")),
+    }
 }
 
 /// Has the worker parse the shown file again with a changed choice (ticker, day order).

@@ -30,7 +30,10 @@ pub fn DataPanel(state: AppState) -> impl IntoView {
             dataset.as_ref().map(|d| {
                 let target = state.settings.with(|s| d.table.target_or_default(s.target.as_deref()).name.clone());
                 let mut notes = d.table.report.notes();
-                notes.push(format!("parsed in {:.2} s (worker memory {:.0} MB)", d.seconds, d.memory_bytes / 1e6));
+                notes.push(match d.memory_bytes {
+                    Some(memory) => format!("parsed in {:.2} s (worker memory {:.0} MB)", d.seconds, memory / 1e6),
+                    None => format!("parsed in {:.2} s", d.seconds),
+                });
                 (d.file_name.clone(), d.table.summary(&target), notes)
             })
         })

@@ -8,6 +8,7 @@ mod settings_form;
 mod share;
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::data::Table;
 use crate::data::parse::ParseOptions;
@@ -53,9 +54,10 @@ pub enum ErrorKind {
 pub struct Dataset {
     pub file_name: String,
     pub table: Table,
-    /// Parse time and the worker's memory afterwards, shown so large files' cost is visible.
+    /// Parse time, and the worker's memory afterwards when the worker parsed it (the page parses
+    /// small files itself), shown so large files' cost is visible.
     pub seconds: f64,
-    pub memory_bytes: f64,
+    pub memory_bytes: Option<f64>,
     /// The choices it was parsed with (ticker, day order), changed to parse it again.
     pub options: ParseOptions,
 }
@@ -132,26 +134,32 @@ impl AppState {
         client::restart(*self);
     }
 
+    /// Shows a table that parsed (here or in the worker) as the data of the next run.
+    pub fn show(&self, dataset: Dataset) {
+        self.parse_percent.set(None);
+        self.dataset.set(Some(dataset));
+        self.result.set(None);
+        self.history.set(Vec::new());
+        self.epoch.set((0, 0));
+        client::loaded();
+        // A failed load or run is over once a file loads; a refused setting still stands,
+        // and a crash is told until the reload that follows it is done.
+        match self.error_kind.get_untracked() {
+            ErrorKind::Failure => self.error.set(None),
+            ErrorKind::Setting => {}
+            ErrorKind::Crash => self.error_kind.set(ErrorKind::Failure),
+        }
+        self.status.set(Status::Idle);
+    }
+
     /// Applies one message from the worker.
     fn apply(&self, message: FromWorker) {
         match message {
             FromWorker::Ready => {}
             FromWorker::Parsed { file_name, table, seconds, memory_bytes, options } => {
-                self.parse_percent.set(None);
-                self.dataset.set(Some(Dataset { file_name, table, seconds, memory_bytes, options }));
-                self.result.set(None);
-                self.history.set(Vec::new());
-                self.epoch.set((0, 0));
-                client::loaded();
-                // A failed load or run is over once a file loads; a refused setting still stands,
-                // and a crash is told until the reload that follows it is done.
-                match self.error_kind.get_untracked() {
-                    ErrorKind::Failure => self.error.set(None),
-                    ErrorKind::Setting => {}
-                    ErrorKind::Crash => self.error_kind.set(ErrorKind::Failure),
-                }
-                self.status.set(Status::Idle);
+                self.show(Dataset { file_name, table, seconds, memory_bytes: Some(memory_bytes), options })
             }
+            FromWorker::Kept { .. } => {}
             FromWorker::ParseProgress { percent } => self.parse_percent.set(Some(percent)),
             FromWorker::ParseFailed { file_name, message } => {
                 self.parse_percent.set(None);
@@ -193,9 +201,17 @@ impl AppState {
     }
 }
 
-/// Mounts the app on the page's body.
+/// Replaces the static shell in `index.html` (`#app`, what paints before any wasm arrives) with
+/// the app; mounts on the body if there is no shell.
 pub fn mount() {
-    leptos::mount::mount_to_body(App);
+    let shell = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app"));
+    match shell.and_then(|shell| shell.dyn_into::<web_sys::HtmlElement>().ok()) {
+        Some(shell) => {
+            shell.set_inner_html("");
+            leptos::mount::mount_to(shell, App).forget();
+        }
+        None => leptos::mount::mount_to_body(App),
+    }
 }
 
 #[component]

@@ -4,7 +4,6 @@ use leptos::prelude::*;
 
 use super::{AppState, Status, client};
 use crate::protocol::ToWorker;
-use crate::training::run::check;
 
 /// The page's query string.
 pub fn page_query() -> String {
@@ -55,7 +54,7 @@ fn apply(state: AppState, key: &'static str, value: String) {
 fn start_training(state: AppState) {
     let settings = state.settings.get_untracked();
     let checked = state.dataset.with_untracked(|d| match d {
-        Some(dataset) => check(&dataset.table, &settings),
+        Some(dataset) => settings.check(&dataset.table),
         None => Err("load a CSV file first".into()),
     });
     if let Err(message) = checked {

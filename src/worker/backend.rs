@@ -8,8 +8,9 @@ use js_sys::{Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::data::windows::Prepared;
+use crate::data::Table;
 use crate::training::calibration::{self, Adapter, Calibration, Pick};
+use crate::training::run::prepare;
 use crate::training::trainer::seconds_per_batch;
 use crate::training::{BackendChoice, Settings, TrainingHost};
 
@@ -90,13 +91,13 @@ async fn describe_adapter(gpu: &JsValue) -> Result<Adapter, String> {
 }
 
 /// Resolves the backend setting. `cpu_name` says how many CPU workers would train; `known` are
-/// the page's earlier measurements; `auto` may time a few batches of `data` on each backend.
+/// the page's earlier measurements; `auto` may time a few batches of `table` on each backend.
 /// An explicit `webgpu` that cannot start is an error.
 pub async fn choose(
     settings: &Settings,
     cpu_name: &str,
     known: &[Calibration],
-    data: &Prepared,
+    table: &Table,
     host: &mut impl TrainingHost,
 ) -> Result<ChosenDevice, String> {
     let cpu = |note: String, measured| ChosenDevice { device: Device::flex(), name: cpu_name.to_string(), note, measured };
@@ -115,7 +116,8 @@ pub async fn choose(
                     (Pick::WebGpu, Ok((device, _))) => device.clone(),
                     _ => Device::flex(),
                 };
-                seconds_per_batch(&device.autodiff(), data, settings, host, CALIBRATION_BATCHES, js_sys::Date::now).await
+                let data = prepare(table, settings)?;
+                seconds_per_batch(&device.autodiff(), &data, settings, host, CALIBRATION_BATCHES, js_sys::Date::now).await
             })
             .await;
             Ok(match (decision.pick, started) {

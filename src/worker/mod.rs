@@ -20,7 +20,7 @@ use crate::model::StackedLstm;
 use crate::model::file::ModelFile;
 use crate::protocol::{FromWorker, ToWorker};
 use crate::training::calibration::Calibration;
-use crate::training::run::{evaluate_saved, prepare, run};
+use crate::training::run::{evaluate_saved, run};
 use crate::training::{BackendChoice, EpochReport, Settings, TrainingHost};
 
 unsafe extern "C" {
@@ -96,9 +96,9 @@ fn wasm_memory_bytes() -> f64 {
     memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
 }
 
-/// Parses a file and posts the table or the refusal; a file that parses is kept (bytes and
-/// table) for Reparse, Train and LoadModel.
-fn parse_file(file_name: String, bytes: Vec<u8>, options: ParseOptions) {
+/// Parses a file and posts the table (only its name when the page `shown` it already) or the
+/// refusal; a file that parses is kept (bytes and table) for Reparse, Train and LoadModel.
+fn parse_file(file_name: String, bytes: Vec<u8>, options: ParseOptions, shown: bool) {
     let started = js_sys::Date::now();
     let total = bytes.len().max(1) as f64;
     let parsed = parse_csv_reporting(&bytes, &options, &mut |at| {
@@ -110,7 +110,11 @@ fn parse_file(file_name: String, bytes: Vec<u8>, options: ParseOptions) {
         Ok(table) => {
             LAST_TABLE.set(Some(table.clone()));
             LAST_FILE.set(Some((file_name.clone(), bytes)));
-            post_parsed(FromWorker::Parsed { file_name, table, seconds, memory_bytes, options })
+            if shown {
+                post(&FromWorker::Kept { file_name })
+            } else {
+                post_parsed(FromWorker::Parsed { file_name, table, seconds, memory_bytes, options })
+            }
         }
         Err(error) => post(&FromWorker::ParseFailed { file_name, message: error.to_string() }),
     }
@@ -121,12 +125,12 @@ fn handle(event: MessageEvent) {
     let json = Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
     match serde_json::from_str::<ToWorker>(&json) {
         Ok(ToWorker::Stop) => STOP.set(true),
-        Ok(ToWorker::Parse { file_name, options }) => {
+        Ok(ToWorker::Parse { file_name, options, shown }) => {
             let bytes = Reflect::get(&data, &"bytes".into()).map(|b| Uint8Array::new(&b).to_vec()).unwrap_or_default();
-            parse_file(file_name, bytes, options);
+            parse_file(file_name, bytes, options, shown);
         }
         Ok(ToWorker::Reparse { options }) => match LAST_FILE.with_borrow(Clone::clone) {
-            Some((file_name, bytes)) => parse_file(file_name, bytes, options),
+            Some((file_name, bytes)) => parse_file(file_name, bytes, options, false),
             None => post(&FromWorker::Failed { message: "load a CSV file first".into() }),
         },
         Ok(ToWorker::Train { settings, known, gpu_failed }) => {
@@ -172,13 +176,12 @@ fn last_table() -> Result<Table, String> {
 
 async fn train(settings: Settings, known: Vec<Calibration>) -> Result<crate::protocol::RunResult, String> {
     let table = last_table()?;
-    let data = prepare(&table, &settings)?;
     // The trainer uses the second worker on the CPU without dropout (see training::shares).
     let two_workers = settings.backend != BackendChoice::WebGpu && settings.dropout == 0.0 && helper::ready(HELPER_PATIENCE_MS).await;
     let cpu_name = if two_workers { "CPU (2 workers)" } else { "CPU" };
     let now = js_sys::Date::now();
     let mut host = WorkerHost { started_ms: now, last_pause_ms: now, helper: helper::WorkerHelper, count_launches: false };
-    let chosen = backend::choose(&settings, cpu_name, &known, &data, &mut host).await?;
+    let chosen = backend::choose(&settings, cpu_name, &known, &table, &mut host).await?;
     if let Some(calibration) = chosen.measured.clone() {
         post(&FromWorker::Calibrated { calibration });
     }

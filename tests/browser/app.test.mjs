@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFile, readFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveDist, launch, openApp, byId, waitForState, sharedData, repo, cpuBackend } from './harness.mjs';
+import { serveDist, launch, openApp, byId, waitForState, repo, cpuBackend } from './harness.mjs';
 
 let server;
 let context;
@@ -21,6 +21,14 @@ after(async () => {
 });
 
 const TINY = 'window=10&epochs=2&layers=1&units=8&horizon=5&backend=cpu';
+
+// The bundled sample (IBM 2000-03-01 to 2013-03-01, 3270 rows), and the same rows newest first,
+// as NSE, Nasdaq.com and Alpha Vantage write them.
+const sample = join(repo, 'public', 'sample', 'IBM.csv');
+async function newestFirst() {
+  const [header, ...rows] = (await readFile(sample, 'utf8')).trim().split('\n');
+  return { name: 'ibm-newest-first.csv', mimeType: 'text/csv', buffer: Buffer.from([header, ...rows.reverse()].join('\n')) };
+}
 
 async function readMetric(page, id) {
   const text = (await byId(page, id).innerText()).trim();
@@ -51,14 +59,15 @@ test('loads the bundled sample under a sub-path and draws it', async () => {
   await page.close();
 });
 
-test('uploads the reference CSV, trains on the CPU and shows metrics, baseline and forecast', async () => {
+test('uploads a newest-first CSV, trains on the CPU and shows metrics, baseline and forecast', async () => {
   const { page, problems } = await openApp(context, `${server.url}?${TINY}`);
   await waitForState(page, ['idle'], 60_000);
-  await byId(page, 'csv-input').setInputFiles(join(sharedData, 'NSE-TATAGLOBAL.csv'));
-  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('2035 rows'));
+  await byId(page, 'csv-input').setInputFiles(await newestFirst());
+  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('ibm-newest-first.csv'));
   const summary = await byId(page, 'dataset-summary').innerText();
-  assert.match(summary, /2010-07-21/);
-  assert.match(summary, /2018-09-28/);
+  assert.match(summary, /3270 rows/);
+  assert.match(summary, /2000-03-01/);
+  assert.match(summary, /2013-03-01/);
   assert.match(summary, /newest-first: reversed/);
   await byId(page, 'train-button').click();
   assert.equal(await waitForState(page, ['done', 'error'], 300_000), 'done');
@@ -68,11 +77,11 @@ test('uploads the reference CSV, trains on the CPU and shows metrics, baseline a
     const value = await readMetric(page, id);
     assert.ok(Number.isFinite(value) && value > 0, `${id} = ${value}`);
   }
-  // The naive baseline on all 713 test days of this file.
-  assert.ok(Math.abs((await readMetric(page, 'metric-naive-rmse')) - 4.11) < 0.01);
+  // The naive baseline on all 1145 test days of this file (Adj Close), computed independently.
+  assert.ok(Math.abs((await readMetric(page, 'metric-naive-rmse')) - 1.6886) < 1e-4);
   const rows = await byId(page, 'forecast').locator('tbody tr').allInnerTexts();
   assert.equal(rows.length, 5);
-  assert.match(rows[0], /^2018-10-01\s+\d+\.\d+\s+\d+\.\d+ – \d+\.\d+\s+\d+\.\d+ – \d+\.\d+$/);
+  assert.match(rows[0], /^2013-03-04\s+\d+\.\d+\s+\d+\.\d+ – \d+\.\d+\s+\d+\.\d+ – \d+\.\d+$/);
   const direction = await readMetric(page, 'metric-test-direction');
   assert.ok(direction >= 0 && direction <= 100, `direction ${direction}`);
   assert.ok(await inkShare(page, 'loss-chart') > 0.01, 'the loss chart is drawn');
@@ -315,14 +324,15 @@ test('bad files get a clear message and the app stays usable', async () => {
   assert.equal(await upload('nodates.csv', `Close\n${prices}\n`), 'idle');
   assert.match(await byId(page, 'dataset-summary').innerText(), /no date column found: rows are used in file order/);
   // Too short for the window: the message says how many rows are needed.
-  await byId(page, 'csv-input').setInputFiles(join(sharedData, 'tatatest.csv'));
+  const short = ['Date,Close', ...Array.from({ length: 16 }, (_, i) => `2018-10-${String(i + 1).padStart(2, '0')},${200 + i}`)].join('\n');
+  await byId(page, 'csv-input').setInputFiles({ name: 'short.csv', mimeType: 'text/csv', buffer: Buffer.from(short) });
   await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('16 rows'));
   await byId(page, 'train-button').click();
   assert.equal(await waitForState(page, ['error'], 10_000), 'error');
   assert.match(await byId(page, 'error').innerText(), /only 16 rows after cleaning, but window 100 .* needs at least 170 rows/);
   // A good file clears the message.
-  await byId(page, 'csv-input').setInputFiles(join(sharedData, 'NSE-TATAGLOBAL.csv'));
-  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('2035 rows'));
+  await byId(page, 'csv-input').setInputFiles(sample);
+  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('3270 rows'));
   assert.equal(await waitForState(page, ['idle'], 10_000), 'idle');
   assert.equal(await byId(page, 'error').isVisible(), false);
   await page.close();

@@ -9,7 +9,6 @@ import { chromium } from 'playwright-core';
 const here = dirname(fileURLToPath(import.meta.url));
 export const repo = join(here, '..', '..');
 export const dist = process.env.STOCKLSTM_DIST ?? join(repo, 'dist');
-export const sharedData = join(repo, '..', 'shared', 'data');
 // What the page names the CPU backend here: a second worker computes half of every batch on
 // machines with two cores or more.
 export const cpuBackend = availableParallelism() >= 2 ? 'CPU (2 workers)' : 'CPU';

@@ -9,18 +9,13 @@
 //! kernels are checked on the adapter they will run on.
 
 use burn::tensor::{Device, Tensor, TensorData};
-use serde::{Deserialize, Serialize};
 
+use super::differences::Differences;
 use crate::model::lstm::{LstmLayer, Recurrence};
 use crate::training::rng::SeededRng;
 
-/// Largest difference allowed in outputs (hidden states), in f32.
-pub const OUTPUT_TOLERANCE: f32 = 1e-5;
-/// Largest difference allowed in gradients of inputs and weights, in f32.
-pub const GRADIENT_TOLERANCE: f32 = 1e-4;
-
 /// The shape of one comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Case {
     pub batch: usize,
     pub steps: usize,
@@ -42,21 +37,6 @@ pub struct LayerRun {
     input_grads: Vec<f32>,
     /// Input weights, recurrent weights and bias, one after the other.
     weight_grads: Vec<f32>,
-}
-
-/// Largest absolute differences between two runs; NaN if either side has one.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Differences {
-    pub outputs: f32,
-    pub input_grads: f32,
-    pub weight_grads: f32,
-}
-
-impl Differences {
-    /// Outputs within [`OUTPUT_TOLERANCE`], gradients within [`GRADIENT_TOLERANCE`].
-    pub fn within_tolerance(&self) -> bool {
-        self.outputs <= OUTPUT_TOLERANCE && self.input_grads <= GRADIENT_TOLERANCE && self.weight_grads <= GRADIENT_TOLERANCE
-    }
 }
 
 /// Seed of the layer's weights and of the inputs.

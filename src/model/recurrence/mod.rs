@@ -10,16 +10,23 @@
 //! backward pass with burn's autodiff. The input projection stays an ordinary (differentiable)
 //! burn matmul around it.
 
+#[cfg(feature = "model")]
 mod cpu;
+pub mod differences;
+#[cfg(feature = "model")]
 pub mod equivalence;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(feature = "model", target_arch = "wasm32"))]
 mod gpu;
 
+#[cfg(feature = "model")]
 use burn::backend::tensor::FloatTensor;
+#[cfg(feature = "model")]
 use burn::backend::{Backend, Dispatch, backend_extension};
+#[cfg(feature = "model")]
 use burn::tensor::Tensor;
 
 /// Backends that run a layer's recurrence in one operation.
+#[cfg(feature = "model")]
 #[backend_extension(Flex, Cube: cfg(target_arch = "wasm32"), Autodiff)]
 pub trait RecurrenceBackend: Backend {
     /// Hidden states `[batch, steps, hidden]` of an LSTM layer from a zero state, given its
@@ -29,6 +36,7 @@ pub trait RecurrenceBackend: Backend {
 
 /// Every timestep's hidden state of an LSTM layer; see [`RecurrenceBackend::lstm_recurrence`].
 /// Runs on every device this crate trains on (the CPU, and WebGPU in the browser).
+#[cfg(feature = "model")]
 pub fn lstm_sequence(projected: Tensor<3>, recurrent: Tensor<2>) -> Tensor<3> {
     Tensor::from_dispatch(<Dispatch as RecurrenceBackend>::lstm_recurrence(projected.into_dispatch(), recurrent.into_dispatch()))
 }
