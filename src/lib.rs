@@ -4,21 +4,19 @@
 //! [`data`] (CSV in, cleaned table, scaling, windows) → [`model`] (the stacked LSTM) →
 //! [`training`] (settings, the training loop) → [`evaluation`] (metrics beside the naive
 //! baseline) → [`forecast`] (recursive multi-day forecast). Everything up to here is plain Rust
-//! and tested natively; `worker`, `ui` and `chart` are the thin browser layer.
+//! and tested natively; `worker`, `ui` and the drawing half of `chart` are the thin browser layer.
 //!
 //! Two wasm binaries are built from this crate: the page (`page` feature: `ui`, `chart`, the
 //! parser, settings and protocol types, no burn) and the training worker (`model` feature:
 //! burn, the model, training, `worker`), which only `public/worker.js` loads.
 
+pub mod chart;
 pub mod data;
 pub mod evaluation;
 pub mod forecast;
 pub mod model;
 pub mod protocol;
 pub mod training;
-
-#[cfg(all(target_arch = "wasm32", feature = "page"))]
-pub mod chart;
 #[cfg(all(target_arch = "wasm32", feature = "page"))]
 pub mod ui;
 #[cfg(all(target_arch = "wasm32", feature = "model"))]

@@ -11,7 +11,7 @@ use crate::evaluation::{Metrics, Spread};
 use crate::forecast::ForecastDay;
 use crate::model::recurrence::differences::Differences;
 use crate::training::calibration::Calibration;
-use crate::training::{EpochReport, Settings};
+use crate::training::{BatchProgress, EpochReport, Settings};
 
 /// Page → worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,6 +59,8 @@ pub enum FromWorker {
     /// `auto` measured both backends' speed for this model: for the page to keep.
     Calibrated { calibration: Calibration },
     Epoch { report: EpochReport, seconds: f64 },
+    /// Batches done inside the epoch in progress (at most a few a second).
+    Progress { progress: BatchProgress },
     Done { result: RunResult },
     /// The last trained model, as the text of a model file.
     ModelSaved { file: String },

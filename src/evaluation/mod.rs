@@ -1,5 +1,8 @@
 //! Error metrics in price units, always next to the naive "tomorrow = today" baseline.
 
+pub mod runs;
+pub mod verdict;
+
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};

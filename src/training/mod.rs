@@ -14,7 +14,7 @@ pub mod shares;
 #[cfg(feature = "model")]
 pub mod trainer;
 
-pub use report::{EpochReport, Launches, StopReason};
+pub use report::{BatchProgress, EpochReport, Launches, StopReason};
 pub use settings::{BackendChoice, Prediction, Settings};
 #[cfg(feature = "model")]
 pub use trainer::{TrainingHost, train};

@@ -26,10 +26,56 @@ pub struct Launches {
     pub per_epoch: u64,
 }
 
+/// Where training is inside an epoch: sent between epoch reports so the page's progress bar
+/// moves while a long epoch runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchProgress {
+    /// The epoch in progress, from 1.
+    pub epoch: usize,
+    pub epochs: usize,
+    /// Training batches done in this epoch, of `batches`.
+    pub batch: usize,
+    pub batches: usize,
+    /// `(i, k)` while fold i of a k-fold backtest trains.
+    pub fold: Option<(usize, usize)>,
+}
+
+impl BatchProgress {
+    /// Where an epoch report leaves a run: that epoch done.
+    pub fn after(report: &EpochReport) -> Self {
+        Self { epoch: report.epoch, epochs: report.epochs, batch: 1, batches: 1, fold: report.fold }
+    }
+
+    /// Percent of the whole run done, when it trains the main model and then `folds` backtest
+    /// folds (0 without a backtest), each counted as one equal share.
+    pub fn percent(&self, folds: usize) -> f64 {
+        let stage = self.fold.map_or(0, |(i, _)| i) as f64;
+        let within_epoch = self.batch as f64 / self.batches.max(1) as f64;
+        let within_stage = ((self.epoch.max(1) - 1) as f64 + within_epoch) / self.epochs.max(1) as f64;
+        (100.0 * (stage + within_stage.clamp(0.0, 1.0)) / (1 + folds) as f64).clamp(0.0, 100.0)
+    }
+}
+
 /// Why training ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StopReason {
     Finished,
     /// The person pressed Stop; the model trained so far is kept.
     Stopped,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_counts_batches_epochs_and_folds() {
+        let at = |epoch, batch, fold| BatchProgress { epoch, epochs: 4, batch, batches: 10, fold };
+        assert_eq!(at(1, 5, None).percent(0), 12.5);
+        assert_eq!(at(4, 10, None).percent(0), 100.0);
+        assert_eq!(at(4, 10, None).percent(3), 25.0, "the main run is one of four shares");
+        assert_eq!(at(2, 0, Some((2, 3))).percent(3), 100.0 * (2.0 + 0.25) / 4.0);
+        let report = EpochReport { epoch: 2, epochs: 4, train_loss: 0.0, val_loss: 0.0, fold: None, launches: None };
+        assert_eq!(BatchProgress::after(&report).percent(0), 50.0);
+    }
 }

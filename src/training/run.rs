@@ -5,7 +5,7 @@ use std::ops::Range;
 use burn::tensor::Device;
 
 use super::settings::Settings;
-use super::report::{EpochReport, StopReason};
+use super::report::{BatchProgress, EpochReport, StopReason};
 use super::trainer::{TrainingHost, train};
 use crate::data::Table;
 use crate::data::scaling::MinMaxScaler;
@@ -100,6 +100,9 @@ impl<H: TrainingHost> TrainingHost for FoldHost<'_, H> {
     }
     fn report(&mut self, epoch: &EpochReport) {
         self.inner.report(&EpochReport { fold: Some(self.fold), ..epoch.clone() });
+    }
+    fn progress(&mut self, progress: &BatchProgress) {
+        self.inner.progress(&BatchProgress { fold: Some(self.fold), ..*progress });
     }
     fn stop_requested(&self) -> bool {
         self.inner.stop_requested()

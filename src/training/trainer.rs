@@ -6,7 +6,7 @@ use burn::optim::ModuleOptimizer;
 use burn::tensor::{Device, Tensor};
 
 use super::adam::FusedAdam;
-use super::report::{EpochReport, Launches, StopReason};
+use super::report::{BatchProgress, EpochReport, Launches, StopReason};
 use super::rng::SeededRng;
 use super::settings::Settings;
 use super::shares::{Examples, Helper, add_flat_gradients, flat_gradients, flat_parameters, share_gradients};
@@ -24,6 +24,8 @@ pub trait TrainingHost {
     type Helper: Helper;
     fn helper(&mut self) -> &mut Self::Helper;
     fn report(&mut self, epoch: &EpochReport);
+    /// Called after each training batch, for a progress bar; hosts without one ignore it.
+    fn progress(&mut self, _progress: &BatchProgress) {}
     fn stop_requested(&self) -> bool;
     /// Gives the event loop a turn between batches (so a Stop message can arrive).
     async fn pause(&mut self);
@@ -123,7 +125,8 @@ pub async fn train(device: &Device, data: &Prepared, settings: &Settings, host: 
         let mut seen = 0;
         let epoch_start = host.launches();
         let mut batch_launches = Vec::new();
-        for batch in order.chunks(settings.batch) {
+        let batches = order.len().div_ceil(settings.batch);
+        for (done, batch) in order.chunks(settings.batch).enumerate() {
             seen += batch.len();
             let batch_start = host.launches();
             let (stepped, error) = learner.step(model, batch, host).await?;
@@ -131,6 +134,7 @@ pub async fn train(device: &Device, data: &Prepared, settings: &Settings, host: 
             if let (Some(start), Some(end)) = (batch_start, host.launches()) {
                 batch_launches.push(end - start);
             }
+            host.progress(&BatchProgress { epoch, epochs: settings.epochs, batch: done + 1, batches, fold: None });
             if host.stop_requested() {
                 stop = StopReason::Stopped;
                 break;

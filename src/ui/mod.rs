@@ -3,7 +3,10 @@
 mod calibrations;
 mod client;
 mod data_panel;
+mod loss_chart;
+mod price_chart;
 mod results;
+mod runs;
 mod settings_form;
 mod share;
 
@@ -12,8 +15,9 @@ use wasm_bindgen::JsCast;
 
 use crate::data::Table;
 use crate::data::parse::ParseOptions;
+use crate::evaluation::runs::RunRecord;
 use crate::protocol::{FromWorker, RunResult};
-use crate::training::{EpochReport, Settings};
+use crate::training::{BatchProgress, EpochReport, Settings};
 
 /// What the page is doing, exposed as `data-state` for people and tests alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +88,10 @@ pub struct AppState {
     /// Percent of a large file parsed so far, while it loads.
     pub parse_percent: RwSignal<Option<f64>>,
     pub result: RwSignal<Option<RunResult>>,
+    /// Percent of the run done (training, then each backtest fold), for the progress bar.
+    pub progress: RwSignal<f64>,
+    /// The Runs table of the loaded data, newest first.
+    pub runs: RwSignal<Vec<RunRecord>>,
 }
 
 impl AppState {
@@ -102,6 +110,8 @@ impl AppState {
             backtest_epoch: RwSignal::new(None),
             parse_percent: RwSignal::new(None),
             result: RwSignal::new(None),
+            progress: RwSignal::new(0.0),
+            runs: RwSignal::new(Vec::new()),
         }
     }
 
@@ -138,6 +148,7 @@ impl AppState {
     pub fn show(&self, dataset: Dataset) {
         self.parse_percent.set(None);
         self.dataset.set(Some(dataset));
+        runs::load(*self);
         self.result.set(None);
         self.history.set(Vec::new());
         self.epoch.set((0, 0));
@@ -150,6 +161,12 @@ impl AppState {
             ErrorKind::Crash => self.error_kind.set(ErrorKind::Failure),
         }
         self.status.set(Status::Idle);
+    }
+
+    /// Moves the progress bar to where training is (a backtest's folds are shares of the run).
+    fn show_progress(&self, progress: BatchProgress) {
+        let folds = self.settings.with_untracked(|s| if s.backtest { s.folds } else { 0 });
+        self.progress.set(progress.percent(folds));
     }
 
     /// Applies one message from the worker.
@@ -167,8 +184,13 @@ impl AppState {
             }
             FromWorker::Backend { name, note } => self.backend.set(Some((name, note))),
             FromWorker::Calibrated { calibration } => calibrations::keep(calibration),
-            FromWorker::Epoch { report, .. } if report.fold.is_some() => self.backtest_epoch.set(Some(report)),
+            FromWorker::Epoch { report, .. } if report.fold.is_some() => {
+                self.show_progress(BatchProgress::after(&report));
+                self.backtest_epoch.set(Some(report));
+            }
+            FromWorker::Progress { progress } => self.show_progress(progress),
             FromWorker::Epoch { report, seconds } => {
+                self.show_progress(BatchProgress::after(&report));
                 self.epoch.set((report.epoch, report.epochs));
                 self.seconds.set(seconds);
                 self.history.update(|h| h.push(report));
@@ -177,7 +199,9 @@ impl AppState {
                 self.backtest_epoch.set(None);
                 self.epoch.update(|(done, _)| *done = result.epochs_done);
                 self.result.set(Some(result));
+                self.progress.set(100.0);
                 self.status.set(Status::Done);
+                runs::record(*self, false);
             }
             FromWorker::ModelSaved { file } => {
                 if let Err(message) = share::download_text(&file, "stocklstm-model.json", "application/json") {
@@ -191,7 +215,9 @@ impl AppState {
                 self.backend.set(Some(("CPU".into(), "a saved model, evaluated without training".into())));
                 self.result.set(Some(result));
                 self.error.set(None);
+                self.progress.set(100.0);
                 self.status.set(Status::Done);
+                runs::record(*self, true);
             }
             FromWorker::Failed { message } => self.fail(message),
             FromWorker::Crashed { message } => self.recover(message),
@@ -214,6 +240,20 @@ pub fn mount() {
     }
 }
 
+/// While training, the tab's title starts with the percent done ("37% · StockLSTM"), so a run
+/// in a background tab can be watched from the tab strip.
+fn show_progress_in_title(state: AppState) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let title = document.title();
+    Effect::new(move |_| {
+        let shown = match state.status.get() {
+            Status::Training => format!("{:.0}% · StockLSTM", state.progress.get()),
+            _ => title.clone(),
+        };
+        document.set_title(&shown);
+    });
+}
+
 #[component]
 fn App() -> impl IntoView {
     let query = settings_form::page_query();
@@ -224,6 +264,7 @@ fn App() -> impl IntoView {
         state.refuse(format!("the link's settings were not all valid, defaults kept for: {}", errors.join("; ")));
     }
     settings_form::keep_url_in_sync(state, data_url.clone());
+    show_progress_in_title(state);
     client::start(state, data_url);
     view! {
         <header>

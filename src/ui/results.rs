@@ -1,10 +1,11 @@
-//! Progress, metrics beside the naive baseline, the two charts and the forecast table.
+//! Progress, the price chart, metrics beside the naive baseline, the loss chart, the forecast
+//! table and the Runs table.
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::{AppState, Status};
-use crate::chart;
+use crate::evaluation::verdict::verdict;
 use crate::training::EpochReport;
 
 fn number(value: f64) -> String {
@@ -19,27 +20,6 @@ fn duration(seconds: f64) -> String {
 #[component]
 pub fn Results(state: AppState) -> impl IntoView {
     let price_canvas = NodeRef::<Canvas>::new();
-    let loss_canvas = NodeRef::<Canvas>::new();
-    Effect::new(move |_| {
-        let Some(canvas) = price_canvas.get() else { return };
-        state.dataset.with(|dataset| {
-            let Some(dataset) = dataset else { return };
-            let target = state.settings.with(|s| dataset.table.target_or_default(s.target.as_deref()).name.clone());
-            state.result.with(|result| {
-                if let Err(message) = chart::draw_prices(&canvas, &dataset.table, &target, result.as_ref()) {
-                    state.refuse(format!("the price chart could not be drawn: {message}"));
-                }
-            });
-        });
-    });
-    Effect::new(move |_| {
-        let Some(canvas) = loss_canvas.get() else { return };
-        state.history.with(|history| {
-            if let Err(message) = chart::draw_losses(&canvas, history) {
-                state.refuse(format!("the loss chart could not be drawn: {message}"));
-            }
-        });
-    });
     let status_text = move || match state.status.get() {
         Status::Idle => "Ready: press Train.".to_string(),
         Status::Loading => match state.parse_percent.get() {
@@ -78,10 +58,14 @@ pub fn Results(state: AppState) -> impl IntoView {
                     " · "<span data-testid="gpu-launches" data-per-epoch=l.per_epoch>{l.per_batch}</span>" GPU kernel launches per training batch"
                 })}
             </p>
+            <p class="progress-line">
+                <progress data-testid="progress" max="100" prop:value=move || state.progress.get()></progress>
+                <span data-testid="progress-percent">{move || format!("{:.0}%", state.progress.get())}</span>
+            </p>
             <p>"Epoch "<span data-testid="epoch">{move || { let (d, t) = state.epoch.get(); format!("{d}/{t}") }}</span>
                 " "<span class="eta">{eta}</span></p>
         </div>
-        <canvas data-testid="chart" node_ref=price_canvas width="960" height="420"></canvas>
+        <super::price_chart::PriceChart state=state canvas=price_canvas />
         <super::share::ShareBar state=state chart=price_canvas />
         <table class="metrics">
             <thead><tr><th></th><th>"RMSE"</th><th>"MAE"</th><th>"MAPE %"</th><th>"Direction right %"</th></tr></thead>
@@ -104,18 +88,9 @@ pub fn Results(state: AppState) -> impl IntoView {
                 </tbody>
             </table>
         })}
-        <p class="verdict">{move || state.result.with(|r| r.as_ref().map(|r| {
-            let change = 100.0 * (r.test.rmse / r.naive.rmse - 1.0);
-            if change <= -0.05 {
-                format!("The model beat the naive baseline on the test part: RMSE {:.1}% lower.", -change)
-            } else if change < 0.05 {
-                "The model matched the naive baseline on the test part (RMSE within 0.05%).".to_string()
-            } else {
-                format!("The model did not beat the naive baseline on the test part: RMSE {change:.1}% higher.")
-            }
-        }))}</p>
+        <p class="verdict">{move || state.result.with(|r| r.as_ref().map(|r| verdict(r.test.rmse, r.naive.rmse)))}</p>
         <h3>"Loss (MSE on scaled prices)"</h3>
-        <canvas data-testid="loss-chart" node_ref=loss_canvas width="960" height="260"></canvas>
+        <super::loss_chart::LossChart state=state />
         <h3>"Forecast"</h3>
         <table data-testid="forecast" class="forecast">
             <thead><tr><th>"Date"</th><th>"Predicted"</th><th>"80% interval"</th><th>"95% interval"</th></tr></thead>
@@ -126,5 +101,6 @@ pub fn Results(state: AppState) -> impl IntoView {
             }).collect_view()))}</tbody>
         </table>
         <p class="note">{crate::forecast::INTERVAL_METHOD}</p>
+        <super::runs::Runs state=state />
     }
 }

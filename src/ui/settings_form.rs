@@ -68,6 +68,7 @@ fn start_training(state: AppState) {
     state.backend.set(None);
     state.epoch.set((0, settings.epochs));
     state.seconds.set(0.0);
+    state.progress.set(0.0);
     state.status.set(Status::Training);
     let gpu_failed = state.gpu_failed.get_untracked();
     client::send(&ToWorker::Train { settings, known: super::calibrations::known(), gpu_failed }, None);

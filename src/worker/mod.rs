@@ -21,7 +21,7 @@ use crate::model::file::ModelFile;
 use crate::protocol::{FromWorker, ToWorker};
 use crate::training::calibration::Calibration;
 use crate::training::run::{evaluate_saved, run};
-use crate::training::{BackendChoice, EpochReport, Settings, TrainingHost};
+use crate::training::{BackendChoice, BatchProgress, EpochReport, Settings, TrainingHost};
 
 unsafe extern "C" {
     fn __wasm_call_ctors();
@@ -180,7 +180,7 @@ async fn train(settings: Settings, known: Vec<Calibration>) -> Result<crate::pro
     let two_workers = settings.backend != BackendChoice::WebGpu && settings.dropout == 0.0 && helper::ready(HELPER_PATIENCE_MS).await;
     let cpu_name = if two_workers { "CPU (2 workers)" } else { "CPU" };
     let now = js_sys::Date::now();
-    let mut host = WorkerHost { started_ms: now, last_pause_ms: now, helper: helper::WorkerHelper, count_launches: false };
+    let mut host = WorkerHost { started_ms: now, last_pause_ms: now, last_progress_ms: now, helper: helper::WorkerHelper, count_launches: false };
     let chosen = backend::choose(&settings, cpu_name, &known, &table, &mut host).await?;
     if let Some(calibration) = chosen.measured.clone() {
         post(&FromWorker::Calibrated { calibration });
@@ -219,9 +219,13 @@ const HELPER_PATIENCE_MS: f64 = 3000.0;
 /// Longest stretch of training between two turns of the worker's event loop.
 const PAUSE_EVERY_MS: f64 = 50.0;
 
+/// Least time between two progress messages: a smooth bar without flooding the page.
+const PROGRESS_EVERY_MS: f64 = 100.0;
+
 struct WorkerHost {
     started_ms: f64,
     last_pause_ms: f64,
+    last_progress_ms: f64,
     helper: helper::WorkerHelper,
     /// Training on WebGPU: kernel launches are counted.
     count_launches: bool,
@@ -236,6 +240,14 @@ impl TrainingHost for WorkerHost {
     fn report(&mut self, report: &EpochReport) {
         let seconds = (js_sys::Date::now() - self.started_ms) / 1000.0;
         post(&FromWorker::Epoch { report: report.clone(), seconds });
+    }
+
+    fn progress(&mut self, progress: &BatchProgress) {
+        let now = js_sys::Date::now();
+        if now - self.last_progress_ms >= PROGRESS_EVERY_MS {
+            self.last_progress_ms = now;
+            post(&FromWorker::Progress { progress: *progress });
+        }
     }
 
     fn stop_requested(&self) -> bool {

@@ -1,26 +1,12 @@
 // The app end to end in headless Chromium on burn's CPU backend: sample, upload, train, stop,
 // bad input. WebGPU runs are in webgpu.test.mjs.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile, readFile, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launch, openApp, byId, waitForState, repo, cpuBackend } from './harness.mjs';
+import { browserSession, TINY, openApp, byId, waitForState, repo, cpuBackend } from './harness.mjs';
 
-let server;
-let context;
-let scratch;
-before(async () => {
-  server = await serveDist('/stocklstm/');
-  context = await launch();
-  scratch = await mkdtemp(join(tmpdir(), 'stocklstm-files-'));
-});
-after(async () => {
-  await context?.close();
-  server?.close();
-});
-
-const TINY = 'window=10&epochs=2&layers=1&units=8&horizon=5&backend=cpu';
+const app = browserSession();
 
 // The bundled sample (IBM 2000-03-01 to 2013-03-01, 3270 rows), and the same rows newest first,
 // as NSE, Nasdaq.com and Alpha Vantage write them.
@@ -47,7 +33,7 @@ async function inkShare(page, id) {
 }
 
 test('loads the bundled sample under a sub-path and draws it', async () => {
-  const { page, problems } = await openApp(context, server.url);
+  const { page, problems } = await openApp(app.context, app.server.url);
   assert.equal(await waitForState(page, ['idle', 'error'], 60_000), 'idle');
   const summary = await byId(page, 'dataset-summary').innerText();
   assert.match(summary, /3270 rows/);
@@ -60,7 +46,7 @@ test('loads the bundled sample under a sub-path and draws it', async () => {
 });
 
 test('uploads a newest-first CSV, trains on the CPU and shows metrics, baseline and forecast', async () => {
-  const { page, problems } = await openApp(context, `${server.url}?${TINY}`);
+  const { page, problems } = await openApp(app.context, `${app.server.url}?${TINY}`);
   await waitForState(page, ['idle'], 60_000);
   await byId(page, 'csv-input').setInputFiles(await newestFirst());
   await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('ibm-newest-first.csv'));
@@ -92,7 +78,7 @@ test('uploads a newest-first CSV, trains on the CPU and shows metrics, baseline 
 });
 
 test('a CSV dropped on the data panel is loaded', async () => {
-  const { page } = await openApp(context, server.url);
+  const { page } = await openApp(app.context, app.server.url);
   await waitForState(page, ['idle'], 60_000);
   const transfer = await page.evaluateHandle(() => {
     const data = new DataTransfer();
@@ -107,19 +93,19 @@ test('a CSV dropped on the data panel is loaded', async () => {
 });
 
 test('a link can name the CSV to load, and an unreachable one is explained', async () => {
-  const { page } = await openApp(context, `${server.url}?window=20&csv=sample%2FIBM.csv`);
+  const { page } = await openApp(app.context, `${app.server.url}?window=20&csv=sample%2FIBM.csv`);
   await waitForState(page, ['idle', 'error'], 60_000);
   assert.match(await byId(page, 'dataset-summary').innerText(), /IBM\.csv: 3270 rows/);
   assert.match(page.url(), /window=20&.*&csv=sample%2FIBM\.csv$/);
   await page.close();
-  const refused = await openApp(context, `${server.url}?csv=${encodeURIComponent('http://127.0.0.1:9/prices.csv')}`);
+  const refused = await openApp(app.context, `${app.server.url}?csv=${encodeURIComponent('http://127.0.0.1:9/prices.csv')}`);
   assert.equal(await waitForState(refused.page, ['idle', 'error'], 60_000), 'error');
   assert.match(await byId(refused.page, 'error').innerText(), /http:\/\/127\.0\.0\.1:9\/prices\.csv could not be fetched .*CORS/);
   await refused.page.close();
 });
 
 test('a file listing several tickers lets the person pick one', async () => {
-  const { page } = await openApp(context, server.url);
+  const { page } = await openApp(app.context, app.server.url);
   await waitForState(page, ['idle'], 60_000);
   await byId(page, 'csv-input').setInputFiles(join(repo, 'tests', 'fixtures', 'tickers.csv'));
   await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('ticker AAPL'));
@@ -131,9 +117,9 @@ test('a file listing several tickers lets the person pick one', async () => {
 });
 
 test('dates that fit both orders are flagged and the person can choose', async () => {
-  const { page } = await openApp(context, server.url);
+  const { page } = await openApp(app.context, app.server.url);
   await waitForState(page, ['idle'], 60_000);
-  const path = join(scratch, 'ambiguous.csv');
+  const path = join(app.scratch, 'ambiguous.csv');
   await writeFile(path, 'Date,Close\n01/02/2020,1\n02/02/2020,2\n03/02/2020,3\n');
   await byId(page, 'csv-input').setInputFiles(path);
   await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('ambiguous.csv'));
@@ -160,7 +146,7 @@ test('every exporter fixture loads in the page without editing', async () => {
     'bom-crlf-summary.csv': /3 rows, 2023-01-03 to 2023-01-05, target column 'Close'/,
     'tickers.csv': /3 rows, 2023-01-03 to 2023-01-05, target column 'Close'/,
   };
-  const { page } = await openApp(context, server.url);
+  const { page } = await openApp(app.context, app.server.url);
   await waitForState(page, ['idle'], 60_000);
   for (const [name, summary] of Object.entries(expected)) {
     await byId(page, 'csv-input').setInputFiles(join(repo, 'tests', 'fixtures', name));
@@ -173,7 +159,7 @@ test('every exporter fixture loads in the page without editing', async () => {
 
 test('the same link and data give the same metrics', async () => {
   const metricsOnce = async () => {
-    const { page } = await openApp(context, `${server.url}?${TINY}&seed=7`);
+    const { page } = await openApp(app.context, `${app.server.url}?${TINY}&seed=7`);
     await waitForState(page, ['idle'], 60_000);
     await byId(page, 'train-button').click();
     assert.equal(await waitForState(page, ['done', 'error'], 300_000), 'done');
@@ -185,8 +171,8 @@ test('the same link and data give the same metrics', async () => {
 });
 
 test('the results can be kept: link, CSV and chart PNG', async () => {
-  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  const { page } = await openApp(context, `${server.url}?${TINY}`);
+  await app.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const { page } = await openApp(app.context, `${app.server.url}?${TINY}`);
   await waitForState(page, ['idle'], 60_000);
   await byId(page, 'train-button').click();
   assert.equal(await waitForState(page, ['done', 'error'], 300_000), 'done');
@@ -206,7 +192,7 @@ test('the results can be kept: link, CSV and chart PNG', async () => {
 });
 
 test('an expanding-window backtest reports the spread of RMSE for model and baseline', async () => {
-  const { page } = await openApp(context, `${server.url}?${TINY}&backtest=on&folds=3`);
+  const { page } = await openApp(app.context, `${app.server.url}?${TINY}&backtest=on&folds=3`);
   await waitForState(page, ['idle'], 60_000);
   await byId(page, 'train-button').click();
   assert.equal(await waitForState(page, ['done', 'error'], 300_000), 'done', await byId(page, 'error').innerText());
@@ -218,7 +204,7 @@ test('an expanding-window backtest reports the spread of RMSE for model and base
 });
 
 test('with dropout the CPU trains in one worker (each worker would draw its own masks)', async () => {
-  const { page } = await openApp(context, `${server.url}?${TINY}&dropout=0.2`);
+  const { page } = await openApp(app.context, `${app.server.url}?${TINY}&dropout=0.2`);
   await waitForState(page, ['idle'], 60_000);
   await byId(page, 'train-button').click();
   assert.equal(await waitForState(page, ['done', 'error'], 300_000), 'done', await byId(page, 'error').innerText());
@@ -228,24 +214,24 @@ test('with dropout the CPU trains in one worker (each worker would draw its own 
 });
 
 test('a saved model loads back in a fresh page and gives the same results without training', async () => {
-  const { page } = await openApp(context, `${server.url}?${TINY}&seed=3`);
+  const { page } = await openApp(app.context, `${app.server.url}?${TINY}&seed=3`);
   await waitForState(page, ['idle'], 60_000);
   await byId(page, 'train-button').click();
   assert.equal(await waitForState(page, ['done', 'error'], 300_000), 'done');
   const trained = await byId(page, 'metric-test-rmse').innerText();
   const [download] = await Promise.all([page.waitForEvent('download'), byId(page, 'save-model').click()]);
   assert.equal(download.suggestedFilename(), 'stocklstm-model.json');
-  const modelPath = join(scratch, 'model.json');
+  const modelPath = join(app.scratch, 'model.json');
   await download.saveAs(modelPath);
   await page.close();
 
-  const fresh = await openApp(context, server.url);
+  const fresh = await openApp(app.context, app.server.url);
   await waitForState(fresh.page, ['idle'], 60_000);
   await byId(fresh.page, 'model-input').setInputFiles(modelPath);
   assert.equal(await waitForState(fresh.page, ['done', 'error'], 60_000), 'done', await byId(fresh.page, 'error').innerText());
   assert.equal(await byId(fresh.page, 'metric-test-rmse').innerText(), trained);
   assert.match(fresh.page.url(), /window=10&.*seed=3/);
-  const damaged = join(scratch, 'damaged.json');
+  const damaged = join(app.scratch, 'damaged.json');
   const saved = JSON.parse(await readFile(modelPath, 'utf8'));
   assert.equal(saved.format, 'stocklstm-model');
   assert.equal(saved.settings.window, 10);
@@ -258,25 +244,25 @@ test('a saved model loads back in a fresh page and gives the same results withou
 });
 
 test('once loaded, the page works offline', async () => {
-  const { page, problems } = await openApp(context, server.url);
+  const { page, problems } = await openApp(app.context, app.server.url);
   await waitForState(page, ['idle'], 60_000);
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.reload();
   await waitForState(page, ['idle'], 60_000);
-  await context.setOffline(true);
+  await app.context.setOffline(true);
   try {
     await page.reload();
     assert.equal(await waitForState(page, ['idle', 'error'], 60_000), 'idle', await byId(page, 'error').innerText());
     assert.match(await byId(page, 'dataset-summary').innerText(), /3270 rows/);
   } finally {
-    await context.setOffline(false);
+    await app.context.setOffline(false);
   }
   assert.deepEqual(problems, []);
   await page.close();
 });
 
 test('stop ends training early and keeps the model trained so far', async () => {
-  const { page } = await openApp(context, `${server.url}?window=10&epochs=500&layers=1&units=8&backend=cpu`);
+  const { page } = await openApp(app.context, `${app.server.url}?window=10&epochs=500&layers=1&units=8&backend=cpu`);
   await waitForState(page, ['idle'], 60_000);
   await byId(page, 'train-button').click();
   await page.waitForFunction(() => /^[1-9]\d*\//.test(document.querySelector('[data-testid="epoch"]').innerText), null, { timeout: 120_000 });
@@ -300,10 +286,10 @@ test('stop ends training early and keeps the model trained so far', async () => 
 });
 
 test('bad files get a clear message and the app stays usable', async () => {
-  const { page } = await openApp(context, server.url);
+  const { page } = await openApp(app.context, app.server.url);
   await waitForState(page, ['idle'], 60_000);
   const upload = async (name, content) => {
-    const path = join(scratch, name);
+    const path = join(app.scratch, name);
     await writeFile(path, content);
     await byId(page, 'csv-input').setInputFiles(path);
     return waitForState(page, ['idle', 'error'], 60_000);
@@ -339,7 +325,7 @@ test('bad files get a clear message and the app stays usable', async () => {
 });
 
 test('invalid settings in the link or the form are rejected with a message', async () => {
-  const { page } = await openApp(context, `${server.url}?window=0&units=16`);
+  const { page } = await openApp(app.context, `${app.server.url}?window=0&units=16`);
   await waitForState(page, ['idle'], 60_000);
   assert.match(await byId(page, 'error').innerText(), /window: '0' is not valid: expected a whole number from 2 to 1000/);
   assert.equal(await page.locator('[data-setting="window"]').inputValue(), '100');
@@ -366,9 +352,9 @@ test('a 50 MB file parses in the worker while the page stays responsive', async 
     size += line.length + 1;
     day += 86_400_000;
   }
-  const path = join(scratch, 'big.csv');
+  const path = join(app.scratch, 'big.csv');
   await writeFile(path, lines.join('\n'));
-  const { page } = await openApp(context, server.url);
+  const { page } = await openApp(app.context, app.server.url);
   await waitForState(page, ['idle'], 60_000);
   await byId(page, 'csv-input').setInputFiles(path);
   let slowest = 0;

@@ -1,6 +1,7 @@
 // Shared set-up for the browser tests: a static server for dist/ and headless Debian Chromium.
 import { createServer } from 'node:http';
 import { readFile, mkdtemp } from 'node:fs/promises';
+import { before, after } from 'node:test';
 import { tmpdir, availableParallelism } from 'node:os';
 import { join, extname, normalize, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,4 +70,26 @@ export async function waitForState(page, states, timeout) {
     (wanted) => wanted.includes(document.querySelector('[data-testid="status"]')?.dataset.state),
     states, { timeout, polling: 200 });
   return byId(page, 'status').getAttribute('data-state');
+}
+
+/** A small, quick CPU run for tests that need results, not a good model. */
+export const TINY = 'window=10&epochs=2&layers=1&units=8&horizon=5&backend=cpu';
+
+/**
+ * Serves dist/ under `/stocklstm/` and starts Chromium before a test file's tests, with a scratch
+ * folder for generated files, and closes them after: `server`, `context` and `scratch` are set
+ * on the returned object once the tests run.
+ */
+export function browserSession() {
+  const session = {};
+  before(async () => {
+    session.server = await serveDist('/stocklstm/');
+    session.context = await launch();
+    session.scratch = await mkdtemp(join(tmpdir(), 'stocklstm-files-'));
+  });
+  after(async () => {
+    await session.context?.close();
+    session.server?.close();
+  });
+  return session;
 }

@@ -1,0 +1,72 @@
+//! Draws a view of the price chart's [`Scene`] with plotters: bands, fits, forecast, pinned runs
+//! dashed, and the actual price on top; only the visible points, thinned to the canvas' width.
+
+use plotters::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+use super::scene::{Key, Scene, axis_label};
+use super::view::{Frame, Span};
+use super::{Area, clip_to, fit_width, frame_of};
+
+const ACTUAL: RGBColor = RGBColor(34, 34, 34);
+const TRAIN_FIT: RGBColor = RGBColor(31, 119, 180);
+const TEST_FIT: RGBColor = RGBColor(214, 39, 40);
+const FORECAST: RGBColor = RGBColor(44, 160, 44);
+const PINNED: [RGBColor; 4] = [RGBColor(148, 103, 189), RGBColor(140, 86, 75), RGBColor(227, 119, 194), RGBColor(23, 190, 207)];
+
+/// Each series' colour, which the page's legend repeats (`#rrggbb`).
+pub fn color(key: Key) -> RGBColor {
+    match key {
+        Key::Actual => ACTUAL,
+        Key::TrainFit => TRAIN_FIT,
+        Key::TestFit => TEST_FIT,
+        Key::Forecast | Key::Band80 | Key::Band95 => FORECAST,
+        Key::Pinned(run) => PINNED[(run % PINNED.len() as u64) as usize],
+    }
+}
+
+/// Draws the series `shown` says inside `span`, with the y axis fitted to them, and returns where
+/// the plotting area landed (for the pointer and the crosshair).
+pub fn draw_prices(canvas: &HtmlCanvasElement, scene: &Scene, span: Span, shown: impl Fn(Key) -> bool + Copy) -> Result<Frame, String> {
+    let root: Area = fit_width(canvas, 0.44, 240)?;
+    let y = scene.y_range(span, shown);
+    let max_points = 2 * canvas.width() as usize;
+    let mut chart = ChartBuilder::on(&root)
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(64)
+        .build_cartesian_2d(span.start..span.end, y.0..y.1)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_labels(if canvas.width() < 500 { 4 } else { 8 })
+        .x_label_formatter(&|x| axis_label(*x, scene.dated, span))
+        .x_desc(if scene.dated { "date" } else { "row" })
+        .y_desc(scene.target.as_str())
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    let frame = frame_of(&chart, span, y);
+    let clipped = clip_to(canvas, &frame)?;
+    for series in scene.series.iter().filter(|s| shown(s.key)) {
+        let color = color(series.key);
+        let drawn = match (&series.lows, series.key) {
+            (Some(lows), key) => {
+                let range = series.visible(span);
+                let upper = series.xs[range.clone()].iter().copied().zip(series.ys[range.clone()].iter().copied());
+                let lower = series.xs[range.clone()].iter().copied().zip(lows[range].iter().copied()).rev();
+                let opacity = if key == Key::Band95 { 0.15 } else { 0.3 };
+                chart.draw_series(std::iter::once(Polygon::new(upper.chain(lower).collect::<Vec<_>>(), color.mix(opacity).filled())))
+            }
+            (None, Key::Pinned(_)) => chart.draw_series(DashedLineSeries::new(series.points(span, max_points), 6, 4, color.stroke_width(2))),
+            (None, key) => {
+                let width = if key == Key::Actual { 2 } else { 1 };
+                chart.draw_series(LineSeries::new(series.points(span, max_points), color.stroke_width(width)))
+            }
+        };
+        drawn.map_err(|e| e.to_string())?;
+    }
+    clipped.restore();
+    root.present().map_err(|e| e.to_string())?;
+    Ok(frame)
+}

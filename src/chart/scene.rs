@@ -1,0 +1,451 @@
+//! The price chart's series, built once per table and run, and what one view of them needs: the
+//! visible points (thinned to what a canvas can show), the y range they span, and the values at
+//! a date for the hover readout. Plain Rust, tested natively; drawing is in [`super::prices`].
+
+use std::ops::Range;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::view::Span;
+use crate::data::Table;
+use crate::forecast::ForecastDay;
+use crate::protocol::RunResult;
+
+/// One of the price chart's series. [`Key::id`] names it in the page (`legend-<id>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Key {
+    Actual,
+    TrainFit,
+    TestFit,
+    Forecast,
+    Band80,
+    Band95,
+    /// A pinned earlier run's test fit and forecast, by the run's id.
+    Pinned(u64),
+}
+
+impl Key {
+    /// The series' id in the page's test ids and in the readout.
+    pub fn id(&self) -> String {
+        match self {
+            Key::Actual => "actual".into(),
+            Key::TrainFit => "train-fit".into(),
+            Key::TestFit => "test-fit".into(),
+            Key::Forecast => "forecast".into(),
+            Key::Band80 => "band-80".into(),
+            Key::Band95 => "band-95".into(),
+            Key::Pinned(run) => format!("pinned-{run}"),
+        }
+    }
+}
+
+/// A line, or a band between two lines, with x ascending.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub key: Key,
+    pub label: String,
+    pub xs: Vec<f64>,
+    /// The values; a band's upper edge.
+    pub ys: Vec<f64>,
+    /// A band's lower edge.
+    pub lows: Option<Vec<f64>>,
+}
+
+impl Series {
+    /// A series from points, leaving out any that are not finite: nothing is drawn from NaN.
+    fn line(key: Key, label: impl Into<String>, points: impl IntoIterator<Item = (f64, f64)>) -> Self {
+        let (xs, ys) = points.into_iter().filter(|(x, y)| x.is_finite() && y.is_finite()).unzip();
+        Series { key, label: label.into(), xs, ys, lows: None }
+    }
+
+    fn band(key: Key, label: &str, points: impl IntoIterator<Item = (f64, f64, f64)>) -> Self {
+        let kept = points.into_iter().filter(|(x, low, high)| x.is_finite() && low.is_finite() && high.is_finite());
+        let (mut xs, mut ys, mut lows) = (Vec::new(), Vec::new(), Vec::new());
+        for (x, low, high) in kept {
+            xs.push(x);
+            ys.push(high);
+            lows.push(low);
+        }
+        Series { key, label: label.into(), xs, ys, lows: Some(lows) }
+    }
+
+    /// Indices of the points inside `span`, plus one on each side so lines run to the edges.
+    pub fn visible(&self, span: Span) -> Range<usize> {
+        let first = self.xs.partition_point(|&x| x < span.start);
+        let last = self.xs.partition_point(|&x| x <= span.end);
+        first.saturating_sub(1)..(last + 1).min(self.xs.len())
+    }
+
+    /// The visible points, at most `max` of them (see [`thin`]).
+    pub fn points(&self, span: Span, max: usize) -> Vec<(f64, f64)> {
+        let range = self.visible(span);
+        thin(&self.xs[range.clone()], &self.ys[range], max)
+    }
+
+    /// The index of the point nearest to `x`, if the series has one within half a unit.
+    fn at(&self, x: f64) -> Option<usize> {
+        let after = self.xs.partition_point(|&v| v < x);
+        [after.checked_sub(1), Some(after)]
+            .into_iter()
+            .flatten()
+            .filter(|&i| i < self.xs.len())
+            .min_by(|&a, &b| (self.xs[a] - x).abs().total_cmp(&(self.xs[b] - x).abs()))
+            .filter(|&i| (self.xs[i] - x).abs() <= 0.5)
+    }
+}
+
+/// Keeps at most about `max` points: per bucket of neighbours the first, lowest, highest and
+/// last, so a million rows draw as fast as a few thousand and no spike is lost.
+pub fn thin(xs: &[f64], ys: &[f64], max: usize) -> Vec<(f64, f64)> {
+    if xs.len() <= max {
+        return xs.iter().copied().zip(ys.iter().copied()).collect();
+    }
+    let bucket = xs.len().div_ceil((max / 4).max(1));
+    let mut kept = Vec::with_capacity(max);
+    for start in (0..xs.len()).step_by(bucket) {
+        let end = (start + bucket).min(xs.len());
+        let (mut low, mut high) = (start, start);
+        for i in start..end {
+            if ys[i] < ys[low] {
+                low = i;
+            }
+            if ys[i] > ys[high] {
+                high = i;
+            }
+        }
+        let mut picks = [start, low.min(high), low.max(high), end - 1];
+        picks.sort_unstable();
+        let mut previous = None;
+        for i in picks {
+            if previous.replace(i) != Some(i) {
+                kept.push((xs[i], ys[i]));
+            }
+        }
+    }
+    kept
+}
+
+/// The views the chart's buttons jump to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    All,
+    TestForecast,
+    LastYear,
+}
+
+/// An earlier run drawn over the chart: its test fit and forecast as one dashed line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overlay {
+    pub run: u64,
+    pub label: String,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// Everything the price chart can show for one table, target and run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scene {
+    pub target: String,
+    /// Whether x is a day number (else a row number).
+    pub dated: bool,
+    /// Drawn in order, bands first and the actual price last (on top).
+    pub series: Vec<Series>,
+    pub bounds: Span,
+    /// Where the test part starts, when a run is shown.
+    pub test_start: Option<f64>,
+    /// The last actual day.
+    pub last_actual: f64,
+}
+
+/// The x position of each row: its date as a day number, or its row number without dates.
+pub fn row_positions(table: &Table) -> Vec<f64> {
+    match &table.dates {
+        Some(dates) => dates.iter().map(|d| d.num_days_from_ce() as f64).collect(),
+        None => (0..table.len()).map(|i| i as f64).collect(),
+    }
+}
+
+/// The x position of a forecast day: its date, or the rows after the last one.
+fn forecast_x(table: &Table, day: &ForecastDay) -> f64 {
+    match day.date {
+        Some(date) => date.num_days_from_ce() as f64,
+        None => (table.len() - 1 + day.step) as f64,
+    }
+}
+
+/// A run's test fit and forecast as one line of (x, price) points, at most `max` of them: what
+/// a pinned run keeps to be drawn over later runs.
+pub fn run_line(table: &Table, result: &RunResult, max: usize) -> Vec<(f64, f64)> {
+    let xs = row_positions(table);
+    let fit = result.test_fit.iter().enumerate().map(|(i, &v)| (xs[result.test_start + i], v));
+    let forecast = result.forecast.iter().map(|d| (forecast_x(table, d), d.value));
+    let (xs, ys): (Vec<f64>, Vec<f64>) = fit.chain(forecast).filter(|(x, y)| x.is_finite() && y.is_finite()).unzip();
+    thin(&xs, &ys, max)
+}
+
+impl Scene {
+    /// The series of `target` in `table`, with a run's fits, forecast and bands when given, and
+    /// pinned runs' lines.
+    pub fn new(table: &Table, target: &str, result: Option<&RunResult>, pinned: &[Overlay]) -> Result<Scene, String> {
+        let column = table.column(target).ok_or_else(|| format!("no column '{target}'"))?;
+        if table.is_empty() {
+            return Err("the table has no rows".into());
+        }
+        let xs = row_positions(table);
+        let from = |start: usize, values: &[f64]| -> Vec<(f64, f64)> { values.iter().enumerate().map(|(i, &v)| (xs[start + i], v)).collect() };
+        let mut series = Vec::new();
+        let mut test_start = None;
+        if let Some(r) = result {
+            let band = |width: fn(&ForecastDay) -> f64| {
+                r.forecast.iter().map(move |d| (forecast_x(table, d), d.value - width(d), d.value + width(d))).collect::<Vec<_>>()
+            };
+            series.push(Series::band(Key::Band95, "95% band", band(|d| d.half_width_95)));
+            series.push(Series::band(Key::Band80, "80% band", band(|d| d.half_width_80)));
+            series.push(Series::line(Key::TrainFit, "fit, training part", from(r.train_start, &r.train_fit)));
+            series.push(Series::line(Key::TestFit, "fit, test part", from(r.test_start, &r.test_fit)));
+            series.push(Series::line(Key::Forecast, "forecast", r.forecast.iter().map(|d| (forecast_x(table, d), d.value))));
+            test_start = xs.get(r.test_start).copied();
+        }
+        for overlay in pinned {
+            series.push(Series::line(Key::Pinned(overlay.run), overlay.label.clone(), overlay.points.iter().copied()));
+        }
+        series.push(Series::line(Key::Actual, "actual", from(0, &column.values)));
+        let (start, end) = series.iter().flat_map(|s| [s.xs.first(), s.xs.last()]).flatten().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+        if !start.is_finite() {
+            return Err(format!("the column '{target}' has no finite values to draw"));
+        }
+        Ok(Scene { target: target.into(), dated: table.dates.is_some(), series, bounds: Span::new(start, end), test_start, last_actual: xs[xs.len() - 1] })
+    }
+
+    /// The span a view button shows: everything; the test part and forecast (with a little of
+    /// the training part before it for context); or the last year (250 rows without dates).
+    pub fn preset(&self, preset: Preset) -> Span {
+        let end = self.bounds.end;
+        let span = match (preset, self.test_start) {
+            (Preset::All, _) | (Preset::TestForecast, None) => self.bounds,
+            (Preset::TestForecast, Some(test)) => Span::new(test - 0.1 * (end - test), end),
+            (Preset::LastYear, _) => Span::new(self.last_actual - if self.dated { 365.0 } else { 250.0 }, end),
+        };
+        span.inside(self.bounds)
+    }
+
+    /// The y range the shown series need inside `span`, padded by 5% (an empty view gets a
+    /// unit range, never NaN).
+    pub fn y_range(&self, span: Span, shown: impl Fn(Key) -> bool) -> (f64, f64) {
+        let (mut low, mut high) = (f64::INFINITY, f64::NEG_INFINITY);
+        for s in self.series.iter().filter(|s| shown(s.key)) {
+            let range = s.visible(span);
+            for &y in s.ys[range.clone()].iter().chain(s.lows.as_ref().map_or(&[][..], |l| &l[range])) {
+                low = low.min(y);
+                high = high.max(y);
+            }
+        }
+        if !low.is_finite() {
+            return (0.0, 1.0);
+        }
+        let pad = ((high - low) * 0.05).max(high.abs().max(1.0) * 1e-6);
+        (low - pad, high + pad)
+    }
+
+    /// The values of the shown series at the data point nearest to `x`.
+    pub fn readout(&self, x: f64, shown: impl Fn(Key) -> bool) -> Option<Readout> {
+        let shown: Vec<&Series> = self.series.iter().filter(|s| shown(s.key)).collect();
+        let nearest = shown
+            .iter()
+            .filter_map(|s| {
+                let after = s.xs.partition_point(|&v| v < x);
+                [after.checked_sub(1), Some(after)].into_iter().flatten().filter_map(|i| s.xs.get(i).copied()).min_by(|a, b| (a - x).abs().total_cmp(&(b - x).abs()))
+            })
+            .min_by(|a, b| (a - x).abs().total_cmp(&(b - x).abs()))?;
+        // Drawn last means on top: list the actual price first, bands last.
+        let values = shown
+            .iter()
+            .rev()
+            .filter_map(|s| {
+                let i = s.at(nearest)?;
+                let (value, y) = match &s.lows {
+                    Some(lows) => (format!("{:.2}–{:.2}", lows[i], s.ys[i]), None),
+                    None => (format!("{:.2}", s.ys[i]), Some(s.ys[i])),
+                };
+                Some(Reading { key: s.key, label: s.label.clone(), value, y })
+            })
+            .collect();
+        Some(Readout { x: nearest, date: day_label(nearest, self.dated), values })
+    }
+}
+
+/// What the hover readout says: a date and each shown series' value there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Readout {
+    pub x: f64,
+    /// `YYYY-MM-DD`, or `row N` without dates.
+    pub date: String,
+    /// Each shown series with a point there.
+    pub values: Vec<Reading>,
+}
+
+/// One series' value in the readout.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    pub key: Key,
+    pub label: String,
+    /// The price, or a band's `low–high`.
+    pub value: String,
+    /// Where a line's crosshair dot goes (none for a band).
+    pub y: Option<f64>,
+}
+
+impl Readout {
+    /// One line for the page and screen readers: the date, then each series and value.
+    pub fn text(&self) -> String {
+        let values = self.values.iter().map(|r| format!("{} {}", r.label, r.value));
+        std::iter::once(self.date.clone()).chain(values).collect::<Vec<_>>().join(" · ")
+    }
+}
+
+/// `x` as a date (`YYYY-MM-DD`), or as a row number when the data has no dates.
+pub fn day_label(x: f64, dated: bool) -> String {
+    match (dated, NaiveDate::from_num_days_from_ce_opt(x.round() as i32)) {
+        (true, Some(date)) => date.format("%Y-%m-%d").to_string(),
+        _ => format!("row {}", x.round()),
+    }
+}
+
+/// A tick label on the date axis: months over long spans, days over short ones.
+pub fn axis_label(x: f64, dated: bool, span: Span) -> String {
+    match NaiveDate::from_num_days_from_ce_opt(x.round() as i32) {
+        Some(date) if dated => date.format(if span.width() > 400.0 { "%Y-%m" } else { "%Y-%m-%d" }).to_string(),
+        _ => format!("{x:.0}"),
+    }
+}
+
+/// The first and last whole day (or row) in `span`: the chart's `data-range`.
+pub fn range_label(span: Span, dated: bool) -> String {
+    let label = |x: f64| if dated { day_label(x, true) } else { format!("{x:.0}") };
+    format!("{}..{}", label(span.start.ceil()), label(span.end.floor()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::parse::parse_csv;
+    use crate::evaluation::Metrics;
+
+    fn table() -> Table {
+        let mut csv = String::from("Date,Close\n");
+        for day in 1..=28 {
+            csv.push_str(&format!("2024-02-{day:02},{}\n", 100 + day));
+        }
+        parse_csv(csv.as_bytes()).unwrap()
+    }
+
+    fn result() -> RunResult {
+        let metrics = Metrics { rmse: 1.0, mae: 1.0, mape: 1.0 };
+        let date = |d| NaiveDate::from_ymd_opt(2024, 3, d);
+        let day = |step: usize, d| ForecastDay { step, date: date(d), value: 130.0 + step as f64, half_width_80: 1.0, half_width_95: 2.0 };
+        RunResult {
+            epochs_done: 1,
+            stopped: false,
+            train: metrics,
+            test: metrics,
+            test_direction: None,
+            naive: metrics,
+            train_start: 5,
+            train_fit: vec![106.5; 15],
+            test_start: 20,
+            test_fit: vec![121.0, f64::NAN, 123.0, 124.0, 125.0, 126.0, 127.0, 128.0],
+            forecast: vec![day(1, 1), day(2, 4)],
+            backtest: None,
+        }
+    }
+
+    fn x(day: u32) -> f64 {
+        NaiveDate::from_ymd_opt(2024, 2, day).unwrap().num_days_from_ce() as f64
+    }
+
+    #[test]
+    fn a_run_adds_fits_bands_and_forecast_under_the_actual_price() {
+        let scene = Scene::new(&table(), "Close", Some(&result()), &[]).unwrap();
+        let keys: Vec<Key> = scene.series.iter().map(|s| s.key).collect();
+        assert_eq!(keys, [Key::Band95, Key::Band80, Key::TrainFit, Key::TestFit, Key::Forecast, Key::Actual]);
+        let test_fit = &scene.series[3];
+        assert_eq!(test_fit.xs.len(), 7, "the NaN prediction is left out");
+        assert_eq!(scene.bounds, Span::new(x(1), x(1) + 32.0), "through the last forecast day, March 4");
+        assert_eq!(scene.test_start, Some(x(21)));
+    }
+
+    #[test]
+    fn presets_show_everything_the_test_part_or_the_last_year() {
+        let scene = Scene::new(&table(), "Close", Some(&result()), &[]).unwrap();
+        assert_eq!(scene.preset(Preset::All), scene.bounds);
+        let test = scene.preset(Preset::TestForecast);
+        assert_eq!(test.end, scene.bounds.end);
+        assert!(test.start < x(21) && test.start > x(19), "a little before the test part: {test:?}");
+        assert_eq!(scene.preset(Preset::LastYear), scene.bounds, "less than a year of data");
+        let plain = Scene::new(&table(), "Close", None, &[]).unwrap();
+        assert_eq!(plain.preset(Preset::TestForecast), plain.bounds, "no run: everything");
+    }
+
+    #[test]
+    fn the_y_range_fits_the_visible_shown_series() {
+        let scene = Scene::new(&table(), "Close", Some(&result()), &[]).unwrap();
+        let early = Span::new(x(2), x(4));
+        let (low, high) = scene.y_range(early, |k| k == Key::Actual);
+        // Feb 1..5 are visible (one point beyond each edge): prices 101..105
+        assert!((low - (101.0 - 0.2)).abs() < 1e-9 && (high - (105.0 + 0.2)).abs() < 1e-9, "{low} {high}");
+        let (_, with_bands) = scene.y_range(scene.bounds, |_| true);
+        assert!(with_bands >= 132.0 + 2.0, "the 95% band's top is in range");
+        assert_eq!(scene.y_range(early, |_| false), (0.0, 1.0), "nothing shown: a plain range, not NaN");
+    }
+
+    #[test]
+    fn readout_lists_each_shown_series_at_the_nearest_day() {
+        let scene = Scene::new(&table(), "Close", Some(&result()), &[]).unwrap();
+        let readout = scene.readout(x(23) + 0.3, |_| true).unwrap();
+        assert_eq!(readout.date, "2024-02-23");
+        assert_eq!(readout.text(), "2024-02-23 · actual 123.00 · fit, test part 123.00");
+        let forecast = scene.readout(x(1) + 29.9, |k| k != Key::Band95).unwrap();
+        assert_eq!(forecast.text(), "2024-03-01 · forecast 131.00 · 80% band 130.00–132.00");
+        assert!(scene.readout(x(23), |_| false).is_none());
+    }
+
+    #[test]
+    fn thinning_keeps_extremes_and_ends() {
+        let xs: Vec<f64> = (0..100_000).map(f64::from).collect();
+        let mut ys = vec![1.0; 100_000];
+        ys[54_321] = 50.0;
+        ys[77_777] = -50.0;
+        let kept = thin(&xs, &ys, 400);
+        assert!(kept.len() <= 400);
+        assert_eq!(kept.first(), Some(&(0.0, 1.0)));
+        assert_eq!(kept.last(), Some(&(99_999.0, 1.0)));
+        assert!(kept.contains(&(54_321.0, 50.0)) && kept.contains(&(77_777.0, -50.0)));
+        assert!(kept.windows(2).all(|w| w[0].0 < w[1].0), "x still ascending");
+    }
+
+    #[test]
+    fn visible_points_reach_one_past_each_edge() {
+        let scene = Scene::new(&table(), "Close", None, &[]).unwrap();
+        let actual = &scene.series[0];
+        assert_eq!(actual.visible(Span::new(x(10) + 0.5, x(12) + 0.5)), 9..13);
+        assert_eq!(actual.points(Span::new(x(27), x(28) + 5.0), 100), vec![(x(26), 126.0), (x(27), 127.0), (x(28), 128.0)]);
+    }
+
+    #[test]
+    fn labels_read_as_dates_or_rows() {
+        assert_eq!(range_label(Span::new(x(3) - 0.5, x(9) + 0.5), true), "2024-02-03..2024-02-09");
+        assert_eq!(range_label(Span::new(2.5, 9.0), false), "3..9");
+        assert_eq!(day_label(17.0, false), "row 17");
+        assert_eq!(axis_label(x(3), true, Span::new(0.0, 1000.0)), "2024-02");
+        assert_eq!(axis_label(x(3), true, Span::new(0.0, 100.0)), "2024-02-03");
+    }
+
+    #[test]
+    fn a_pinned_run_is_its_test_fit_and_forecast() {
+        let line = run_line(&table(), &result(), 100);
+        assert_eq!(line.len(), 7 + 2);
+        assert_eq!(line[0], (x(21), 121.0));
+        let overlay = Overlay { run: 7, label: "run 7".into(), points: line };
+        let scene = Scene::new(&table(), "Close", None, &[overlay]).unwrap();
+        assert_eq!(scene.series[0].key.id(), "pinned-7");
+    }
+}
