@@ -231,6 +231,30 @@ test('runs are kept side by side, survive a reload, and can be restored, pinned 
   await page.close();
 });
 
+test('the page stays responsive while a long run trains and the chart is zoomed and hovered', async () => {
+  const { page, problems } = await openApp(app.context, `${app.server.url}?window=30&epochs=40&layers=2&units=32&backend=cpu`);
+  await waitForState(page, ['idle'], 60_000);
+  await byId(page, 'train-button').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="progress"]').value > 0, null, { timeout: 60_000 });
+  const box = await byId(page, 'chart').boundingBox();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+  const frames = [];
+  for (let i = 0; i < 20; i++) {
+    await redrawn(page, () => page.mouse.wheel(0, i % 2 ? 150 : -150));
+    await page.mouse.move(box.x + box.width * (0.3 + i / 50), box.y + box.height / 2);
+    const started = Date.now();
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve())));
+    frames.push(Date.now() - started);
+  }
+  assert.equal(await byId(page, 'status').getAttribute('data-state'), 'training', 'still training throughout');
+  console.log(`while training: next frame after a zoom and hover, median ${median(frames)} ms, slowest ${Math.max(...frames)} ms`);
+  assert.ok(median(frames) < 100, `the page answered within ${median(frames)} ms (median)`);
+  await byId(page, 'stop-button').click();
+  assert.equal(await waitForState(page, ['done', 'error'], 120_000), 'done');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('on a phone-sized screen nothing scrolls sideways, before and after a run', async () => {
   for (const [width, height] of [[390, 844], [360, 740]]) {
     const page = await app.context.newPage();
