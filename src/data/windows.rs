@@ -33,12 +33,21 @@ pub struct Prepared {
     pub train_end: usize,
 }
 
+/// The training part's last rows held out from fitting, to calibrate the forecast bands on days
+/// the model never fitted: one part in this many.
+const CALIBRATION_SHARE: usize = 5;
+
+/// Rows of a training part of `train` rows that the model fits (the rest calibrate the bands).
+fn fit_len(train: usize) -> usize {
+    train - train / CALIBRATION_SHARE
+}
+
 /// How many rows `window` and a `split_percent` training share need at least.
 pub fn min_rows(window: usize, split_percent: u32) -> usize {
     (1..)
         .find(|&n| {
             let train = train_len(n, split_percent);
-            train >= window + MIN_TRAIN_WINDOWS && n - train >= MIN_TEST_TARGETS
+            fit_len(train) >= window + MIN_TRAIN_WINDOWS && n - train >= MIN_TEST_TARGETS
         })
         .expect("some length always suffices")
 }
@@ -51,7 +60,8 @@ pub fn check_length(rows: usize, window: usize, split_percent: u32) -> Result<()
     }
     Err(format!(
         "only {rows} rows after cleaning, but window {window} with a {split_percent}/{} split needs at least {needed} rows \
-         ({MIN_TRAIN_WINDOWS} training windows and {MIN_TEST_TARGETS} test days); use a smaller window or a longer history",
+         ({MIN_TRAIN_WINDOWS} training windows, a fifth of the training part to calibrate the forecast bands, and \
+         {MIN_TEST_TARGETS} test days); use a smaller window or a longer history",
         100 - split_percent
     ))
 }
@@ -108,9 +118,16 @@ impl Prepared {
             .collect())
     }
 
-    /// Rows the model is trained to predict.
+    /// Rows of the training part: the model fits those before [`Prepared::fit_end`].
     pub fn train_targets(&self) -> Range<usize> {
         self.window..self.train_end
+    }
+
+    /// Where the rows the model fits end: the training part's last fifth (from here to
+    /// `train_end`) is the calibration block, predicted but never fitted, on which the forecast
+    /// bands are calibrated.
+    pub fn fit_end(&self) -> usize {
+        fit_len(self.train_end)
     }
 
     /// Rows the model is judged on: every row after the training part.
@@ -146,6 +163,7 @@ mod tests {
     fn windows_hold_the_previous_values_and_lose_no_test_target() {
         let data = Prepared::new(&prices(40), 3, 75, Scaling::All).unwrap();
         assert_eq!(data.train_targets(), 3..30);
+        assert_eq!(data.fit_end(), 24, "the last 6 of 30 training rows calibrate");
         assert_eq!(data.test_targets(), 30..40);
         let first_test_window: Vec<f32> = data.inputs(30..31);
         assert_eq!(first_test_window, data.scaled[27..30].to_vec());
@@ -179,10 +197,10 @@ mod tests {
     #[test]
     fn too_short_series_says_how_many_rows_are_needed() {
         let needed = min_rows(100, 65);
-        assert_eq!(needed, 170);
+        assert_eq!(needed, 211, "137 training rows: 110 fitted (100 + 10 windows), 27 to calibrate");
         let error = Prepared::new(&prices(16), 100, 65, Scaling::TrainOnly).unwrap_err();
         assert!(error.starts_with("only 16 rows after cleaning"), "{error}");
-        assert!(error.contains("at least 170 rows"), "{error}");
+        assert!(error.contains("at least 211 rows"), "{error}");
         assert!(Prepared::new(&prices(needed), 100, 65, Scaling::TrainOnly).is_ok());
     }
 }

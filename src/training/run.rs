@@ -10,9 +10,10 @@ use super::trainer::{TrainingHost, train};
 use crate::data::Table;
 use crate::data::scaling::MinMaxScaler;
 use crate::data::windows::Prepared;
-use crate::evaluation::{absolute_error_quantile, directional_accuracy, metrics, naive_predictions, spread};
+use crate::evaluation::{directional_accuracy, metrics, naive_predictions, spread};
 use crate::forecast::add_intervals;
-use crate::forecast::recursive::recursive_forecast;
+use crate::forecast::bands::{Bands, Coverage, ErrorScale};
+use crate::forecast::recursive::{forecast_paths, recursive_forecast};
 use crate::model::StackedLstm;
 use crate::model::file::ModelFile;
 use crate::model::predict::predict;
@@ -58,20 +59,43 @@ async fn fit(model: &StackedLstm, data: &Prepared, targets: Range<usize>, infere
     Ok(scaled.into_iter().map(|v| data.scaler.unscale(v as f64)).collect())
 }
 
-/// Fits, metrics (beside the naive baseline) and the forecast with intervals, for `model` on
-/// `data`; the training fields (epochs, stop, backtest) are left for the caller.
+/// Bands calibrated on the calibration block, the model's forecast paths from every origin of
+/// the test part (step 1 is the one-day test fit) and the bands' coverage there.
+pub struct Calibrated {
+    pub bands: Bands,
+    pub test_paths: Vec<Vec<f64>>,
+    pub coverage: Coverage,
+}
+
+/// Forecasts `horizon` days recursively from every day of the calibration block (the training
+/// part's unfitted end) and of the test part, calibrates the bands on the first and measures
+/// them on the second.
+pub async fn calibrate(model: &StackedLstm, data: &Prepared, horizon: usize, inference: &Device) -> Result<Calibrated, String> {
+    let scale = ErrorScale::for_series(&data.prices);
+    let calibration = data.fit_end() - 1..data.train_end - 1;
+    let calibration_paths = forecast_paths(model, data, calibration.clone(), horizon, inference).await?;
+    let bands = Bands::calibrate(scale, &calibration_paths, calibration, &data.prices, data.train_end)
+        .ok_or("the calibration block has no day to calibrate the bands on; use a longer history")?;
+    let end = data.prices.len();
+    let test = data.train_end - 1..end - 1;
+    let test_paths = forecast_paths(model, data, test.clone(), horizon, inference).await?;
+    let coverage = bands.coverage(horizon, &test_paths, test, &data.prices, end);
+    Ok(Calibrated { bands, test_paths, coverage })
+}
+
+/// Fits, metrics (beside the naive baseline), the forecast with calibrated intervals and their
+/// measured coverage, for `model` on `data`; the training fields (epochs, stop, backtest) are
+/// left for the caller.
 async fn evaluate(model: &StackedLstm, data: &Prepared, table: &Table, horizon: usize, inference: &Device) -> Result<RunResult, String> {
     let train_fit = fit(model, data, data.train_targets(), inference).await?;
-    let test_fit = fit(model, data, data.test_targets(), inference).await?;
+    let Calibrated { bands, mut test_paths, coverage } = calibrate(model, data, horizon, inference).await?;
+    let test_fit = test_paths.swap_remove(0);
     let last_date = table.date_range().map(|(_, last)| last);
     let mut forecast = recursive_forecast(model, data, last_date, horizon, inference).await?;
+    add_intervals(&mut forecast, &bands);
     let test_actual = &data.prices[data.test_targets()];
-    add_intervals(
-        &mut forecast,
-        absolute_error_quantile(test_actual, &test_fit, 0.80),
-        absolute_error_quantile(test_actual, &test_fit, 0.95),
-    );
     Ok(RunResult {
+        coverage,
         backtest: None,
         epochs_done: 0,
         stopped: false,
@@ -117,19 +141,20 @@ impl<H: TrainingHost> TrainingHost for FoldHost<'_, H> {
 async fn backtest(data: &Prepared, settings: &Settings, device: &Device, host: &mut impl TrainingHost) -> Result<Backtest, String> {
     let folds = data.folds(settings.folds, settings.scaling)?;
     let inference = device.clone().without_autodiff();
-    let (mut model_rmse, mut naive_rmse) = (Vec::new(), Vec::new());
+    let (mut model_rmse, mut naive_rmse, mut coverage) = (Vec::new(), Vec::new(), Vec::new());
     for (i, fold) in folds.iter().enumerate() {
         let mut fold_host = FoldHost { inner: &mut *host, fold: (i + 1, folds.len()) };
         let trained = train(device, fold, settings, &mut fold_host).await?;
-        let predicted = fit(&trained.model, fold, fold.test_targets(), &inference).await?;
+        let calibrated = calibrate(&trained.model, fold, settings.horizon, &inference).await?;
         let actual = &fold.prices[fold.test_targets()];
-        model_rmse.push(metrics(actual, &predicted).rmse);
+        model_rmse.push(metrics(actual, &calibrated.test_paths[0]).rmse);
+        coverage.push(calibrated.coverage);
         naive_rmse.push(metrics(actual, &naive_predictions(&fold.prices, fold.test_targets())).rmse);
         if trained.stop == StopReason::Stopped {
             break;
         }
     }
-    Ok(Backtest { folds: model_rmse.len(), model_rmse: spread(&model_rmse), naive_rmse: spread(&naive_rmse) })
+    Ok(Backtest { folds: model_rmse.len(), model_rmse: spread(&model_rmse), naive_rmse: spread(&naive_rmse), coverage })
 }
 
 #[cfg(test)]
@@ -195,11 +220,43 @@ mod tests {
         assert!(refused.starts_with("only 1 rows after cleaning"), "{refused}");
     }
 
+    /// Band coverage on the bundled sample after a short real training, for the rule the page
+    /// used before (the test part's one-day absolute error percentiles widened by √h) and for
+    /// the calibrated bands it draws now; the latter must be within 5 points of nominal.
+    /// `cargo test --lib sample_band_coverage -- --ignored --nocapture`
+    #[test]
+    #[ignore = "trains the default model on the sample (about a minute)"]
+    fn sample_band_coverage() {
+        let table = sample();
+        let epochs = std::env::var("EPOCHS").ok().and_then(|e| e.parse().ok()).unwrap_or(20);
+        let settings = Settings { epochs, ..Settings::default() };
+        let finished = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut RecordingHost::<NoHelper>::default())).unwrap();
+        let data = prepare(&table, &settings).unwrap();
+        let (h, end) = (settings.horizon, data.prices.len());
+        let calibrated = pollster::block_on(calibrate(&finished.model, &data, h, &Device::flex())).unwrap();
+        let mut errors: Vec<f64> = data.prices[data.test_targets()].iter().zip(&calibrated.test_paths[0]).map(|(a, p)| (a - p).abs()).collect();
+        errors.sort_by(f64::total_cmp);
+        let percentile = |level: f64| errors[(errors.len() as f64 * level).ceil() as usize - 1];
+        let quantiles = (1..=h).map(|k| [percentile(0.8), percentile(0.95)].map(|q| q * (k as f64).sqrt())).collect();
+        let square_root_rule = Bands { scale: ErrorScale::Absolute, quantiles };
+        let before = square_root_rule.coverage(h, &calibrated.test_paths, data.train_end - 1..end - 1, &data.prices, end);
+        let after = finished.result.coverage;
+        println!("settings: {}", settings.to_query());
+        println!("test RMSE {:.4}, naive {:.4}", finished.result.test.rmse, finished.result.naive.rmse);
+        println!("before (√h rule): {before:?}\n  {}", before.sentence("test"));
+        println!("after (calibrated): {after:?}\n  {}", after.sentence("test"));
+        for step in [after.one_day.unwrap(), after.horizon_days.unwrap()] {
+            for (got, nominal) in step.percent.into_iter().zip([80.0, 95.0]) {
+                assert!((got - nominal).abs() <= 5.0, "{got:.1}% against {nominal}%");
+            }
+        }
+    }
+
     #[test]
     fn a_missing_target_or_short_file_is_refused_before_training() {
         let table = parse_csv(b"Date,Close\n2020-01-01,1\n2020-01-02,2\n").unwrap();
         let short = prepare(&table, &Settings::default()).unwrap_err();
-        assert!(short.contains("needs at least 170 rows"), "{short}");
+        assert!(short.contains("needs at least 211 rows"), "{short}");
         assert_eq!(Settings::default().check(&table), Err(short));
         let settings = Settings { target: Some("Volume".into()), ..Settings::default() };
         let missing = prepare(&table, &settings).unwrap_err();

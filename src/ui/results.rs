@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::{AppState, Status};
 use crate::chart;
+use crate::forecast::bands::{Coverage, StepCoverage};
 use crate::training::EpochReport;
 
 fn number(value: f64) -> String {
@@ -14,6 +15,20 @@ fn number(value: f64) -> String {
 fn duration(seconds: f64) -> String {
     let seconds = seconds.round() as u64;
     if seconds >= 60 { format!("{}m {:02}s", seconds / 60, seconds % 60) } else { format!("{seconds}s") }
+}
+
+/// A step's coverage of the 80% (`level` 0) or 95% (1) band as a plain percent, for the page's
+/// `data-cov*` attributes; empty where there were no days.
+fn percent(step: Option<StepCoverage>, level: usize) -> String {
+    step.map(|s| format!("{:.1}", s.percent[level])).unwrap_or_default()
+}
+
+/// The measured coverage of the bands drawn, on the test part, as a sentence and as attributes.
+fn coverage_line(c: Coverage) -> impl IntoView {
+    view! {
+        <p class="note" data-testid="coverage" data-cov80-1=percent(c.one_day, 0) data-cov95-1=percent(c.one_day, 1)
+            data-cov80-h=percent(c.horizon_days, 0) data-cov95-h=percent(c.horizon_days, 1)>{c.sentence("test")}</p>
+    }
 }
 
 #[component]
@@ -103,6 +118,9 @@ pub fn Results(state: AppState) -> impl IntoView {
                     <tr><th>"Naive"</th><td data-testid="metric-backtest-naive-rmse">{number(b.naive_rmse.mean)}</td><td>{number(b.naive_rmse.std)}</td></tr>
                 </tbody>
             </table>
+            <ul class="note" data-testid="backtest-coverage">{b.coverage.iter().enumerate().map(|(i, c)| view! {
+                <li>{format!("Fold {}: {}", i + 1, c.sentence("its test"))}</li>
+            }).collect_view()}</ul>
         })}
         <p class="verdict">{move || state.result.with(|r| r.as_ref().map(|r| {
             let change = 100.0 * (r.test.rmse / r.naive.rmse - 1.0);
@@ -126,5 +144,6 @@ pub fn Results(state: AppState) -> impl IntoView {
             }).collect_view()))}</tbody>
         </table>
         <p class="note">{crate::forecast::INTERVAL_METHOD}</p>
+        {move || state.result.with(|r| r.as_ref().map(|r| coverage_line(r.coverage)))}
     }
 }
