@@ -29,6 +29,11 @@ pub const INTERVAL_METHOD: &str = "Bands: split-conformal, per forecast day. The
      zero or negative values; past the block's length widened by √h). The coverage line measures these same bands on the \
      test part, which they never saw.";
 
+/// How the recursive forecast gets future values of extra inputs, as the page states it.
+pub const INPUTS_METHOD: &str = "Extra inputs: the network predicts the next day of every input (the target and each extra \
+     input, all scaled on the training part), and the forecast feeds that whole predicted day back in, so day h uses the \
+     model's own forecasts of the inputs too.";
+
 /// Sets each day's 80% and 95% half-widths from calibrated `bands`.
 pub fn add_intervals(days: &mut [ForecastDay], bands: &bands::Bands) {
     for day in days {

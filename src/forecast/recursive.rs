@@ -12,7 +12,7 @@ use crate::model::StackedLstm;
 use crate::model::predict::predict;
 
 /// Forecasts `steps` days from every origin in `origins` (the last known row of each), feeding
-/// each prediction back in: `paths[k - 1][i]` is the price forecast for row
+/// each predicted day (of every input: the network predicts them all) back in: `paths[k - 1][i]` is the price forecast for row
 /// `origins.start + i + k`. Every step is one batched prediction over all origins.
 pub async fn forecast_paths(
     model: &StackedLstm,
@@ -21,16 +21,18 @@ pub async fn forecast_paths(
     steps: usize,
     device: &burn::tensor::Device,
 ) -> Result<Vec<Vec<f64>>, String> {
-    let window = data.window;
-    assert!(origins.start + 1 >= window && origins.end <= data.scaled.len(), "every origin has a whole window");
+    let (window, width) = (data.window, data.width());
+    assert!(origins.start + 1 >= window && origins.end <= data.prices.len(), "every origin has a whole window");
     let mut windows: Vec<f32> = data.inputs(origins.start + 1..origins.end + 1);
     let mut paths = Vec::with_capacity(steps);
     for step in 0..steps {
+        // The next day of every input, fed back in: the window drops its first day and gains it.
         let next = predict(model, &windows, window, device).await?;
         if step + 1 < steps {
-            windows = windows.chunks(window).zip(&next).flat_map(|(w, &n)| w[1..].iter().copied().chain([n])).collect();
+            let rows = windows.chunks(window * width).zip(next.chunks(width));
+            windows = rows.flat_map(|(w, n)| w[width..].iter().chain(n).copied()).collect();
         }
-        paths.push(next.into_iter().map(|v| data.scaler.unscale(v as f64)).collect());
+        paths.push(next.chunks(width).map(|row| data.scaler.unscale(row[0] as f64)).collect());
     }
     Ok(paths)
 }

@@ -9,7 +9,8 @@ use super::report::{EpochReport, StopReason};
 use super::trainer::{TrainingHost, train};
 use crate::data::Table;
 use crate::data::scaling::MinMaxScaler;
-use crate::data::windows::Prepared;
+use crate::data::inputs::extra_inputs;
+use crate::data::windows::{Prepared, check_length, train_len};
 use crate::evaluation::{directional_accuracy, metrics, naive_predictions, spread};
 use crate::forecast::add_intervals;
 use crate::forecast::bands::{Bands, Coverage, ErrorScale};
@@ -21,15 +22,24 @@ use crate::protocol::{Backtest, RunResult};
 
 /// Prepares `table` by `settings`, checking it is long enough before any training starts.
 pub fn prepare(table: &Table, settings: &Settings) -> Result<Prepared, String> {
-    let target = table.target(settings.target.as_deref())?;
-    Prepared::new(&target.values, settings.window, settings.split, settings.scaling)
+    let (target, extra) = inputs(table, settings)?;
+    Prepared::with_inputs(target, extra, settings.window, settings.split, settings.scaling)
 }
 
-/// A finished run: what the page shows, and the model with its scaler, kept so it can be saved.
+/// The target's values and the extra inputs `settings` name, or why they cannot be used.
+fn inputs<'a>(table: &'a Table, settings: &Settings) -> Result<(&'a [f64], Vec<Vec<f64>>), String> {
+    let target = table.target(settings.target.as_deref())?;
+    check_length(target.values.len(), settings.window, settings.split)?;
+    let extra = extra_inputs(table, target, &settings.features, train_len(target.values.len(), settings.split))?;
+    Ok((&target.values, extra))
+}
+
+/// A finished run: what the page shows, and the model with its scalers (the target's first),
+/// kept so it can be saved.
 pub struct Finished {
     pub result: RunResult,
     pub model: StackedLstm,
-    pub scaler: MinMaxScaler,
+    pub scalers: Vec<MinMaxScaler>,
 }
 
 /// Trains on an autodiff `device` and returns metrics in price units, fits and the forecast.
@@ -42,21 +52,22 @@ pub async fn run(table: &Table, settings: &Settings, device: &Device, host: &mut
     if settings.backtest && !result.stopped {
         result.backtest = Some(backtest(&data, settings, device, host).await?);
     }
-    Ok(Finished { result, model: trained.model, scaler: data.scaler })
+    Ok(Finished { result, model: trained.model, scalers: data.scalers() })
 }
 
-/// Evaluates a saved model on `table` with the settings and scaler it was trained with.
+/// Evaluates a saved model on `table` with the settings, inputs and scalers it was trained
+/// with; a file without one of those inputs is refused with a message naming it.
 pub async fn evaluate_saved(file: &ModelFile, table: &Table, device: &Device) -> Result<RunResult, String> {
     let settings = &file.settings;
-    let target = table.target(settings.target.as_deref())?;
-    let data = Prepared::with_scaler(&target.values, settings.window, settings.split, file.scaler)?;
+    let (target, extra) = inputs(table, settings)?;
+    let data = Prepared::with_scalers(target, extra, settings.window, settings.split, &file.scalers()?)?;
     evaluate(&file.to_model(device)?, &data, table, settings.horizon, device).await
 }
 
 /// The model's predictions for `targets`, in price units.
 async fn fit(model: &StackedLstm, data: &Prepared, targets: Range<usize>, inference: &Device) -> Result<Vec<f64>, String> {
     let scaled = predict(model, &data.inputs(targets), data.window, inference).await?;
-    Ok(scaled.into_iter().map(|v| data.scaler.unscale(v as f64)).collect())
+    Ok(scaled.chunks(data.width()).map(|row| data.scaler.unscale(row[0] as f64)).collect())
 }
 
 /// Bands calibrated on the calibration block, the model's forecast paths from every origin of
@@ -211,13 +222,39 @@ mod tests {
         let table = sample();
         let settings = Settings { epochs: 1, horizon: 3, scaling: crate::data::windows::Scaling::All, ..small_settings() };
         let finished = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut RecordingHost::<NoHelper>::default())).unwrap();
-        let file = pollster::block_on(ModelFile::from_model(&finished.model, &settings, finished.scaler)).unwrap();
+        let file = pollster::block_on(ModelFile::from_model(&finished.model, &settings, &finished.scalers)).unwrap();
         let loaded = pollster::block_on(evaluate_saved(&file, &table, &Device::flex())).unwrap();
         assert_eq!(loaded.test, finished.result.test);
         assert_eq!(loaded.forecast, finished.result.forecast);
         let other = parse_csv(b"Date,Open\n2020-01-01,1\n").unwrap();
         let refused = pollster::block_on(evaluate_saved(&file, &other, &Device::flex())).unwrap_err();
         assert!(refused.starts_with("only 1 rows after cleaning"), "{refused}");
+    }
+
+    /// Extra inputs (file columns and derived ones) train, forecast, save and load; a file
+    /// without one of them refuses the saved model with a message naming it.
+    #[test]
+    fn extra_inputs_train_forecast_save_and_load() {
+        let table = sample();
+        let features = ["Open", "Volume", "return", "logvolume"].map(String::from).to_vec();
+        let settings = Settings { epochs: 1, horizon: 4, features, ..small_settings() };
+        let finished = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut RecordingHost::<NoHelper>::default())).unwrap();
+        assert_eq!((finished.model.features(), finished.scalers.len()), (5, 5));
+        let result = &finished.result;
+        assert!(result.forecast.iter().all(|d| d.value.is_finite() && d.half_width_80.is_finite() && d.half_width_80 > 0.0));
+        assert!(result.test.rmse.is_finite() && result.coverage.horizon_days.is_some());
+        let file = pollster::block_on(ModelFile::from_model(&finished.model, &settings, &finished.scalers)).unwrap();
+        let file = ModelFile::parse(&serde_json::to_string(&file).unwrap()).unwrap();
+        assert_eq!(file.settings.features, settings.features);
+        let loaded = pollster::block_on(evaluate_saved(&file, &table, &Device::flex())).unwrap();
+        assert_eq!((loaded.test, &loaded.forecast), (result.test, &result.forecast));
+        let mut without_open = table.clone();
+        without_open.columns.retain(|c| c.name != "Open");
+        let refused = pollster::block_on(evaluate_saved(&file, &without_open, &Device::flex())).unwrap_err();
+        assert!(refused.starts_with("input column 'Open' is not in this file"), "{refused}");
+        let mut damaged = file;
+        damaged.input_scalers.pop();
+        assert_eq!(damaged.scalers().unwrap_err(), "the model file is damaged: 4 inputs (Open, Volume, return, logvolume) but 3 input scalers");
     }
 
     /// Band coverage on the bundled sample after a short real training, for the rule the page
@@ -262,5 +299,10 @@ mod tests {
         let missing = prepare(&table, &settings).unwrap_err();
         assert_eq!(settings.check(&table), Err(missing.clone()));
         assert_eq!(missing, "target column 'Volume' is not in this file; its numeric columns are: Close");
+        let long = parse_csv(&crate::data::parse::tests::ibm_sample()).unwrap();
+        let settings = Settings { features: vec!["Open".into(), "Dividends".into()], ..Settings::default() };
+        let absent = prepare(&long, &settings).unwrap_err();
+        assert_eq!(settings.check(&long), Err(absent.clone()));
+        assert!(absent.starts_with("input column 'Dividends' is not in this file"), "{absent}");
     }
 }

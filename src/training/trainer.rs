@@ -57,7 +57,7 @@ impl<'a> Learner<'a> {
     fn new(device: &Device, data: &'a Prepared, settings: &Settings, host: &mut impl TrainingHost) -> (StackedLstm, Self) {
         device.seed(settings.seed);
         let model = StackedLstm::new(settings.model_shape(), settings.seed, device);
-        let examples = Examples { series: &data.scaled[..data.fit_end()], window: data.window };
+        let examples = Examples { series: &data.scaled[..data.fit_end() * data.width()], window: data.window, width: data.width() };
         let in_shares = is_cpu(device);
         // Dropout masks come from each worker's own random stream: with dropout the trainer
         // computes both shares, so a seed gives the same run on one core or two.
@@ -137,7 +137,7 @@ pub async fn train(device: &Device, data: &Prepared, settings: &Settings, host: 
             }
             host.pause().await;
         }
-        let train_loss = read_scalar(squared_error).await? / seen as f64;
+        let train_loss = read_scalar(squared_error).await? / (seen * data.width()) as f64;
         check_finite(train_loss, epoch, settings.lr)?;
         let predictions = predict(&model.valid(), &val_inputs, data.window, &inference_device).await?;
         let val_loss = mse(&predictions, &val_targets);

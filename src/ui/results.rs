@@ -144,6 +144,7 @@ pub fn Results(state: AppState) -> impl IntoView {
             }).collect_view()))}</tbody>
         </table>
         <p class="note">{crate::forecast::INTERVAL_METHOD}</p>
+        {move || (state.result.with(Option::is_some) && state.settings.with(|s| !s.features.is_empty())).then(|| view! { <p class="note" data-testid="inputs-method">{crate::forecast::INPUTS_METHOD}</p> })}
         {move || state.result.with(|r| r.as_ref().map(|r| coverage_line(r.coverage)))}
     }
 }
