@@ -12,7 +12,7 @@ pub const LOG_VOLUME: &str = "logvolume";
 /// The file's volume column: `Volume`, else the first column named like one (`Vol.`, `Shares
 /// Traded`).
 fn volume(table: &Table) -> Option<&Column> {
-    table.column("Volume").or_else(|| table.columns.iter().find(|c| ["vol", "shares", "qty"].iter().any(|w| c.name.to_lowercase().contains(w))))
+    table.column("Volume").or_else(|| table.columns.iter().find(|c| ["vol", "shares", "qty", "quantity"].iter().any(|w| c.name.to_lowercase().contains(w))))
 }
 
 /// The names a person can choose as extra inputs for `target`: every other numeric column, and

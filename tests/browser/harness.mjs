@@ -1,6 +1,7 @@
 // Shared set-up for the browser tests: a static server for dist/ and headless Debian Chromium.
 import { createServer } from 'node:http';
 import { readFile, mkdtemp } from 'node:fs/promises';
+import { before, after } from 'node:test';
 import { tmpdir, availableParallelism } from 'node:os';
 import { join, extname, normalize, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,4 +70,21 @@ export async function waitForState(page, states, timeout) {
     (wanted) => wanted.includes(document.querySelector('[data-testid="status"]')?.dataset.state),
     states, { timeout, polling: 200 });
   return byId(page, 'status').getAttribute('data-state');
+}
+
+/** Serves dist/ under `prefix` and opens the browser before a file's tests, with a scratch
+ * folder named from `scratchPrefix`, and closes them after: `{ server, context, scratch }`,
+ * filled once the tests run. */
+export function useBrowser(prefix, scratchPrefix) {
+  const env = {};
+  before(async () => {
+    env.server = await serveDist(prefix);
+    env.context = await launch();
+    env.scratch = await mkdtemp(join(tmpdir(), scratchPrefix));
+  });
+  after(async () => {
+    await env.context?.close();
+    env.server?.close();
+  });
+  return env;
 }
