@@ -71,7 +71,7 @@ impl Bands {
     /// Calibrates on a block the model did not fit: `paths` from `origins`, scored against
     /// `actual` rows before `end`. Step k uses every origin with k actual days after it;
     /// steps longer than the block get the longest calibrated step's quantile widened by
-    /// √(k / that step). `None` when the block has no day to score.
+    /// √(k / that step). `None` when the block has no day to score, or a quantile is not finite.
     pub fn calibrate(scale: ErrorScale, paths: &[Vec<f64>], origins: Range<usize>, actual: &[f64], end: usize) -> Option<Self> {
         let mut scores = vec![Vec::new(); paths.len()];
         for (k, i, row) in scored_points(&origins, paths.len(), end) {
@@ -89,7 +89,8 @@ impl Bands {
                 (_, None) => return None,
             }
         }
-        Some(Self { scale, quantiles })
+        // A forecast of exactly 0 makes a relative miss infinite: no band can be drawn from it.
+        quantiles.iter().flatten().all(|q| q.is_finite()).then_some(Self { scale, quantiles })
     }
 
     /// The 80% and 95% half-widths, in price units, around `forecast` for step `step` (from 1).
@@ -220,6 +221,8 @@ mod tests {
         let relative = Bands { scale: ErrorScale::Relative, quantiles: vec![[0.1, 0.2]] };
         assert_eq!(relative.half_widths(50.0, 1), [5.0, 10.0]);
         assert!(Bands::calibrate(ErrorScale::Absolute, &naive, 0..1, &series, 1).is_none(), "no day to score");
+        let zero = vec![vec![0.0]];
+        assert!(Bands::calibrate(ErrorScale::Relative, &zero, 0..1, &series, 2).is_none(), "an infinite miss");
     }
 
     #[test]

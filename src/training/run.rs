@@ -86,7 +86,7 @@ pub async fn calibrate(model: &StackedLstm, data: &Prepared, horizon: usize, inf
     let calibration = data.fit_end() - 1..data.train_end - 1;
     let calibration_paths = forecast_paths(model, data, calibration.clone(), horizon, inference).await?;
     let bands = Bands::calibrate(scale, &calibration_paths, calibration, &data.prices, data.train_end)
-        .ok_or("the calibration block has no day to calibrate the bands on; use a longer history")?;
+        .ok_or("the forecast bands could not be calibrated: the calibration block has no day to score, or the model forecast exactly 0 there")?;
     let end = data.prices.len();
     let test = data.train_end - 1..end - 1;
     let test_paths = forecast_paths(model, data, test.clone(), horizon, inference).await?;
