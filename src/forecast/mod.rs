@@ -26,18 +26,20 @@ pub struct ForecastDay {
 pub const INTERVAL_METHOD: &str = "Bands: split-conformal, per forecast day. The last fifth of the training part is held out \
      from fitting; the model forecasts recursively from every day of that block, and the band for day h ahead is the 80th \
      or 95th percentile of its own h-day-ahead misses there, in percent of the forecast (in price units for a series with \
-     zero or negative values; past the block's length widened by √h). The coverage line measures these same bands on the \
-     test part, which they never saw.";
+     zero or negative values) and in units of the recent volatility (the last 60 daily moves) at the day the forecast was \
+     made; past the block's length widened by √h. The coverage line measures these same bands on the test part, which \
+     they never saw.";
 
 /// How the recursive forecast gets future values of extra inputs, as the page states it.
 pub const INPUTS_METHOD: &str = "Extra inputs: the network predicts the next day of every input (the target and each extra \
      input, all scaled on the training part), and the forecast feeds that whole predicted day back in, so day h uses the \
      model's own forecasts of the inputs too.";
 
-/// Sets each day's 80% and 95% half-widths from calibrated `bands`.
-pub fn add_intervals(days: &mut [ForecastDay], bands: &bands::Bands) {
+/// Sets each day's 80% and 95% half-widths from calibrated `bands`, for a forecast made at an
+/// origin of `volatility`.
+pub fn add_intervals(days: &mut [ForecastDay], bands: &bands::Bands, volatility: f64) {
     for day in days {
-        [day.half_width_80, day.half_width_95] = bands.half_widths(day.value, day.step);
+        [day.half_width_80, day.half_width_95] = bands.half_widths(day.value, day.step, volatility);
     }
 }
 
@@ -70,8 +72,8 @@ mod tests {
         let day = |step| ForecastDay { step, date: None, value: 100.0, half_width_80: 0.0, half_width_95: 0.0 };
         let mut days = vec![day(1), day(2)];
         let bands = bands::Bands { scale: bands::ErrorScale::Relative, quantiles: vec![[0.01, 0.02], [0.03, 0.04]] };
-        add_intervals(&mut days, &bands);
-        assert_eq!((days[0].half_width_80, days[0].half_width_95), (1.0, 2.0));
-        assert_eq!((days[1].half_width_80, days[1].half_width_95), (3.0, 4.0));
+        add_intervals(&mut days, &bands, 2.0);
+        assert_eq!((days[0].half_width_80, days[0].half_width_95), (2.0, 4.0));
+        assert_eq!((days[1].half_width_80, days[1].half_width_95), (6.0, 8.0));
     }
 }

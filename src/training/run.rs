@@ -103,7 +103,7 @@ async fn evaluate(model: &StackedLstm, data: &Prepared, table: &Table, horizon: 
     let test_fit = test_paths.swap_remove(0);
     let last_date = table.date_range().map(|(_, last)| last);
     let mut forecast = recursive_forecast(model, data, last_date, horizon, inference).await?;
-    add_intervals(&mut forecast, &bands);
+    add_intervals(&mut forecast, &bands, bands.scale.volatility(&data.prices, data.prices.len() - 1));
     let test_actual = &data.prices[data.test_targets()];
     Ok(RunResult {
         coverage,
@@ -274,13 +274,17 @@ mod tests {
         let mut errors: Vec<f64> = data.prices[data.test_targets()].iter().zip(&calibrated.test_paths[0]).map(|(a, p)| (a - p).abs()).collect();
         errors.sort_by(f64::total_cmp);
         let percentile = |level: f64| errors[(errors.len() as f64 * level).ceil() as usize - 1];
-        let quantiles = (1..=h).map(|k| [percentile(0.8), percentile(0.95)].map(|q| q * (k as f64).sqrt())).collect();
-        let square_root_rule = Bands { scale: ErrorScale::Absolute, quantiles };
-        let before = square_root_rule.coverage(h, &calibrated.test_paths, data.train_end - 1..end - 1, &data.prices, end);
+        // The old rule's band for step k: ± the percentile × √k, the same at every origin.
+        let inside = |k: usize, level: f64| {
+            let origins = (data.train_end - 1..end - k).enumerate();
+            let hits = origins.clone().filter(|&(i, o)| (data.prices[o + k] - calibrated.test_paths[k - 1][i]).abs() <= percentile(level) * (k as f64).sqrt());
+            100.0 * hits.count() as f64 / origins.count() as f64
+        };
+        let before: Vec<(usize, f64, f64)> = [1, h].iter().map(|&k| (k, inside(k, 0.8), inside(k, 0.95))).collect();
         let after = finished.result.coverage;
         println!("settings: {}", settings.to_query());
         println!("test RMSE {:.4}, naive {:.4}", finished.result.test.rmse, finished.result.naive.rmse);
-        println!("before (√h rule): {before:?}\n  {}", before.sentence("test"));
+        println!("before (√h rule), (days ahead, 80%, 95%): {before:?}");
         println!("after (calibrated): {after:?}\n  {}", after.sentence("test"));
         for step in [after.one_day.unwrap(), after.horizon_days.unwrap()] {
             for (got, nominal) in step.percent.into_iter().zip([80.0, 95.0]) {
