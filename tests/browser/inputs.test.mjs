@@ -13,7 +13,7 @@ const sample = join(repo, 'public', 'sample', 'IBM.csv');
 
 /** The bundled sample without the columns named in `drop`, as an upload. */
 async function sampleWithout(drop, name) {
-  const lines = (await readFile(sample, 'utf8')).trim().split('\n').map((l) => l.split(','));
+  const lines = (await readFile(sample, 'utf8')).trim().split(/\r?\n/).map((l) => l.split(','));
   const keep = lines[0].map((_, i) => i).filter((i) => !drop.includes(lines[0][i].trim()));
   const text = lines.map((cells) => keep.map((i) => cells[i]).join(',')).join('\n');
   return { name, mimeType: 'text/csv', buffer: Buffer.from(text) };
@@ -121,7 +121,7 @@ test('unusable inputs are refused with a message naming the column, and the page
   assert.match(await byId(page, 'error').innerText(), /input column 'Dividends' is not in this file/);
 
   // A constant column: min-max scaling would divide by its zero range.
-  const lines = (await readFile(sample, 'utf8')).trim().split('\n');
+  const lines = (await readFile(sample, 'utf8')).trim().split(/\r?\n/);
   const flat = lines.map((line, i) => `${line},${i === 0 ? 'Flat' : '5'}`).join('\n');
   await byId(page, 'csv-input').setInputFiles({ name: 'flat.csv', mimeType: 'text/csv', buffer: Buffer.from(flat) });
   await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('flat.csv'));
