@@ -2,7 +2,9 @@
 //! next to the naive baseline: the check that our defaults hold up against the reference
 //! notebook (Keras test RMSE 7.7–11.2, naive 4.30 on NSE-TATAGLOBAL).
 //!
-//! `cargo run --example reference -- ../shared/data/NSE-TATAGLOBAL.csv [URL query]`
+//! `cargo run --example reference -- ../shared/data/NSE-TATAGLOBAL.csv [URL query]`; with
+//! `features=Open,High,Low,Volume` in the query it trains on OHLCV inputs instead of the target
+//! alone, and it prints test direction and band coverage too.
 
 use burn::tensor::Device;
 use stocklstm::data::parse::parse_csv;
@@ -46,5 +48,7 @@ fn main() -> Result<(), String> {
     for (name, m) in [("train", result.train), ("test", result.test), ("naive test", result.naive)] {
         println!("{name:>10}: RMSE {:.3}  MAE {:.3}  MAPE {:.2}%", m.rmse, m.mae, m.mape);
     }
+    println!("test direction right: {}", result.test_direction.map_or("—".into(), |d| format!("{d:.1}%")));
+    println!("bands: {}", result.coverage.sentence("test"));
     Ok(())
 }

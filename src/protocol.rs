@@ -9,6 +9,7 @@ use crate::data::Table;
 use crate::data::parse::ParseOptions;
 use crate::evaluation::{Metrics, Spread};
 use crate::forecast::ForecastDay;
+use crate::forecast::bands::Coverage;
 use crate::model::recurrence::differences::Differences;
 use crate::training::calibration::Calibration;
 use crate::training::{BatchProgress, EpochReport, Settings};
@@ -112,6 +113,8 @@ pub struct RunResult {
     pub test_start: usize,
     pub test_fit: Vec<f64>,
     pub forecast: Vec<ForecastDay>,
+    /// How often the forecast bands held the price on the test part (1 and h days ahead).
+    pub coverage: Coverage,
     /// The expanding-window backtest, when the settings asked for one.
     pub backtest: Option<Backtest>,
 }
@@ -123,6 +126,8 @@ pub struct Backtest {
     pub folds: usize,
     pub model_rmse: Spread,
     pub naive_rmse: Spread,
+    /// Band coverage on each fold's test block, bands calibrated on the fold's own training part.
+    pub coverage: Vec<Coverage>,
 }
 
 impl ToWorker {

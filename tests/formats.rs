@@ -176,3 +176,44 @@ fn random_and_mutated_files_never_panic() {
         }
     }
 }
+
+/// Excel's "Save as Unicode Text": UTF-16 little-endian with a byte-order mark, tabs, CRLF.
+#[test]
+fn excel_unicode_text_is_decoded_from_utf16() {
+    let t = load("excel-unicode-text.txt");
+    check(&t, 4, day(2023, 1, 3), day(2023, 1, 6), "Close", (125.07, 129.62));
+    assert_eq!((t.report.delimiter, t.column("Volume").unwrap().values[0]), ('\t', 112_117_500.0));
+    // The same file big-endian reads the same.
+    let path = format!("{}/tests/fixtures/excel-unicode-text.txt", env!("CARGO_MANIFEST_DIR"));
+    let little = std::fs::read(path).unwrap();
+    let big: Vec<u8> = little.chunks(2).flat_map(|pair| [pair[1], pair[0]]).collect();
+    assert_eq!(&big[..2], &[0xFE, 0xFF]);
+    let from_big = parse_csv(&big).unwrap();
+    assert_eq!((&from_big.dates, &from_big.columns), (&t.dates, &t.columns));
+}
+
+/// API exports: a time column of Unix epoch milliseconds (an unnamed first column, newest first)
+/// or seconds (named `timestamp`, stamped at the US close in UTC) becomes dates, and the notes say so.
+#[test]
+fn epoch_seconds_and_milliseconds_are_dates() {
+    let ms = load("api-epoch-ms.csv");
+    assert_eq!(ms.date_range(), Some((day(2023, 1, 3), day(2023, 1, 5))));
+    assert_eq!(ms.column("c").unwrap().values, vec![125.07, 126.36, 125.02]);
+    assert!(ms.column("t").is_none(), "the time column is not a price column");
+    assert!(ms.report.reversed);
+    assert_eq!(ms.report.notes()[0], "dates from column 't', read as Unix epoch milliseconds (UTC days)");
+    let seconds = load("api-epoch-seconds.csv");
+    check(&seconds, 3, day(2023, 1, 3), day(2023, 1, 5), "close", (125.07, 125.02));
+    assert_eq!(seconds.report.notes()[0], "dates from column 'timestamp', read as Unix epoch seconds (UTC days)");
+}
+
+/// Numbers that only look like epochs are left alone: a first column of prices, or of large
+/// counts that do not run in one direction.
+#[test]
+fn prices_and_volumes_are_not_taken_for_epochs() {
+    let prices = parse_csv(b"Close\n100\n101\n102\n").unwrap();
+    assert_eq!(prices.dates, None);
+    let volumes = parse_csv(b"Volume,Close\n300000000,1\n200000000,2\n400000000,3\n").unwrap();
+    assert_eq!(volumes.dates, None);
+    assert_eq!(volumes.columns.len(), 2);
+}

@@ -354,6 +354,7 @@ mod tests {
             test_start: 20,
             test_fit: vec![121.0, f64::NAN, 123.0, 124.0, 125.0, 126.0, 127.0, 128.0],
             forecast: vec![day(1, 1), day(2, 4)],
+            coverage: crate::forecast::bands::Coverage { horizon: 2, one_day: None, horizon_days: None },
             backtest: None,
         }
     }

@@ -78,6 +78,79 @@ pub fn parse_date(value: &str, order: DayOrder) -> Option<NaiveDate> {
     None
 }
 
+/// The unit of a time column written as a Unix epoch count (API exports): seconds or milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum EpochUnit {
+    Seconds,
+    Milliseconds,
+}
+
+/// Plausible epoch seconds: 1973-03-03 (1e8, so that prices and small counts are never taken
+/// for dates) to 2100-01-01.
+const EPOCH_SECONDS: std::ops::RangeInclusive<f64> = 1e8..=4_102_444_800.0;
+
+impl EpochUnit {
+    fn per_second(self) -> f64 {
+        match self {
+            Self::Seconds => 1.0,
+            Self::Milliseconds => 1000.0,
+        }
+    }
+
+    /// The words the cleaning notes use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Seconds => "Unix epoch seconds",
+            Self::Milliseconds => "Unix epoch milliseconds",
+        }
+    }
+}
+
+/// The whole number a cell holds, if it holds one (`1672704000`, `1672704000.0`).
+fn whole_number(cell: &str) -> Option<f64> {
+    let value: f64 = cell.trim().trim_matches('"').parse().ok()?;
+    (value.is_finite() && value.fract() == 0.0).then_some(value)
+}
+
+/// The epoch unit of a column whose cells are all whole numbers of plausible epoch seconds, or
+/// all plausible epoch milliseconds (1973–2100); `None` for anything else, an empty column too.
+/// Cells that are empty or missing are skipped (as summary lines are for text dates).
+pub fn detect_epoch<'a>(cells: impl Iterator<Item = &'a str>) -> Option<EpochUnit> {
+    let mut unit = None;
+    for cell in cells.filter(|c| !c.trim().is_empty()) {
+        let value = whole_number(cell)?;
+        let this = [EpochUnit::Seconds, EpochUnit::Milliseconds].into_iter().find(|u| EPOCH_SECONDS.contains(&(value / u.per_second())))?;
+        if unit.is_some_and(|u| u != this) {
+            return None;
+        }
+        unit = Some(this);
+    }
+    unit
+}
+
+/// The UTC day of an epoch count in `unit`.
+pub fn parse_epoch(cell: &str, unit: EpochUnit) -> Option<NaiveDate> {
+    let seconds = whole_number(cell)? / unit.per_second();
+    EPOCH_SECONDS.contains(&seconds).then(|| chrono::DateTime::from_timestamp(seconds.floor() as i64, 0)).flatten().map(|t| t.date_naive())
+}
+
+/// How a date column is read: as text in a day order, or as epoch counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateReading {
+    Text(DayOrder),
+    Epoch(EpochUnit),
+}
+
+impl DateReading {
+    /// The date in one cell, `None` when it cannot be read this way.
+    pub fn read(self, cell: &str) -> Option<NaiveDate> {
+        match self {
+            Self::Text(order) => parse_date(cell, order),
+            Self::Epoch(unit) => parse_epoch(cell, unit),
+        }
+    }
+}
+
 /// The trading day after `date`, skipping Saturdays and Sundays (holidays are not known).
 pub fn next_business_day(date: NaiveDate) -> NaiveDate {
     let mut next = date + Days::new(1);
@@ -119,6 +192,23 @@ mod tests {
         assert_eq!(detect_day_order(eu.into_iter()), (DayOrder::DayFirst, true));
         assert_eq!(detect_day_order(["01.02.2020"].into_iter()), (DayOrder::DayFirst, false));
         assert_eq!(detect_day_order(["01/02/2020"].into_iter()), (DayOrder::MonthFirst, false));
+    }
+
+    #[test]
+    fn epoch_columns_are_recognised_as_a_whole() {
+        let seconds = ["1672704000", "1672790400.0", ""];
+        assert_eq!(detect_epoch(seconds.into_iter()), Some(EpochUnit::Seconds));
+        assert_eq!(detect_epoch(["1672704000000", "1672790400000"].into_iter()), Some(EpochUnit::Milliseconds));
+        assert_eq!(parse_epoch("1672704000", EpochUnit::Seconds), Some(d(2023, 1, 3)));
+        assert_eq!(parse_epoch("1672790399999", EpochUnit::Milliseconds), Some(d(2023, 1, 3)));
+        assert_eq!(DateReading::Epoch(EpochUnit::Seconds).read("1672704000"), Some(d(2023, 1, 3)));
+        // Prices, volumes, fractions, units mixed, dates past 2100: not epoch columns.
+        assert_eq!(detect_epoch(["125.07", "130.15"].into_iter()), None);
+        assert_eq!(detect_epoch(["1672704000.5"].into_iter()), None);
+        assert_eq!(detect_epoch(["1672704000", "1672704000000"].into_iter()), None);
+        assert_eq!(detect_epoch(["5000000000"].into_iter()), None);
+        assert_eq!(detect_epoch(["2023-01-03"].into_iter()), None);
+        assert_eq!(detect_epoch([""].into_iter()), None);
     }
 
     #[test]

@@ -3,12 +3,13 @@
 //! Every rejection is a [`ParseError`] whose text is shown to the person as it is, so each one
 //! says what was found and what would work instead.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::dates::{DayOrder, detect_day_order, parse_date};
+use super::dates::{DateReading, DayOrder, EpochUnit, detect_day_order, detect_epoch, parse_date};
 use super::table::{CleaningReport, Column, Table};
 
 /// Why a file could not become a price table.
@@ -16,6 +17,7 @@ use super::table::{CleaningReport, Column, Table};
 pub enum ParseError {
     Empty,
     NotText { byte: usize },
+    NotUtf16 { byte: usize },
     HeaderOnly,
     NoNumericColumn { columns: Vec<String> },
     NoUsableRows { source_rows: usize, missing: usize, unreadable_dates: usize },
@@ -30,6 +32,10 @@ impl fmt::Display for ParseError {
             Self::NotText { byte } => write!(
                 f,
                 "this is not a text CSV file: byte {byte} is not UTF-8 text (is it a spreadsheet, zip or image?); export the data as CSV and try again"
+            ),
+            Self::NotUtf16 { byte } => write!(
+                f,
+                "the file starts like UTF-16 text (Excel's \"Unicode Text\") but byte {byte} is not UTF-16 text; save it again or export it as CSV"
             ),
             Self::HeaderOnly => write!(f, "the file has a header row but no data rows"),
             Self::NoNumericColumn { columns } => write!(
@@ -84,7 +90,7 @@ pub const PROGRESS_EVERY: usize = 100_000;
 pub fn parse_csv_reporting(bytes: &[u8], options: &ParseOptions, progress: &mut dyn FnMut(u64)) -> Result<Table, ParseError> {
     let ticker = options.ticker.as_deref();
     let text = decode(bytes)?;
-    let delimiter = detect_delimiter(text);
+    let delimiter = detect_delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter as u8)
         .flexible(true)
@@ -100,7 +106,8 @@ pub fn parse_csv_reporting(bytes: &[u8], options: &ParseOptions, progress: &mut 
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| ParseError::Csv(e.to_string()))?;
         if i % PROGRESS_EVERY == PROGRESS_EVERY - 1 {
-            progress(record.position().map_or(0, |p| p.byte()));
+            // Offsets in the decoded text, scaled to the file's bytes (UTF-16 takes about twice).
+            progress(record.position().map_or(0, |p| p.byte() * bytes.len() as u64 / text.len().max(1) as u64));
         }
         if record.iter().any(|cell| !cell.is_empty()) {
             rows.push(record);
@@ -131,22 +138,27 @@ pub fn parse_csv_reporting(bytes: &[u8], options: &ParseOptions, progress: &mut 
     }
     report.source_rows = rows.len();
 
-    let date_column = find_date_column(&names, &rows);
-    let detected = date_column.map(|c| detect_day_order(rows.iter().map(|r| cell(r, c))));
-    let day_order = detected.map(|(order, _)| options.day_order.unwrap_or(order));
-    if let (Some(c), Some(order), Some((_, proven))) = (date_column, day_order, detected) {
-        report.date_column = Some(names[c].clone());
-        if rows.iter().take(50).any(|r| is_numeric_date(cell(r, c))) {
-            report.day_order = Some(order);
-            report.day_order_unproven = !proven;
+    let date_source = match find_date_column(&names, &rows) {
+        Some(c) => {
+            let (detected, proven) = detect_day_order(rows.iter().map(|r| cell(r, c)));
+            let order = options.day_order.unwrap_or(detected);
+            if rows.iter().take(50).any(|r| is_numeric_date(cell(r, c))) {
+                report.day_order = Some(order);
+                report.day_order_unproven = !proven;
+            }
+            Some((c, DateReading::Text(order)))
         }
-    }
+        None => find_epoch_column(&names, &rows, ticker_column).map(|(c, unit)| {
+            report.epoch = Some(unit);
+            (c, DateReading::Epoch(unit))
+        }),
+    };
+    let date_column = date_source.map(|(c, _)| c);
+    report.date_column = date_column.map(|c| names[c].clone());
 
     // Each row's date: `Some(None)` for an unreadable date, `None` without a date column.
-    let dates: Vec<Option<Option<NaiveDate>>> = rows
-        .iter()
-        .map(|row| date_column.zip(day_order).map(|(c, order)| parse_date(cell(row, c), order)))
-        .collect();
+    let dates: Vec<Option<Option<NaiveDate>>> =
+        rows.iter().map(|row| date_source.map(|(c, reading)| reading.read(cell(row, c)))).collect();
     let dated_rows = dates.iter().filter(|d| !matches!(d, Some(None))).count();
 
     let mut numeric = Vec::new();
@@ -218,7 +230,12 @@ fn cell(row: &csv::StringRecord, column: usize) -> &str {
 }
 
 /// Turns the bytes into text, rejecting binary files with the offset of the first bad byte.
-fn decode(bytes: &[u8]) -> Result<&str, ParseError> {
+/// UTF-16 with a byte-order mark (Excel's "Unicode Text") is decoded; anything else must be
+/// UTF-8.
+fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, ParseError> {
+    if let Some(text) = decode_utf16(bytes)? {
+        return if text.trim().is_empty() { Err(ParseError::Empty) } else { Ok(Cow::Owned(text)) };
+    }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ParseError::Empty);
     }
@@ -229,7 +246,35 @@ fn decode(bytes: &[u8]) -> Result<&str, ParseError> {
         return Err(ParseError::NotText { byte });
     }
     let text = text.expect("checked above");
-    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+    Ok(Cow::Borrowed(text.strip_prefix('\u{feff}').unwrap_or(text)))
+}
+
+/// The text of a file that starts with a UTF-16 byte-order mark (`FF FE` little-endian, `FE FF`
+/// big-endian); `None` for a file without one. A NUL or an unpaired surrogate is refused with
+/// its byte offset.
+fn decode_utf16(bytes: &[u8]) -> Result<Option<String>, ParseError> {
+    let big_endian = match bytes {
+        [0xFF, 0xFE, ..] => false,
+        [0xFE, 0xFF, ..] => true,
+        _ => return Ok(None),
+    };
+    let units = bytes[2..].chunks(2).map(|pair| match (pair, big_endian) {
+        ([a, b], false) => u16::from_le_bytes([*a, *b]),
+        ([a, b], true) => u16::from_be_bytes([*a, *b]),
+        _ => 0, // an odd last byte: refused as a NUL would be
+    });
+    let mut text = String::with_capacity(bytes.len() / 2);
+    let mut unit = 0;
+    for decoded in char::decode_utf16(units) {
+        match decoded {
+            Ok(c) if c != '\0' => {
+                text.push(c);
+                unit += c.len_utf16();
+            }
+            _ => return Err(ParseError::NotUtf16 { byte: 2 + 2 * unit }),
+        }
+    }
+    Ok(Some(text))
 }
 
 /// The separator used in the header line: comma, semicolon or tab, whichever appears most.
@@ -251,14 +296,32 @@ fn find_date_column(names: &[String], rows: &[csv::StringRecord]) -> Option<usiz
         let dated = cells.iter().filter(|text| parse_date(text, order).is_some()).count();
         dated as f64 / cells.len() as f64
     };
-    let named = |name: &str| {
-        let name = name.to_ascii_lowercase();
-        ["date", "time", "day", "timestamp"].iter().any(|w| name.contains(w))
-    };
     // A date-named column may carry a few summary or junk rows; an unnamed one must be clearly dates.
     (0..names.len())
-        .find(|&c| named(&names[c]) && date_share(c) >= 0.5)
+        .find(|&c| named_like_date(&names[c]) && date_share(c) >= 0.5)
         .or_else(|| (0..names.len()).find(|&c| date_share(c) >= 0.9))
+}
+
+fn named_like_date(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["date", "time", "day", "epoch", "unix"].iter().any(|w| name.contains(w))
+}
+
+/// A time column written as Unix epoch seconds or milliseconds (API exports): a date-named
+/// column whose every cell is a plausible epoch count, or else a first column that is one and
+/// runs strictly up or down (so that a first column of large counts is not taken for dates).
+fn find_epoch_column(names: &[String], rows: &[csv::StringRecord], ticker_column: Option<usize>) -> Option<(usize, EpochUnit)> {
+    let unit = |c: usize| detect_epoch(rows.iter().map(|r| cell(r, c)));
+    let monotone = |c: usize| {
+        let values: Vec<f64> = rows.iter().filter_map(|r| cell(r, c).trim().parse().ok()).collect();
+        values.windows(2).all(|w| w[0] < w[1]) || values.windows(2).all(|w| w[0] > w[1])
+    };
+    let candidates = (0..names.len()).filter(|&c| Some(c) != ticker_column);
+    candidates
+        .clone()
+        .find(|&c| named_like_date(&names[c]) && unit(c).is_some())
+        .or_else(|| candidates.take(1).find(|&c| monotone(c) && unit(c).is_some()))
+        .and_then(|c| Some((c, unit(c)?)))
 }
 
 fn is_numeric_date(cell: &str) -> bool {
@@ -463,6 +526,12 @@ pub(crate) mod tests {
         assert_eq!(parse_csv(b" \n\n"), Err(ParseError::Empty));
         assert_eq!(parse_csv(b"Date,Close\n"), Err(ParseError::HeaderOnly));
         assert_eq!(parse_csv(b"\x89PNG\r\n\x1a\n\0\0"), Err(ParseError::NotText { byte: 0 }));
+        // UTF-16 with a BOM: empty, a lone surrogate (bytes 4–5), an odd last byte.
+        assert_eq!(parse_csv(b"\xff\xfe \0\n\0"), Err(ParseError::Empty));
+        assert_eq!(parse_csv(b"\xff\xfeA\0\x00\xd8B\0"), Err(ParseError::NotUtf16 { byte: 4 }));
+        let odd = parse_csv(b"\xfe\xff\0A\0").unwrap_err();
+        assert_eq!(odd, ParseError::NotUtf16 { byte: 4 });
+        assert!(odd.to_string().contains("not UTF-16 text"), "{odd}");
         let no_numbers = parse_csv(b"Date,Name\n2020-01-01,a\n2020-01-02,b\n").unwrap_err();
         assert!(no_numbers.to_string().contains("no numeric price column"), "{no_numbers}");
         assert!(no_numbers.to_string().contains("Date, Name"), "{no_numbers}");

@@ -3,7 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::dates::DayOrder;
+use super::dates::{DayOrder, EpochUnit};
 
 /// One numeric column of the file, cleaned: every value is finite.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,6 +34,9 @@ pub struct CleaningReport {
     pub date_column: Option<String>,
     /// How numeric dates were read, when the file had such dates.
     pub day_order: Option<DayOrder>,
+    /// The date column held Unix epoch counts in this unit (read as UTC days).
+    #[serde(default)]
+    pub epoch: Option<EpochUnit>,
     /// No date in the column proved the order (every day and month was 12 or less): the page
     /// lets the person choose.
     pub day_order_unproven: bool,
@@ -59,10 +62,11 @@ impl CleaningReport {
         }
         match &self.date_column {
             Some(name) => {
-                let order = match self.day_order {
-                    Some(DayOrder::MonthFirst) => ", read as month/day/year",
-                    Some(DayOrder::DayFirst) => ", read as day/month/year",
-                    None => "",
+                let order = match (self.day_order, self.epoch) {
+                    (_, Some(unit)) => format!(", read as {} (UTC days)", unit.name()),
+                    (Some(DayOrder::MonthFirst), _) => ", read as month/day/year".into(),
+                    (Some(DayOrder::DayFirst), _) => ", read as day/month/year".into(),
+                    (None, None) => String::new(),
                 };
                 let unproven = if self.day_order_unproven { " (no date proves the order: choose it below if wrong)" } else { "" };
                 notes.push(format!("dates from column '{name}'{order}{unproven}"));

@@ -57,14 +57,6 @@ pub fn directional_accuracy(prices: &[f64], targets: Range<usize>, predicted: &[
     (counted > 0).then(|| 100.0 * right as f64 / counted as f64)
 }
 
-/// The `q` quantile (0–1) of absolute errors: the half-width of an empirical prediction interval.
-pub fn absolute_error_quantile(actual: &[f64], predicted: &[f64], q: f64) -> f64 {
-    let mut errors: Vec<f64> = actual.iter().zip(predicted).map(|(a, p)| (p - a).abs()).collect();
-    errors.sort_by(f64::total_cmp);
-    let rank = ((errors.len() as f64 * q).ceil() as usize).clamp(1, errors.len());
-    errors[rank - 1]
-}
-
 /// The persistence forecast: each target predicted by the price the day before.
 pub fn naive_predictions(prices: &[f64], targets: Range<usize>) -> Vec<f64> {
     assert!(targets.start >= 1, "the first row has no previous day");
@@ -91,15 +83,6 @@ mod tests {
         let predicted = [10.5, 11.2, 12.0, 11.0];
         assert_eq!(directional_accuracy(&prices, 1..5, &predicted), Some(100.0 * 2.0 / 3.0));
         assert_eq!(directional_accuracy(&[1.0, 1.0], 1..2, &[2.0]), None);
-    }
-
-    #[test]
-    fn error_quantiles_are_order_statistics() {
-        let actual = [0.0; 10];
-        let predicted: Vec<f64> = (1..=10).map(|i| if i % 2 == 0 { i as f64 } else { -(i as f64) }).collect();
-        assert_eq!(absolute_error_quantile(&actual, &predicted, 0.8), 8.0);
-        assert_eq!(absolute_error_quantile(&actual, &predicted, 0.95), 10.0);
-        assert_eq!(absolute_error_quantile(&actual, &predicted, 0.0), 1.0);
     }
 
     #[test]

@@ -149,6 +149,7 @@ mod tests {
             test_start: 0,
             test_fit: vec![],
             forecast: vec![],
+            coverage: crate::forecast::bands::Coverage { horizon: 2, one_day: None, horizon_days: None },
             backtest: None,
         };
         let settings = Settings { epochs: 3, seed: id, ..Settings::default() };

@@ -1,8 +1,20 @@
 //! The run's numbers as a CSV a spreadsheet opens: every row's actual price and fits, then the
-//! forecast days with their intervals.
+//! forecast days with their intervals, then how often the bands held the price.
 
+use super::bands::Coverage;
 use crate::data::Table;
 use crate::protocol::RunResult;
+
+/// Lines `"{label} 80%,a,b"` and `"{label} 95%,a,b"`: percent of days inside each band 1 day
+/// and h days ahead, empty where there were no such days.
+fn coverage_lines(label: &str, coverage: &Coverage) -> String {
+    let cell = |c: Option<super::bands::StepCoverage>, level: usize| c.map(|c| format!("{:.1}", c.percent[level])).unwrap_or_default();
+    ["80%", "95%"]
+        .iter()
+        .enumerate()
+        .map(|(level, name)| format!("{label} {name},{},{}\n", cell(coverage.one_day, level), cell(coverage.horizon_days, level)))
+        .collect()
+}
 
 /// One line per table row and per forecast day; empty cells where a series has no value.
 pub fn results_csv(table: &Table, target: &str, result: &RunResult) -> String {
@@ -22,6 +34,12 @@ pub fn results_csv(table: &Table, target: &str, result: &RunResult) -> String {
         let (v, h80, h95) = (day.value, day.half_width_80, day.half_width_95);
         out += &format!("{date},,,,{v:.4},{:.4},{:.4},{:.4},{:.4}\n", v - h80, v + h80, v - h95, v + h95);
     }
+    let horizon = result.coverage.horizon;
+    out += &format!("band coverage (% of days inside),1 day ahead,{horizon} days ahead\n");
+    out += &coverage_lines("test part", &result.coverage);
+    for (i, fold) in result.backtest.iter().flat_map(|b| &b.coverage).enumerate() {
+        out += &coverage_lines(&format!("backtest fold {}", i + 1), fold);
+    }
     out
 }
 
@@ -31,6 +49,7 @@ mod tests {
     use crate::data::parse::parse_csv;
     use crate::evaluation::Metrics;
     use crate::forecast::ForecastDay;
+    use crate::forecast::bands::StepCoverage;
 
     #[test]
     fn lists_actuals_fits_and_forecast_with_intervals() {
@@ -48,6 +67,11 @@ mod tests {
             test_start: 2,
             test_fit: vec![3.5, 4.5],
             forecast: vec![ForecastDay { step: 1, date: None, value: 5.0, half_width_80: 1.0, half_width_95: 2.0 }],
+            coverage: Coverage {
+                horizon: 5,
+                one_day: Some(StepCoverage { percent: [78.25, 94.0], days: 100 }),
+                horizon_days: None,
+            },
             backtest: None,
         };
         let csv = results_csv(&table, "Close", &result);
@@ -57,5 +81,6 @@ mod tests {
         assert_eq!(lines[2], "2024-01-02,2,2.5000,,,,,,");
         assert_eq!(lines[4], "2024-01-04,4,,4.5000,,,,,");
         assert_eq!(lines[5], "day +1,,,,5.0000,4.0000,6.0000,3.0000,7.0000");
+        assert_eq!(lines[6..], ["band coverage (% of days inside),1 day ahead,5 days ahead", "test part 80%,78.2,", "test part 95%,94.0,"]);
     }
 }

@@ -1,6 +1,7 @@
 //! The N-day forecast's days, dates and bands (the recursive forecast itself, which runs the
 //! model, is in [`recursive`] with the `model` feature).
 
+pub mod bands;
 pub mod export;
 #[cfg(feature = "model")]
 pub mod recursive;
@@ -22,15 +23,23 @@ pub struct ForecastDay {
 }
 
 /// How the forecast's bands are made, as the page states it.
-pub const INTERVAL_METHOD: &str = "Bands: the 80th and 95th percentiles of the model's one-day absolute errors on the test part, \
-     widened by √h for day h (errors assumed to add up like a random walk).";
+pub const INTERVAL_METHOD: &str = "Bands: split-conformal, per forecast day. The last fifth of the training part is held out \
+     from fitting; the model forecasts recursively from every day of that block, and the band for day h ahead is the 80th \
+     or 95th percentile of its own h-day-ahead misses there, in percent of the forecast (in price units for a series with \
+     zero or negative values) and in units of the recent volatility (the last 60 daily moves) at the day the forecast was \
+     made; past the block's length widened by √h. The coverage line measures these same bands on the test part, which \
+     they never saw.";
 
-/// Sets each day's interval from one-day error quantiles `q80` and `q95`, widened by √step.
-pub fn add_intervals(days: &mut [ForecastDay], q80: f64, q95: f64) {
+/// How the recursive forecast gets future values of extra inputs, as the page states it.
+pub const INPUTS_METHOD: &str = "Extra inputs: the network predicts the next day of every input (the target and each extra \
+     input, all scaled on the training part), and the forecast feeds that whole predicted day back in, so day h uses the \
+     model's own forecasts of the inputs too.";
+
+/// Sets each day's 80% and 95% half-widths from calibrated `bands`, for a forecast made at an
+/// origin of `volatility`.
+pub fn add_intervals(days: &mut [ForecastDay], bands: &bands::Bands, volatility: f64) {
     for day in days {
-        let widen = (day.step as f64).sqrt();
-        day.half_width_80 = q80 * widen;
-        day.half_width_95 = q95 * widen;
+        [day.half_width_80, day.half_width_95] = bands.half_widths(day.value, day.step, volatility);
     }
 }
 
@@ -59,11 +68,12 @@ mod tests {
     }
 
     #[test]
-    fn intervals_widen_with_the_square_root_of_the_step() {
-        let day = |step| ForecastDay { step, date: None, value: 1.0, half_width_80: 0.0, half_width_95: 0.0 };
-        let mut days = vec![day(1), day(4)];
-        add_intervals(&mut days, 2.0, 3.0);
-        assert_eq!((days[0].half_width_80, days[0].half_width_95), (2.0, 3.0));
-        assert_eq!((days[1].half_width_80, days[1].half_width_95), (4.0, 6.0));
+    fn intervals_come_from_the_bands_of_each_step() {
+        let day = |step| ForecastDay { step, date: None, value: 100.0, half_width_80: 0.0, half_width_95: 0.0 };
+        let mut days = vec![day(1), day(2)];
+        let bands = bands::Bands { scale: bands::ErrorScale::Relative, quantiles: vec![[0.01, 0.02], [0.03, 0.04]] };
+        add_intervals(&mut days, &bands, 2.0);
+        assert_eq!((days[0].half_width_80, days[0].half_width_95), (2.0, 4.0));
+        assert_eq!((days[1].half_width_80, days[1].half_width_95), (6.0, 8.0));
     }
 }

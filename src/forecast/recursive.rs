@@ -1,4 +1,8 @@
-//! The recursive forecast: each predicted day becomes input for the next.
+//! The recursive forecast: each predicted day becomes input for the next. Forecasts from many
+//! origins (every day of a held-out block, to calibrate and measure the bands) run as one batch
+//! per step.
+
+use std::ops::Range;
 
 use chrono::NaiveDate;
 
@@ -7,7 +11,33 @@ use crate::data::windows::Prepared;
 use crate::model::StackedLstm;
 use crate::model::predict::predict;
 
-/// Forecasts `horizon` days past the end of the data, feeding each prediction back in.
+/// Forecasts `steps` days from every origin in `origins` (the last known row of each), feeding
+/// each predicted day (of every input: the network predicts them all) back in: `paths[k - 1][i]` is the price forecast for row
+/// `origins.start + i + k`. Every step is one batched prediction over all origins.
+pub async fn forecast_paths(
+    model: &StackedLstm,
+    data: &Prepared,
+    origins: Range<usize>,
+    steps: usize,
+    device: &burn::tensor::Device,
+) -> Result<Vec<Vec<f64>>, String> {
+    let (window, width) = (data.window, data.width());
+    assert!(origins.start + 1 >= window && origins.end <= data.prices.len(), "every origin has a whole window");
+    let mut windows: Vec<f32> = data.inputs(origins.start + 1..origins.end + 1);
+    let mut paths = Vec::with_capacity(steps);
+    for step in 0..steps {
+        // The next day of every input, fed back in: the window drops its first day and gains it.
+        let next = predict(model, &windows, window, device).await?;
+        if step + 1 < steps {
+            let rows = windows.chunks(window * width).zip(next.chunks(width));
+            windows = rows.flat_map(|(w, n)| w[width..].iter().chain(n).copied()).collect();
+        }
+        paths.push(next.chunks(width).map(|row| data.scaler.unscale(row[0] as f64)).collect());
+    }
+    Ok(paths)
+}
+
+/// Forecasts `horizon` days past the end of the data (bands left at zero for the caller).
 pub async fn recursive_forecast(
     model: &StackedLstm,
     data: &Prepared,
@@ -15,16 +45,14 @@ pub async fn recursive_forecast(
     horizon: usize,
     device: &burn::tensor::Device,
 ) -> Result<Vec<ForecastDay>, String> {
-    let mut window = data.last_window().to_vec();
-    let mut days = Vec::with_capacity(horizon);
-    for (step, date) in forecast_dates(last_date, horizon).into_iter().enumerate() {
-        let next = predict(model, &window, data.window, device).await?[0];
-        window.remove(0);
-        window.push(next);
-        let value = data.scaler.unscale(next as f64);
-        days.push(ForecastDay { step: step + 1, date, value, half_width_80: 0.0, half_width_95: 0.0 });
-    }
-    Ok(days)
+    let last = data.prices.len() - 1;
+    let paths = forecast_paths(model, data, last..last + 1, horizon, device).await?;
+    Ok(forecast_dates(last_date, horizon)
+        .into_iter()
+        .zip(paths)
+        .enumerate()
+        .map(|(step, (date, value))| ForecastDay { step: step + 1, date, value: value[0], half_width_80: 0.0, half_width_95: 0.0 })
+        .collect())
 }
 
 #[cfg(test)]
@@ -33,15 +61,38 @@ mod tests {
     use crate::data::windows::Scaling;
     use crate::model::ModelShape;
 
-    #[test]
-    fn forecast_has_one_finite_value_per_day() {
+    fn setup() -> (Prepared, StackedLstm, burn::tensor::Device) {
         let device = burn::tensor::Device::flex();
         let prices: Vec<f64> = (0..60).map(|i| 50.0 + (i as f64 / 5.0).sin()).collect();
         let data = Prepared::new(&prices, 8, 80, Scaling::TrainOnly).unwrap();
         let model = StackedLstm::new(ModelShape { features: 1, layers: 1, units: 4, dropout: 0.0, predict_change: true }, 1, &device);
+        (data, model, device)
+    }
+
+    #[test]
+    fn forecast_has_one_finite_value_per_day() {
+        let (data, model, device) = setup();
         let days = pollster::block_on(recursive_forecast(&model, &data, None, 5, &device)).unwrap();
         assert_eq!(days.len(), 5);
         assert_eq!(days.iter().map(|d| d.step).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5]);
         assert!(days.iter().all(|d| d.value.is_finite()));
+    }
+
+    /// A batch of origins gives each origin the path it would get alone, and step 1 is the
+    /// one-day fit.
+    #[test]
+    fn batched_paths_equal_one_origin_at_a_time() {
+        let (data, model, device) = setup();
+        let batched = pollster::block_on(forecast_paths(&model, &data, 40..50, 4, &device)).unwrap();
+        assert_eq!((batched.len(), batched[0].len()), (4, 10));
+        for (i, origin) in (40..50).enumerate() {
+            let alone = pollster::block_on(forecast_paths(&model, &data, origin..origin + 1, 4, &device)).unwrap();
+            for k in 0..4 {
+                assert!((alone[k][0] - batched[k][i]).abs() < 1e-4, "origin {origin}, step {}", k + 1);
+            }
+        }
+        let one_day = pollster::block_on(predict(&model, &data.inputs(41..51), 8, &device)).unwrap();
+        let fit: Vec<f64> = one_day.iter().map(|v| data.scaler.unscale(*v as f64)).collect();
+        assert_eq!(batched[0], fit);
     }
 }

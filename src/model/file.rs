@@ -19,14 +19,19 @@ use crate::training::Settings;
 const FORMAT: &str = "stocklstm-model";
 const VERSION: u32 = 1;
 
-/// Everything needed to use a trained model again: its settings, the scaler its inputs were
-/// scaled with, and its weights as a burn record.
+/// Everything needed to use a trained model again: its settings (the inputs among them), the
+/// scalers its inputs were scaled with, and its weights as a burn record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelFile {
     pub format: String,
     pub version: u32,
     pub settings: Settings,
+    /// The target's scaler.
     pub scaler: MinMaxScaler,
+    /// The extra inputs' scalers, in `settings.features` order (absent in files of models
+    /// without extra inputs, written before there were any).
+    #[serde(default)]
+    pub input_scalers: Vec<MinMaxScaler>,
     /// The model's burn record (burnpack), base64-encoded.
     pub record: String,
 }
@@ -65,7 +70,8 @@ fn assemble(template: &StackedLstm, tensors: Vec<Tensor<2>>) -> StackedLstm {
 
 impl ModelFile {
     /// Reads the model's weights (asynchronously, on any backend) into a file.
-    pub async fn from_model(model: &StackedLstm, settings: &Settings, scaler: MinMaxScaler) -> Result<Self, String> {
+    /// `scalers`: every input's, the target's first.
+    pub async fn from_model(model: &StackedLstm, settings: &Settings, scalers: &[MinMaxScaler]) -> Result<Self, String> {
         let cpu = Device::flex();
         let mut tensors = Vec::new();
         for (name, tensor) in named(model) {
@@ -75,7 +81,18 @@ impl ModelFile {
         let copy = assemble(&StackedLstm::new(settings.model_shape(), 0, &cpu), tensors);
         let bytes = copy.into_record().into_bytes().map_err(|e| format!("the model could not be recorded: {e:?}"))?;
         let record = base64::engine::general_purpose::STANDARD.encode(&bytes[..]);
-        Ok(Self { format: FORMAT.into(), version: VERSION, settings: settings.clone(), scaler, record })
+        let (scaler, input_scalers) = (scalers[0], scalers[1..].to_vec());
+        Ok(Self { format: FORMAT.into(), version: VERSION, settings: settings.clone(), scaler, input_scalers, record })
+    }
+
+    /// Every input's scaler, the target's first; a file whose scalers do not match its inputs
+    /// is refused as damaged.
+    pub fn scalers(&self) -> Result<Vec<MinMaxScaler>, String> {
+        let inputs = &self.settings.features;
+        if self.input_scalers.len() != inputs.len() {
+            return Err(format!("the model file is damaged: {} inputs ({}) but {} input scalers", inputs.len(), inputs.join(", "), self.input_scalers.len()));
+        }
+        Ok(std::iter::once(self.scaler).chain(self.input_scalers.iter().copied()).collect())
     }
 
     /// Reads a file's text, refusing anything that is not a StockLSTM model of this version.
@@ -109,7 +126,7 @@ mod tests {
         let device = Device::flex();
         let model = StackedLstm::new(settings().model_shape(), 5, &device);
         let scaler = MinMaxScaler { min: 1.0, max: 2.0 };
-        let file = pollster::block_on(ModelFile::from_model(&model, &settings(), scaler)).unwrap();
+        let file = pollster::block_on(ModelFile::from_model(&model, &settings(), &[scaler])).unwrap();
         let text = serde_json::to_string(&file).unwrap();
         let back = ModelFile::parse(&text).unwrap();
         assert_eq!(back, file);
@@ -122,7 +139,7 @@ mod tests {
     fn damaged_or_foreign_files_are_refused_with_messages() {
         let device = Device::flex();
         let model = StackedLstm::new(settings().model_shape(), 5, &device);
-        let file = pollster::block_on(ModelFile::from_model(&model, &settings(), MinMaxScaler { min: 0.0, max: 1.0 })).unwrap();
+        let file = pollster::block_on(ModelFile::from_model(&model, &settings(), &[MinMaxScaler { min: 0.0, max: 1.0 }])).unwrap();
         assert!(ModelFile::parse("{\"a\": 1}").unwrap_err().starts_with("this is not a StockLSTM model file"));
         let mut other = file.clone();
         other.version = 9;

@@ -9,7 +9,8 @@ use super::lstm::{LstmLayer, Recurrence};
 use super::shape::ModelShape;
 use crate::training::rng::SeededRng;
 
-/// The model of the reference notebook: LSTM(units) × layers → Dense(1).
+/// The model of the reference notebook: LSTM(units) × layers → Dense(features), the next day
+/// of every input (one, the target, unless the person added inputs).
 #[derive(Module, Debug)]
 pub struct StackedLstm {
     pub layers: Vec<LstmLayer>,
@@ -25,18 +26,23 @@ impl StackedLstm {
         let layers = (0..shape.layers)
             .map(|i| LstmLayer::new(if i == 0 { shape.features } else { shape.units }, shape.units, &mut rng, device))
             .collect();
-        let weight = glorot_uniform(&mut rng, shape.units, 1);
+        let weight = glorot_uniform(&mut rng, shape.units, shape.features);
         let head = Linear {
-            weight: Param::from_tensor(Tensor::from_data(TensorData::new(weight, [shape.units, 1]), device)),
-            bias: Some(Param::from_tensor(Tensor::zeros([1], device))),
+            weight: Param::from_tensor(Tensor::from_data(TensorData::new(weight, [shape.units, shape.features]), device)),
+            bias: Some(Param::from_tensor(Tensor::zeros([shape.features], device))),
         };
         Self { layers, dropout: DropoutConfig::new(shape.dropout).init(), head, predict_change: shape.predict_change }
     }
 
-    /// Maps windows `[batch, window, features]` to next-value predictions `[batch, 1]`.
+    /// Inputs per day the model reads (and predicts).
+    pub fn features(&self) -> usize {
+        self.layers[0].input_weight.val().dims()[0]
+    }
+
+    /// Maps windows `[batch, window, features]` to next-day predictions `[batch, features]`.
     ///
-    /// When predicting change, the network sees each window relative to its last value and its
-    /// output is added to that value: it starts out as the naive "tomorrow = today" forecast and
+    /// When predicting change, the network sees each input of a window relative to its last
+    /// value and its output is added to that value: it starts out as the naive "tomorrow = today" forecast and
     /// learns corrections to it, and a test period above the training range needs no
     /// extrapolation of levels it never saw.
     pub fn forward(&self, windows: Tensor<3>) -> Tensor<2> {
@@ -45,9 +51,9 @@ impl StackedLstm {
 
     /// [`forward`](Self::forward) with every layer's time loop run the way `path` says.
     pub fn forward_with(&self, path: Recurrence, windows: Tensor<3>) -> Tensor<2> {
-        let [batch, steps, _] = windows.dims();
-        let last = windows.clone().narrow(1, steps - 1, 1).narrow(2, 0, 1).reshape([batch, 1]);
-        let mut sequence = if self.predict_change { windows - last.clone().unsqueeze_dim::<3>(2) } else { windows };
+        let [batch, steps, features] = windows.dims();
+        let last = windows.clone().narrow(1, steps - 1, 1).reshape([batch, features]);
+        let mut sequence = if self.predict_change { windows - last.clone().unsqueeze_dim::<3>(1) } else { windows };
         let last_layer = self.layers.len() - 1;
         for (i, layer) in self.layers.iter().enumerate() {
             let (next, hidden) = layer.forward_with(path, sequence.clone(), i < last_layer);

@@ -9,10 +9,12 @@ use super::report::{BatchProgress, EpochReport, StopReason};
 use super::trainer::{TrainingHost, train};
 use crate::data::Table;
 use crate::data::scaling::MinMaxScaler;
-use crate::data::windows::Prepared;
-use crate::evaluation::{absolute_error_quantile, directional_accuracy, metrics, naive_predictions, spread};
+use crate::data::inputs::extra_inputs;
+use crate::data::windows::{Prepared, check_length, train_len};
+use crate::evaluation::{directional_accuracy, metrics, naive_predictions, spread};
 use crate::forecast::add_intervals;
-use crate::forecast::recursive::recursive_forecast;
+use crate::forecast::bands::{Bands, Coverage, ErrorScale};
+use crate::forecast::recursive::{forecast_paths, recursive_forecast};
 use crate::model::StackedLstm;
 use crate::model::file::ModelFile;
 use crate::model::predict::predict;
@@ -20,15 +22,24 @@ use crate::protocol::{Backtest, RunResult};
 
 /// Prepares `table` by `settings`, checking it is long enough before any training starts.
 pub fn prepare(table: &Table, settings: &Settings) -> Result<Prepared, String> {
-    let target = table.target(settings.target.as_deref())?;
-    Prepared::new(&target.values, settings.window, settings.split, settings.scaling)
+    let (target, extra) = inputs(table, settings)?;
+    Prepared::with_inputs(target, extra, settings.window, settings.split, settings.scaling)
 }
 
-/// A finished run: what the page shows, and the model with its scaler, kept so it can be saved.
+/// The target's values and the extra inputs `settings` name, or why they cannot be used.
+fn inputs<'a>(table: &'a Table, settings: &Settings) -> Result<(&'a [f64], Vec<Vec<f64>>), String> {
+    let target = table.target(settings.target.as_deref())?;
+    check_length(target.values.len(), settings.window, settings.split)?;
+    let extra = extra_inputs(table, target, &settings.features, train_len(target.values.len(), settings.split))?;
+    Ok((&target.values, extra))
+}
+
+/// A finished run: what the page shows, and the model with its scalers (the target's first),
+/// kept so it can be saved.
 pub struct Finished {
     pub result: RunResult,
     pub model: StackedLstm,
-    pub scaler: MinMaxScaler,
+    pub scalers: Vec<MinMaxScaler>,
 }
 
 /// Trains on an autodiff `device` and returns metrics in price units, fits and the forecast.
@@ -41,37 +52,61 @@ pub async fn run(table: &Table, settings: &Settings, device: &Device, host: &mut
     if settings.backtest && !result.stopped {
         result.backtest = Some(backtest(&data, settings, device, host).await?);
     }
-    Ok(Finished { result, model: trained.model, scaler: data.scaler })
+    Ok(Finished { result, model: trained.model, scalers: data.scalers() })
 }
 
-/// Evaluates a saved model on `table` with the settings and scaler it was trained with.
+/// Evaluates a saved model on `table` with the settings, inputs and scalers it was trained
+/// with; a file without one of those inputs is refused with a message naming it.
 pub async fn evaluate_saved(file: &ModelFile, table: &Table, device: &Device) -> Result<RunResult, String> {
     let settings = &file.settings;
-    let target = table.target(settings.target.as_deref())?;
-    let data = Prepared::with_scaler(&target.values, settings.window, settings.split, file.scaler)?;
+    let (target, extra) = inputs(table, settings)?;
+    let data = Prepared::with_scalers(target, extra, settings.window, settings.split, &file.scalers()?)?;
     evaluate(&file.to_model(device)?, &data, table, settings.horizon, device).await
 }
 
 /// The model's predictions for `targets`, in price units.
 async fn fit(model: &StackedLstm, data: &Prepared, targets: Range<usize>, inference: &Device) -> Result<Vec<f64>, String> {
     let scaled = predict(model, &data.inputs(targets), data.window, inference).await?;
-    Ok(scaled.into_iter().map(|v| data.scaler.unscale(v as f64)).collect())
+    Ok(scaled.chunks(data.width()).map(|row| data.scaler.unscale(row[0] as f64)).collect())
 }
 
-/// Fits, metrics (beside the naive baseline) and the forecast with intervals, for `model` on
-/// `data`; the training fields (epochs, stop, backtest) are left for the caller.
+/// Bands calibrated on the calibration block, the model's forecast paths from every origin of
+/// the test part (step 1 is the one-day test fit) and the bands' coverage there.
+pub struct Calibrated {
+    pub bands: Bands,
+    pub test_paths: Vec<Vec<f64>>,
+    pub coverage: Coverage,
+}
+
+/// Forecasts `horizon` days recursively from every day of the calibration block (the training
+/// part's unfitted end) and of the test part, calibrates the bands on the first and measures
+/// them on the second.
+pub async fn calibrate(model: &StackedLstm, data: &Prepared, horizon: usize, inference: &Device) -> Result<Calibrated, String> {
+    let scale = ErrorScale::for_series(&data.prices);
+    let calibration = data.fit_end() - 1..data.train_end - 1;
+    let calibration_paths = forecast_paths(model, data, calibration.clone(), horizon, inference).await?;
+    let bands = Bands::calibrate(scale, &calibration_paths, calibration, &data.prices, data.train_end)
+        .ok_or("the forecast bands could not be calibrated: the calibration block has no day to score, or the model forecast exactly 0 there")?;
+    let end = data.prices.len();
+    let test = data.train_end - 1..end - 1;
+    let test_paths = forecast_paths(model, data, test.clone(), horizon, inference).await?;
+    let coverage = bands.coverage(horizon, &test_paths, test, &data.prices, end);
+    Ok(Calibrated { bands, test_paths, coverage })
+}
+
+/// Fits, metrics (beside the naive baseline), the forecast with calibrated intervals and their
+/// measured coverage, for `model` on `data`; the training fields (epochs, stop, backtest) are
+/// left for the caller.
 async fn evaluate(model: &StackedLstm, data: &Prepared, table: &Table, horizon: usize, inference: &Device) -> Result<RunResult, String> {
     let train_fit = fit(model, data, data.train_targets(), inference).await?;
-    let test_fit = fit(model, data, data.test_targets(), inference).await?;
+    let Calibrated { bands, mut test_paths, coverage } = calibrate(model, data, horizon, inference).await?;
+    let test_fit = test_paths.swap_remove(0);
     let last_date = table.date_range().map(|(_, last)| last);
     let mut forecast = recursive_forecast(model, data, last_date, horizon, inference).await?;
+    add_intervals(&mut forecast, &bands, bands.scale.volatility(&data.prices, data.prices.len() - 1));
     let test_actual = &data.prices[data.test_targets()];
-    add_intervals(
-        &mut forecast,
-        absolute_error_quantile(test_actual, &test_fit, 0.80),
-        absolute_error_quantile(test_actual, &test_fit, 0.95),
-    );
     Ok(RunResult {
+        coverage,
         backtest: None,
         epochs_done: 0,
         stopped: false,
@@ -120,19 +155,20 @@ impl<H: TrainingHost> TrainingHost for FoldHost<'_, H> {
 async fn backtest(data: &Prepared, settings: &Settings, device: &Device, host: &mut impl TrainingHost) -> Result<Backtest, String> {
     let folds = data.folds(settings.folds, settings.scaling)?;
     let inference = device.clone().without_autodiff();
-    let (mut model_rmse, mut naive_rmse) = (Vec::new(), Vec::new());
+    let (mut model_rmse, mut naive_rmse, mut coverage) = (Vec::new(), Vec::new(), Vec::new());
     for (i, fold) in folds.iter().enumerate() {
         let mut fold_host = FoldHost { inner: &mut *host, fold: (i + 1, folds.len()) };
         let trained = train(device, fold, settings, &mut fold_host).await?;
-        let predicted = fit(&trained.model, fold, fold.test_targets(), &inference).await?;
+        let calibrated = calibrate(&trained.model, fold, settings.horizon, &inference).await?;
         let actual = &fold.prices[fold.test_targets()];
-        model_rmse.push(metrics(actual, &predicted).rmse);
+        model_rmse.push(metrics(actual, &calibrated.test_paths[0]).rmse);
+        coverage.push(calibrated.coverage);
         naive_rmse.push(metrics(actual, &naive_predictions(&fold.prices, fold.test_targets())).rmse);
         if trained.stop == StopReason::Stopped {
             break;
         }
     }
-    Ok(Backtest { folds: model_rmse.len(), model_rmse: spread(&model_rmse), naive_rmse: spread(&naive_rmse) })
+    Ok(Backtest { folds: model_rmse.len(), model_rmse: spread(&model_rmse), naive_rmse: spread(&naive_rmse), coverage })
 }
 
 #[cfg(test)]
@@ -189,7 +225,7 @@ mod tests {
         let table = sample();
         let settings = Settings { epochs: 1, horizon: 3, scaling: crate::data::windows::Scaling::All, ..small_settings() };
         let finished = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut RecordingHost::<NoHelper>::default())).unwrap();
-        let file = pollster::block_on(ModelFile::from_model(&finished.model, &settings, finished.scaler)).unwrap();
+        let file = pollster::block_on(ModelFile::from_model(&finished.model, &settings, &finished.scalers)).unwrap();
         let loaded = pollster::block_on(evaluate_saved(&file, &table, &Device::flex())).unwrap();
         assert_eq!(loaded.test, finished.result.test);
         assert_eq!(loaded.forecast, finished.result.forecast);
@@ -198,15 +234,82 @@ mod tests {
         assert!(refused.starts_with("only 1 rows after cleaning"), "{refused}");
     }
 
+    /// Extra inputs (file columns and derived ones) train, forecast, save and load; a file
+    /// without one of them refuses the saved model with a message naming it.
+    #[test]
+    fn extra_inputs_train_forecast_save_and_load() {
+        let table = sample();
+        let features = ["Open", "Volume", "return", "logvolume"].map(String::from).to_vec();
+        let settings = Settings { epochs: 1, horizon: 4, features, ..small_settings() };
+        let finished = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut RecordingHost::<NoHelper>::default())).unwrap();
+        assert_eq!((finished.model.features(), finished.scalers.len()), (5, 5));
+        let result = &finished.result;
+        assert!(result.forecast.iter().all(|d| d.value.is_finite() && d.half_width_80.is_finite() && d.half_width_80 > 0.0));
+        assert!(result.test.rmse.is_finite() && result.coverage.horizon_days.is_some());
+        let file = pollster::block_on(ModelFile::from_model(&finished.model, &settings, &finished.scalers)).unwrap();
+        let file = ModelFile::parse(&serde_json::to_string(&file).unwrap()).unwrap();
+        assert_eq!(file.settings.features, settings.features);
+        let loaded = pollster::block_on(evaluate_saved(&file, &table, &Device::flex())).unwrap();
+        assert_eq!((loaded.test, &loaded.forecast), (result.test, &result.forecast));
+        let mut without_open = table.clone();
+        without_open.columns.retain(|c| c.name != "Open");
+        let refused = pollster::block_on(evaluate_saved(&file, &without_open, &Device::flex())).unwrap_err();
+        assert!(refused.starts_with("input column 'Open' is not in this file"), "{refused}");
+        let mut damaged = file;
+        damaged.input_scalers.pop();
+        assert_eq!(damaged.scalers().unwrap_err(), "the model file is damaged: 4 inputs (Open, Volume, return, logvolume) but 3 input scalers");
+    }
+
+    /// Band coverage on the bundled sample after a short real training, for the rule the page
+    /// used before (the test part's one-day absolute error percentiles widened by √h) and for
+    /// the calibrated bands it draws now; the latter must be within 5 points of nominal.
+    /// `cargo test --lib sample_band_coverage -- --ignored --nocapture`
+    #[test]
+    #[ignore = "trains the default model on the sample (about a minute)"]
+    fn sample_band_coverage() {
+        let table = sample();
+        let epochs = std::env::var("EPOCHS").ok().and_then(|e| e.parse().ok()).unwrap_or(20);
+        let settings = Settings { epochs, ..Settings::default() };
+        let finished = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut RecordingHost::<NoHelper>::default())).unwrap();
+        let data = prepare(&table, &settings).unwrap();
+        let (h, end) = (settings.horizon, data.prices.len());
+        let calibrated = pollster::block_on(calibrate(&finished.model, &data, h, &Device::flex())).unwrap();
+        let mut errors: Vec<f64> = data.prices[data.test_targets()].iter().zip(&calibrated.test_paths[0]).map(|(a, p)| (a - p).abs()).collect();
+        errors.sort_by(f64::total_cmp);
+        let percentile = |level: f64| errors[(errors.len() as f64 * level).ceil() as usize - 1];
+        // The old rule's band for step k: ± the percentile × √k, the same at every origin.
+        let inside = |k: usize, level: f64| {
+            let origins = (data.train_end - 1..end - k).enumerate();
+            let hits = origins.clone().filter(|&(i, o)| (data.prices[o + k] - calibrated.test_paths[k - 1][i]).abs() <= percentile(level) * (k as f64).sqrt());
+            100.0 * hits.count() as f64 / origins.count() as f64
+        };
+        let before: Vec<(usize, f64, f64)> = [1, h].iter().map(|&k| (k, inside(k, 0.8), inside(k, 0.95))).collect();
+        let after = finished.result.coverage;
+        println!("settings: {}", settings.to_query());
+        println!("test RMSE {:.4}, naive {:.4}", finished.result.test.rmse, finished.result.naive.rmse);
+        println!("before (√h rule), (days ahead, 80%, 95%): {before:?}");
+        println!("after (calibrated): {after:?}\n  {}", after.sentence("test"));
+        for step in [after.one_day.unwrap(), after.horizon_days.unwrap()] {
+            for (got, nominal) in step.percent.into_iter().zip([80.0, 95.0]) {
+                assert!((got - nominal).abs() <= 5.0, "{got:.1}% against {nominal}%");
+            }
+        }
+    }
+
     #[test]
     fn a_missing_target_or_short_file_is_refused_before_training() {
         let table = parse_csv(b"Date,Close\n2020-01-01,1\n2020-01-02,2\n").unwrap();
         let short = prepare(&table, &Settings::default()).unwrap_err();
-        assert!(short.contains("needs at least 170 rows"), "{short}");
+        assert!(short.contains("needs at least 211 rows"), "{short}");
         assert_eq!(Settings::default().check(&table), Err(short));
         let settings = Settings { target: Some("Volume".into()), ..Settings::default() };
         let missing = prepare(&table, &settings).unwrap_err();
         assert_eq!(settings.check(&table), Err(missing.clone()));
         assert_eq!(missing, "target column 'Volume' is not in this file; its numeric columns are: Close");
+        let long = parse_csv(&crate::data::parse::tests::ibm_sample()).unwrap();
+        let settings = Settings { features: vec!["Open".into(), "Dividends".into()], ..Settings::default() };
+        let absent = prepare(&long, &settings).unwrap_err();
+        assert_eq!(settings.check(&long), Err(absent.clone()));
+        assert!(absent.starts_with("input column 'Dividends' is not in this file"), "{absent}");
     }
 }

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::Table;
-use crate::data::windows::{Scaling, check_length};
+use crate::data::inputs::extra_inputs;
+use crate::data::windows::{Scaling, check_length, train_len};
 use crate::model::ModelShape;
 
 /// Which backend trains: `Auto` tries WebGPU and falls back to the CPU, saying so.
@@ -28,6 +29,10 @@ pub enum Prediction {
 pub struct Settings {
     /// Column to predict; `None` picks Close (or the file's closing-price column).
     pub target: Option<String>,
+    /// Extra input columns beside the target (file columns, or the derived `return` and
+    /// `logvolume`); none by default.
+    #[serde(default)]
+    pub features: Vec<String>,
     pub window: usize,
     /// Percent of rows, oldest first, used for training.
     pub split: u32,
@@ -51,6 +56,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             target: None,
+            features: Vec::new(),
             window: 100,
             split: 65,
             layers: 3,
@@ -71,8 +77,8 @@ impl Default for Settings {
 }
 
 /// The URL keys, in the order links write them.
-pub const KEYS: [&str; 16] = [
-    "target", "window", "split", "layers", "units", "dropout", "epochs", "batch", "lr", "horizon", "seed", "scaling", "predict",
+pub const KEYS: [&str; 17] = [
+    "target", "features", "window", "split", "layers", "units", "dropout", "epochs", "batch", "lr", "horizon", "seed", "scaling", "predict",
     "backtest", "folds", "backend",
 ];
 
@@ -85,6 +91,22 @@ pub fn data_url(query: &str) -> Option<String> {
         let (key, value) = pair.split_once('=')?;
         (percent_decode(key) == DATA_KEY && !value.is_empty()).then(|| percent_decode(value))
     })
+}
+
+/// Most extra inputs a model may take.
+const MAX_FEATURES: usize = 16;
+
+/// The extra inputs of a `features=Open,Volume,return` value: names separated by commas, each
+/// at most once.
+fn feature_list(value: &str) -> Result<Vec<String>, String> {
+    let names: Vec<String> = value.split(',').map(str::trim).filter(|n| !n.is_empty()).map(String::from).collect();
+    if names.len() > MAX_FEATURES {
+        return Err(format!("features: {} inputs given, at most {MAX_FEATURES} are allowed", names.len()));
+    }
+    if let Some((i, name)) = names.iter().enumerate().find(|(i, n)| names[..*i].iter().any(|m| m.eq_ignore_ascii_case(n))) {
+        return Err(format!("features: '{name}' is listed twice (input {})", i + 1));
+    }
+    Ok(names)
 }
 
 fn whole(key: &str, value: &str, min: u64, max: u64) -> Result<u64, String> {
@@ -106,7 +128,8 @@ impl Settings {
     /// the rows suffice), so the page can refuse a run before the worker starts.
     pub fn check(&self, table: &Table) -> Result<(), String> {
         let target = table.target(self.target.as_deref())?;
-        check_length(target.values.len(), self.window, self.split)
+        check_length(target.values.len(), self.window, self.split)?;
+        extra_inputs(table, target, &self.features, train_len(target.values.len(), self.split)).map(drop)
     }
 
     /// Sets one setting from its text form, as typed in the page or found in the URL; an
@@ -114,6 +137,7 @@ impl Settings {
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         match key {
             "target" => self.target = Some(value.trim()).filter(|v| !v.is_empty()).map(String::from),
+            "features" => self.features = feature_list(value)?,
             "window" => self.window = whole(key, value, 2, 1000)? as usize,
             "split" => self.split = whole(key, value, 10, 95)? as u32,
             "layers" => self.layers = whole(key, value, 1, 8)? as usize,
@@ -163,6 +187,7 @@ impl Settings {
     pub fn get(&self, key: &str) -> String {
         match key {
             "target" => self.target.clone().unwrap_or_default(),
+            "features" => self.features.join(","),
             "window" => self.window.to_string(),
             "split" => self.split.to_string(),
             "layers" => self.layers.to_string(),
@@ -218,10 +243,10 @@ impl Settings {
         query
     }
 
-    /// The model these settings describe (one input feature: the target column).
+    /// The model these settings describe (inputs: the target column and the extra ones).
     pub fn model_shape(&self) -> ModelShape {
         ModelShape {
-            features: 1,
+            features: 1 + self.features.len(),
             layers: self.layers,
             units: self.units,
             dropout: self.dropout,
@@ -290,11 +315,12 @@ mod tests {
     fn query_round_trips_every_setting() {
         let (mut s, errors) = Settings::from_query("");
         assert!(errors.is_empty());
-        for (key, value) in [("target", "Adj Close"), ("window", "20"), ("dropout", "0.2"), ("lr", "0.01"), ("scaling", "all"), ("predict", "level"), ("backtest", "on"), ("folds", "4"), ("backend", "cpu"), ("seed", "7")] {
+        for (key, value) in [("target", "Adj Close"), ("features", "Open,Volume,return"), ("window", "20"), ("dropout", "0.2"), ("lr", "0.01"), ("scaling", "all"), ("predict", "level"), ("backtest", "on"), ("folds", "4"), ("backend", "cpu"), ("seed", "7")] {
             s.set(key, value).unwrap();
         }
         let query = s.to_query();
-        assert!(query.contains("target=Adj%20Close"), "{query}");
+        assert!(query.contains("target=Adj%20Close&features=Open%2CVolume%2Creturn&"), "{query}");
+        assert_eq!(s.model_shape().features, 4);
         let (back, errors) = Settings::from_query(&format!("?{query}"));
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(back, s);
@@ -321,5 +347,7 @@ mod tests {
         assert_eq!(errors.len(), 5, "{errors:?}");
         assert_eq!(errors[0], "window: '0' is not valid: expected a whole number from 2 to 1000");
         assert!(errors[4].starts_with("unknown setting 'colour'"));
+        let (_, errors) = Settings::from_query("features=Open,Volume,open");
+        assert_eq!(errors, ["features: 'open' is listed twice (input 3)"]);
     }
 }

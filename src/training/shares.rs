@@ -12,18 +12,21 @@ use burn::tensor::{Device, Tensor, TensorData};
 
 use crate::model::{ModelShape, StackedLstm};
 
-/// The examples a batch draws from, cut from a series on demand: example `i` is the window
-/// `series[i..i + window]` and its target `series[i + window]` (no copy of every window).
+/// The examples a batch draws from, cut from a series of rows of `width` inputs on demand:
+/// example `i` is the window of rows `i..i + window` and its target the row `i + window` (no
+/// copy of every window).
 #[derive(Debug, Clone, Copy)]
 pub struct Examples<'a> {
+    /// Row-major `[rows, width]`.
     pub series: &'a [f32],
     pub window: usize,
+    pub width: usize,
 }
 
 impl Examples<'_> {
     /// How many examples the series holds.
     pub fn len(&self) -> usize {
-        self.series.len().saturating_sub(self.window)
+        (self.series.len() / self.width).saturating_sub(self.window)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -41,11 +44,12 @@ pub struct Share {
 /// The gradient of the share `indices` of a batch of `batch_len` windows: of its squared errors
 /// summed and divided by `batch_len`, so the two shares' gradients add up to the batch's mean.
 pub fn share_gradients(model: &StackedLstm, examples: Examples, indices: &[usize], batch_len: usize, device: &Device) -> Share {
-    let (series, window) = (examples.series, examples.window);
-    let x: Vec<f32> = indices.iter().flat_map(|&i| series[i..i + window].iter().copied()).collect();
-    let y: Vec<f32> = indices.iter().map(|&i| series[i + window]).collect();
-    let x = Tensor::<3>::from_data(TensorData::new(x, [indices.len(), window, 1]), device);
-    let y = Tensor::<2>::from_data(TensorData::new(y, [indices.len(), 1]), device);
+    let Examples { series, window, width } = examples;
+    let rows = |from: usize, to: usize| series[from * width..to * width].iter().copied();
+    let x: Vec<f32> = indices.iter().flat_map(|&i| rows(i, i + window)).collect();
+    let y: Vec<f32> = indices.iter().flat_map(|&i| rows(i + window, i + window + 1)).collect();
+    let x = Tensor::<3>::from_data(TensorData::new(x, [indices.len(), window, width]), device);
+    let y = Tensor::<2>::from_data(TensorData::new(y, [indices.len(), width]), device);
     let squared_error = (model.forward(x) - y).powi_scalar(2).sum();
     let loss = squared_error.clone().div_scalar(batch_len as f64);
     Share { gradients: GradientsParams::from_grads(loss.backward(), model), squared_error: squared_error.detach() }
@@ -86,6 +90,7 @@ pub struct HelperModel {
     model: StackedLstm,
     series: Vec<f32>,
     window: usize,
+    width: usize,
     device: Device,
 }
 
@@ -94,12 +99,12 @@ impl HelperModel {
     pub fn new(shape: ModelShape, examples: Examples, parameters: &[f32]) -> Self {
         let device = Device::flex().autodiff();
         let model = with_flat_parameters(StackedLstm::new(shape, 0, &device), parameters);
-        Self { model, series: examples.series.to_vec(), window: examples.window, device }
+        Self { model, series: examples.series.to_vec(), window: examples.window, width: examples.width, device }
     }
 
     /// The flat gradient and squared error of the share `indices` of a batch of `batch_len`.
     pub fn gradients(&self, indices: &[usize], batch_len: usize) -> (Vec<f32>, f64) {
-        let examples = Examples { series: &self.series, window: self.window };
+        let examples = Examples { series: &self.series, window: self.window, width: self.width };
         let share = share_gradients(&self.model, examples, indices, batch_len, &self.device);
         (flat_gradients(&self.model, &share.gradients), share.squared_error.into_scalar::<f32>() as f64)
     }
@@ -203,7 +208,7 @@ mod tests {
         let device = Device::flex().autodiff();
         let model = model(5);
         let series = series();
-        let examples = Examples { series: &series, window: 8 };
+        let examples = Examples { series: &series, window: 8, width: 1 };
         assert_eq!(examples.len(), 10);
         let batch = [3, 7, 1, 9, 0];
         let whole = share_gradients(&model, examples, &batch, batch.len(), &device);
@@ -228,7 +233,7 @@ mod tests {
         let loaded = with_flat_parameters(target, &flat);
         assert_eq!(flat_parameters(&loaded), flat);
         // Still trainable: the loaded parameters get gradients.
-        let share = share_gradients(&loaded, Examples { series: &series(), window: 8 }, &[0, 1], 2, &Device::flex().autodiff());
+        let share = share_gradients(&loaded, Examples { series: &series(), window: 8, width: 1 }, &[0, 1], 2, &Device::flex().autodiff());
         assert!(flat_gradients(&loaded, &share.gradients).iter().any(|g| *g != 0.0));
     }
 }

@@ -59,7 +59,7 @@ impl<'a> Learner<'a> {
     fn new(device: &Device, data: &'a Prepared, settings: &Settings, host: &mut impl TrainingHost) -> (StackedLstm, Self) {
         device.seed(settings.seed);
         let model = StackedLstm::new(settings.model_shape(), settings.seed, device);
-        let examples = Examples { series: &data.scaled[..data.train_end], window: data.window };
+        let examples = Examples { series: &data.scaled[..data.fit_end() * data.width()], window: data.window, width: data.width() };
         let in_shares = is_cpu(device);
         // Dropout masks come from each worker's own random stream: with dropout the trainer
         // computes both shares, so a seed gives the same run on one core or two.
@@ -141,7 +141,7 @@ pub async fn train(device: &Device, data: &Prepared, settings: &Settings, host: 
             }
             host.pause().await;
         }
-        let train_loss = read_scalar(squared_error).await? / seen as f64;
+        let train_loss = read_scalar(squared_error).await? / (seen * data.width()) as f64;
         check_finite(train_loss, epoch, settings.lr)?;
         let predictions = predict(&model.valid(), &val_inputs, data.window, &inference_device).await?;
         let val_loss = mse(&predictions, &val_targets);
@@ -301,7 +301,7 @@ pub(crate) mod tests {
         let alone_model = pollster::block_on(train(&device, &data, &settings, &mut alone)).unwrap().model;
         let mut helped = RecordingHost::<InProcessHelper>::default();
         let helped_model = pollster::block_on(train(&device, &data, &settings, &mut helped)).unwrap().model;
-        assert_eq!(helped.helper.shares, 3 * 5, "5 batches of up to 16 in 3 epochs, each with a second share");
+        assert_eq!(helped.helper.shares, 3 * 4, "4 batches of up to 16 (60 fitted windows) in 3 epochs, each with a second share");
         assert_eq!(alone.reports, helped.reports);
         assert_eq!(flat_parameters(&alone_model), flat_parameters(&helped_model));
     }
@@ -312,7 +312,7 @@ pub(crate) mod tests {
         let mut host = RecordingHost::<NoHelper> { stop_after: Some(12), ..Default::default() };
         let trained = pollster::block_on(train(&Device::flex().autodiff(), &data, &small_settings(), &mut host)).unwrap();
         assert_eq!(trained.stop, StopReason::Stopped);
-        assert_eq!(trained.epochs_done, 2, "9 batches per epoch: stop lands in epoch 2");
+        assert_eq!(trained.epochs_done, 2, "7 batches per epoch (108 fitted windows): stop lands in epoch 2");
         assert_eq!(host.reports.len(), 2);
     }
 

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::{AppState, Status};
 use crate::evaluation::verdict::verdict;
+use crate::forecast::bands::{Coverage, StepCoverage};
 use crate::training::EpochReport;
 
 fn number(value: f64) -> String {
@@ -15,6 +16,20 @@ fn number(value: f64) -> String {
 fn duration(seconds: f64) -> String {
     let seconds = seconds.round() as u64;
     if seconds >= 60 { format!("{}m {:02}s", seconds / 60, seconds % 60) } else { format!("{seconds}s") }
+}
+
+/// A step's coverage of the 80% (`level` 0) or 95% (1) band as a plain percent, for the page's
+/// `data-cov*` attributes; empty where there were no days.
+fn percent(step: Option<StepCoverage>, level: usize) -> String {
+    step.map(|s| format!("{:.1}", s.percent[level])).unwrap_or_default()
+}
+
+/// The measured coverage of the bands drawn, on the test part, as a sentence and as attributes.
+fn coverage_line(c: Coverage) -> impl IntoView {
+    view! {
+        <p class="note" data-testid="coverage" data-cov80-1=percent(c.one_day, 0) data-cov95-1=percent(c.one_day, 1)
+            data-cov80-h=percent(c.horizon_days, 0) data-cov95-h=percent(c.horizon_days, 1)>{c.sentence("test")}</p>
+    }
 }
 
 #[component]
@@ -87,6 +102,9 @@ pub fn Results(state: AppState) -> impl IntoView {
                     <tr><th>"Naive"</th><td data-testid="metric-backtest-naive-rmse">{number(b.naive_rmse.mean)}</td><td>{number(b.naive_rmse.std)}</td></tr>
                 </tbody>
             </table>
+            <ul class="note" data-testid="backtest-coverage">{b.coverage.iter().enumerate().map(|(i, c)| view! {
+                <li>{format!("Fold {}: {}", i + 1, c.sentence("its test"))}</li>
+            }).collect_view()}</ul>
         })}
         <p class="verdict">{move || state.result.with(|r| r.as_ref().map(|r| verdict(r.test.rmse, r.naive.rmse)))}</p>
         <h3>"Loss (MSE on scaled prices)"</h3>
@@ -101,6 +119,8 @@ pub fn Results(state: AppState) -> impl IntoView {
             }).collect_view()))}</tbody>
         </table>
         <p class="note">{crate::forecast::INTERVAL_METHOD}</p>
+        {move || (state.result.with(Option::is_some) && state.settings.with(|s| !s.features.is_empty())).then(|| view! { <p class="note" data-testid="inputs-method">{crate::forecast::INPUTS_METHOD}</p> })}
+        {move || state.result.with(|r| r.as_ref().map(|r| coverage_line(r.coverage)))}
         <super::runs::Runs state=state />
     }
 }

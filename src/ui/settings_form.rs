@@ -51,6 +51,14 @@ fn apply(state: AppState, key: &'static str, value: String) {
     }
 }
 
+/// The values of a multi-select's chosen options, comma-separated (as the `features` key
+/// takes them); read through JS properties, which needs no more web-sys bindings.
+fn chosen_options(ev: &leptos::ev::Event) -> String {
+    let options = ev.target().and_then(|t| js_sys::Reflect::get(&t, &"selectedOptions".into()).ok());
+    let values = options.map(|o| js_sys::Array::from(&o).iter().filter_map(|o| js_sys::Reflect::get(&o, &"value".into()).ok()?.as_string()).collect::<Vec<_>>());
+    values.unwrap_or_default().join(",")
+}
+
 fn start_training(state: AppState) {
     let settings = state.settings.get_untracked();
     let checked = state.dataset.with_untracked(|d| match d {
@@ -84,6 +92,10 @@ pub fn SettingsForm(state: AppState) -> impl IntoView {
         let requested = state.settings.with(|s| s.target.clone());
         state.dataset.with(|d| d.as_ref().map(|d| d.table.target_or_default(requested.as_deref()).name.clone())).unwrap_or_default()
     };
+    let feature_choices = move || {
+        let target = chosen_target();
+        state.dataset.with(|d| d.as_ref().map(|d| crate::data::inputs::choices(&d.table, &target)).unwrap_or_default())
+    };
     let select = move |key: &'static str, label: &'static str, options: &'static [(&'static str, &'static str)]| {
         view! {
             <label>{label}
@@ -105,6 +117,15 @@ pub fn SettingsForm(state: AppState) -> impl IntoView {
                         on:change=move |ev| apply(state, "target", event_target_value(&ev))>
                         {move || columns().into_iter().map(|name| {
                             let selected = name == chosen_target();
+                            view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>"Extra inputs (Ctrl/⌘-click for several)"
+                    <select multiple data-testid="features" data-setting="features" prop:disabled=training
+                        on:change=move |ev| apply(state, "features", chosen_options(&ev))>
+                        {move || feature_choices().into_iter().map(|name| {
+                            let selected = state.settings.with(|s| s.features.iter().any(|f| f.eq_ignore_ascii_case(&name)));
                             view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
                         }).collect_view()}
                     </select>

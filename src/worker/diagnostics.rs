@@ -41,14 +41,14 @@ pub async fn count_launches(settings: &Settings) -> Result<FromWorker, String> {
     for (path, mut optimizer, name) in [before, after] {
         let mut model = StackedLstm::new(settings.model_shape(), settings.seed, &device);
         let mut rng = SeededRng::new(settings.seed);
-        let (batch, window) = (settings.batch, settings.window);
-        let x: Vec<f32> = (0..batch * window).map(|_| rng.uniform() as f32).collect();
-        let y: Vec<f32> = (0..batch).map(|_| rng.uniform() as f32).collect();
+        let (batch, window, width) = (settings.batch, settings.window, settings.model_shape().features);
+        let x: Vec<f32> = (0..batch * window * width).map(|_| rng.uniform() as f32).collect();
+        let y: Vec<f32> = (0..batch * width).map(|_| rng.uniform() as f32).collect();
         let mut cost = BatchCost { path: name.into(), launches: 0, seconds: 0.0, kernels: Vec::new() };
         for warm_up in [true, false] {
             let (started, before) = (js_sys::Date::now(), launches::by_kernel());
-            let x = Tensor::<3>::from_data(TensorData::new(x.clone(), [batch, window, 1]), &device);
-            let y = Tensor::<2>::from_data(TensorData::new(y.clone(), [batch, 1]), &device);
+            let x = Tensor::<3>::from_data(TensorData::new(x.clone(), [batch, window, width]), &device);
+            let y = Tensor::<2>::from_data(TensorData::new(y.clone(), [batch, width]), &device);
             let loss = (model.forward_with(path, x) - y).powi_scalar(2).mean();
             let gradients = GradientsParams::from_grads(loss.backward(), &model);
             model = optimizer.step(settings.lr, model, gradients);

@@ -164,7 +164,7 @@ pub fn helper_main() {
         match json::<ToHelper>(&data) {
             Some(ToHelper::Begin { shape, window }) => {
                 let series = floats(&data, "series");
-                let examples = Examples { series: &series, window };
+                let examples = Examples { series: &series, window, width: shape.features };
                 MODEL.set(Some(HelperModel::new(shape, examples, &floats(&data, "parameters"))));
             }
             Some(ToHelper::Start { indices, batch_len }) => {

@@ -40,8 +40,8 @@ thread_local! {
     static LAST_TABLE: RefCell<Option<Table>> = const { RefCell::new(None) };
     /// The name and bytes of the file that table came from, to parse again with other choices.
     static LAST_FILE: RefCell<Option<(String, Vec<u8>)>> = const { RefCell::new(None) };
-    /// The last trained model with its settings and scaler, for SaveModel.
-    static LAST_MODEL: RefCell<Option<(StackedLstm, Settings, MinMaxScaler)>> = const { RefCell::new(None) };
+    /// The last trained model with its settings and scalers, for SaveModel.
+    static LAST_MODEL: RefCell<Option<(StackedLstm, Settings, Vec<MinMaxScaler>)>> = const { RefCell::new(None) };
 }
 
 /// Entry point called by `worker.js` once the module is loaded, with the second CPU worker it
@@ -201,14 +201,14 @@ async fn train(settings: Settings, known: Vec<Calibration>) -> Result<crate::pro
             return Err(message);
         }
     };
-    LAST_MODEL.set(Some((finished.model, settings, finished.scaler)));
+    LAST_MODEL.set(Some((finished.model, settings, finished.scalers)));
     Ok(finished.result)
 }
 
 async fn save_model() -> Result<String, String> {
     let last = LAST_MODEL.with_borrow(|last| last.clone());
-    let (model, settings, scaler) = last.ok_or("no model has been trained yet")?;
-    let file = ModelFile::from_model(&model, &settings, scaler).await?;
+    let (model, settings, scalers) = last.ok_or("no model has been trained yet")?;
+    let file = ModelFile::from_model(&model, &settings, &scalers).await?;
     serde_json::to_string(&file).map_err(|e| e.to_string())
 }
 

@@ -145,6 +145,9 @@ test('every exporter fixture loads in the page without editing', async () => {
     'tab-separated.tsv': /2 rows, 2023-01-03 to 2023-01-04, target column 'Close'/,
     'bom-crlf-summary.csv': /3 rows, 2023-01-03 to 2023-01-05, target column 'Close'/,
     'tickers.csv': /3 rows, 2023-01-03 to 2023-01-05, target column 'Close'/,
+    'excel-unicode-text.txt': /4 rows, 2023-01-03 to 2023-01-06, target column 'Close'/,
+    'api-epoch-ms.csv': /3 rows, 2023-01-03 to 2023-01-05[\s\S]*read as Unix epoch milliseconds/,
+    'api-epoch-seconds.csv': /3 rows, 2023-01-03 to 2023-01-05, target column 'close'[\s\S]*read as Unix epoch seconds/,
   };
   const { page } = await openApp(app.context, app.server.url);
   await waitForState(page, ['idle'], 60_000);
@@ -183,8 +186,10 @@ test('the results can be kept: link, CSV and chart PNG', async () => {
   assert.equal(csv.suggestedFilename(), 'stocklstm-results.csv');
   const lines = (await readFile(await csv.path(), 'utf8')).trim().split('\n');
   assert.equal(lines[0], 'date,actual,fit_train,fit_test,forecast,low_80,high_80,low_95,high_95');
-  assert.equal(lines.length, 1 + 3270 + 5);
-  assert.match(lines.at(-1), /^2013-03-08,,,,\d+\.\d{4},/);
+  assert.equal(lines.length, 1 + 3270 + 5 + 3, 'header, rows, forecast days, band coverage');
+  assert.match(lines[1 + 3270 + 4], /^2013-03-08,,,,\d+\.\d{4},/);
+  assert.equal(lines.at(-3), 'band coverage (% of days inside),1 day ahead,5 days ahead');
+  assert.match(lines.at(-1), /^test part 95%,\d+\.\d,\d+\.\d$/);
   const [png] = await Promise.all([page.waitForEvent('download'), byId(page, 'export-png').click()]);
   const bytes = await readFile(await png.path());
   assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'a PNG file');
@@ -315,7 +320,7 @@ test('bad files get a clear message and the app stays usable', async () => {
   await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('16 rows'));
   await byId(page, 'train-button').click();
   assert.equal(await waitForState(page, ['error'], 10_000), 'error');
-  assert.match(await byId(page, 'error').innerText(), /only 16 rows after cleaning, but window 100 .* needs at least 170 rows/);
+  assert.match(await byId(page, 'error').innerText(), /only 16 rows after cleaning, but window 100 .* needs at least 211 rows/);
   // A good file clears the message.
   await byId(page, 'csv-input').setInputFiles(sample);
   await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('3270 rows'));

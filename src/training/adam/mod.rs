@@ -154,7 +154,7 @@ mod tests {
         let device = Device::flex().autodiff();
         let shape = ModelShape { features: 1, layers: 2, units: 6, dropout: 0.0, predict_change: true };
         let series: Vec<f32> = (0..40).map(|i| (i as f32 / 5.0).sin()).collect();
-        let examples = Examples { series: &series, window: 8 };
+        let examples = Examples { series: &series, window: 8, width: 1 };
         let (mut ours, mut theirs) = (StackedLstm::new(shape, 3, &device), StackedLstm::new(shape, 3, &device));
         let (mut fused, mut burns) = (FusedAdam::init(), AdamConfig::new().with_epsilon(EPSILON).init());
         for step in 0..5 {
