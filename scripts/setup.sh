@@ -40,6 +40,9 @@ ensure_build_tools() {
     # Not --locked: its own lock file pins a yanked crate.
     env -u CARGO_TARGET_DIR cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
   fi
+  # Trunk builds offline (Trunk.toml), and a native `cargo test` downloads only the native
+  # model's crates: fetch every crate in Cargo.lock (the page's and the wasm target's too).
+  cargo fetch --locked --quiet
 }
 
 ensure_test_tools() {
