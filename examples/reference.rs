@@ -50,5 +50,10 @@ fn main() -> Result<(), String> {
     }
     println!("test direction right: {}", result.test_direction.map_or("—".into(), |d| format!("{d:.1}%")));
     println!("bands: {}", result.coverage.sentence("test"));
+    for (ahead, step) in [("1 day", result.coverage.one_day), ("horizon", result.coverage.horizon_days)] {
+        if let Some(step) = step {
+            println!("  {ahead} ahead, {} days: 80% band {:.1}%, 95% band {:.1}%", step.days, step.percent[0], step.percent[1]);
+        }
+    }
     Ok(())
 }

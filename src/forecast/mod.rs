@@ -24,11 +24,12 @@ pub struct ForecastDay {
 
 /// How the forecast's bands are made, as the page states it.
 pub const INTERVAL_METHOD: &str = "Bands: split-conformal, per forecast day. The last fifth of the training part is held out \
-     from fitting; the model forecasts recursively from every day of that block, and the band for day h ahead is the 80th \
-     or 95th percentile of its own h-day-ahead misses there, in percent of the forecast (in price units for a series with \
-     zero or negative values) and in units of the recent volatility (the last 60 daily moves) at the day the forecast was \
-     made; past the block's length widened by √h. The coverage line measures these same bands on the test part, which \
-     they never saw.";
+     from fitting; the model forecasts recursively from every day of that block and of the test part, and the band for day \
+     h ahead is the 80th or 95th percentile of its own h-day-ahead misses known so far, in percent of the forecast (in price \
+     units for a series with zero or negative values) and in units of the recent volatility (the last 60 daily moves) at the \
+     day the forecast was made; widened by √h for days no miss has reached yet. The coverage line measures the bands as they \
+     stood on each test day, from the misses known that day (at first the held-out block's alone); the bands drawn for the \
+     forecast use every miss in the data.";
 
 /// How the recursive forecast gets future values of extra inputs, as the page states it.
 pub const INPUTS_METHOD: &str = "Extra inputs: the network predicts the next day of every input (the target and each extra \

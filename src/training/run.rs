@@ -13,7 +13,7 @@ use crate::data::inputs::extra_inputs;
 use crate::data::windows::{Prepared, check_length, train_len};
 use crate::evaluation::{directional_accuracy, metrics, naive_predictions, spread};
 use crate::forecast::add_intervals;
-use crate::forecast::bands::{Bands, Coverage, ErrorScale};
+use crate::forecast::bands::{self, Bands, Coverage, ErrorScale};
 use crate::forecast::recursive::{forecast_paths, recursive_forecast};
 use crate::model::StackedLstm;
 use crate::model::file::ModelFile;
@@ -70,8 +70,9 @@ async fn fit(model: &StackedLstm, data: &Prepared, targets: Range<usize>, infere
     Ok(scaled.chunks(data.width()).map(|row| data.scaler.unscale(row[0] as f64)).collect())
 }
 
-/// Bands calibrated on the calibration block, the model's forecast paths from every origin of
-/// the test part (step 1 is the one-day test fit) and the bands' coverage there.
+/// The bands for the forecast, calibrated on every miss in the data the model did not fit, the
+/// model's forecast paths from every origin of the test part (step 1 is the one-day test fit)
+/// and the coverage there of the bands as they stood at each origin.
 pub struct Calibrated {
     pub bands: Bands,
     pub test_paths: Vec<Vec<f64>>,
@@ -79,18 +80,19 @@ pub struct Calibrated {
 }
 
 /// Forecasts `horizon` days recursively from every day of the calibration block (the training
-/// part's unfitted end) and of the test part, calibrates the bands on the first and measures
-/// them on the second.
+/// part's unfitted end) and of the test part, measures on the test part how often the bands
+/// known at each origin held the price (see [`crate::forecast::bands::coverage`]), and
+/// calibrates the forecast's bands on every miss.
 pub async fn calibrate(model: &StackedLstm, data: &Prepared, horizon: usize, inference: &Device) -> Result<Calibrated, String> {
     let scale = ErrorScale::for_series(&data.prices);
-    let calibration = data.fit_end() - 1..data.train_end - 1;
-    let calibration_paths = forecast_paths(model, data, calibration.clone(), horizon, inference).await?;
-    let bands = Bands::calibrate(scale, &calibration_paths, calibration, &data.prices, data.train_end)
-        .ok_or("the forecast bands could not be calibrated: the calibration block has no day to score, or the model forecast exactly 0 there")?;
     let end = data.prices.len();
-    let test = data.train_end - 1..end - 1;
-    let test_paths = forecast_paths(model, data, test.clone(), horizon, inference).await?;
-    let coverage = bands.coverage(horizon, &test_paths, test, &data.prices, end);
+    let origins = data.fit_end() - 1..end - 1;
+    let paths = forecast_paths(model, data, origins.clone(), horizon, inference).await?;
+    let test = data.train_end - 1;
+    let coverage = bands::coverage(scale, &paths, origins.clone(), test, &data.prices, end);
+    let test_paths = paths.iter().map(|path| path[test - origins.start..].to_vec()).collect();
+    let bands = Bands::calibrate(scale, &paths, origins, &data.prices, end)
+        .ok_or("the forecast bands could not be calibrated: the calibration block has no day to score, or the model forecast exactly 0 there")?;
     Ok(Calibrated { bands, test_paths, coverage })
 }
 
