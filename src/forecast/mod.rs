@@ -23,13 +23,16 @@ pub struct ForecastDay {
 }
 
 /// How the forecast's bands are made, as the page states it.
-pub const INTERVAL_METHOD: &str = "Bands: split-conformal, per forecast day. The last fifth of the training part is held out \
-     from fitting; the model forecasts recursively from every day of that block and of the test part, and the band for day \
-     h ahead is the 80th or 95th percentile of its own h-day-ahead misses known so far, in percent of the forecast (in price \
-     units for a series with zero or negative values) and in units of the recent volatility (the last 60 daily moves) at the \
-     day the forecast was made; widened by √h for days no miss has reached yet. The coverage line measures the bands as they \
-     stood on each test day, from the misses known that day (at first the held-out block's alone); the bands drawn for the \
-     forecast use every miss in the data.";
+pub const INTERVAL_METHOD: &str = "Bands: split-conformal, per forecast day, adapting. The last fifth of the training part is \
+     held out from fitting; the model forecasts recursively from every day of that block and of the test part, and the band \
+     for day h ahead is a quantile of its own h-day-ahead misses known so far, in percent of the forecast (in price units \
+     for a series with zero or negative values) and in units of the recent volatility (the last 60 daily moves) at the day \
+     the forecast was made; widened by √h for days no miss has reached yet. The quantile starts at the 80th or 95th \
+     percentile and adapts (adaptive conformal inference, γ = 0.005): each time a test day's band turns out to have missed, \
+     its level rises by 0.005 × 0.8 (or × 0.95), and each time it held, falls by 0.005 × 0.2 (or × 0.05), so bands that \
+     miss more often than they claim widen. The coverage line measures the bands as they stood on each test day, from the \
+     misses known that day (at first the held-out block's alone); the bands drawn for the forecast are the same method after \
+     every miss in the data.";
 
 /// How the recursive forecast gets future values of extra inputs, as the page states it.
 pub const INPUTS_METHOD: &str = "Extra inputs: the network predicts the next day of every input (the target and each extra \
@@ -66,6 +69,11 @@ mod tests {
         let expected: Vec<_> = [(10, 1), (10, 2), (10, 3)].iter().map(|&(m, d)| NaiveDate::from_ymd_opt(2018, m, d)).collect();
         assert_eq!(dates, expected);
         assert_eq!(forecast_dates(None, 2), vec![None, None]);
+    }
+
+    #[test]
+    fn the_stated_method_names_the_adaptation_rate_in_use() {
+        assert!(INTERVAL_METHOD.contains(&format!("γ = {}", bands::ADAPTATION_RATE)), "{INTERVAL_METHOD}");
     }
 
     #[test]

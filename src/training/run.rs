@@ -80,19 +80,17 @@ pub struct Calibrated {
 }
 
 /// Forecasts `horizon` days recursively from every day of the calibration block (the training
-/// part's unfitted end) and of the test part, measures on the test part how often the bands
-/// known at each origin held the price (see [`crate::forecast::bands::coverage`]), and
-/// calibrates the forecast's bands on every miss.
+/// part's unfitted end) and of the test part, and calibrates the bands on their misses as the
+/// days pass, measuring on the test part how often the bands of each day held the price (see
+/// [`crate::forecast::bands::calibrate`]).
 pub async fn calibrate(model: &StackedLstm, data: &Prepared, horizon: usize, inference: &Device) -> Result<Calibrated, String> {
     let scale = ErrorScale::for_series(&data.prices);
     let end = data.prices.len();
     let origins = data.fit_end() - 1..end - 1;
     let paths = forecast_paths(model, data, origins.clone(), horizon, inference).await?;
     let test = data.train_end - 1;
-    let coverage = bands::coverage(scale, &paths, origins.clone(), test, &data.prices, end);
+    let (bands, coverage) = bands::calibrate(scale, &paths, origins.clone(), test, &data.prices, end)?;
     let test_paths = paths.iter().map(|path| path[test - origins.start..].to_vec()).collect();
-    let bands = Bands::calibrate(scale, &paths, origins, &data.prices, end)
-        .ok_or("the forecast bands could not be calibrated: the calibration block has no day to score, or the model forecast exactly 0 there")?;
     Ok(Calibrated { bands, test_paths, coverage })
 }
 
