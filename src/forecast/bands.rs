@@ -161,9 +161,10 @@ pub const ADAPTATION_RATE: f64 = 0.005;
 /// A forecast's miss is learnt on the day it forecast, never before: at each origin the bands
 /// are the conformal quantiles of the misses known that day (the first held-out origin has the
 /// calibration block's alone), at levels that have moved with each hit or miss of a held-out
-/// origin's band known by then (see [`Learning::learn`]). The forecast's bands are the same
-/// method after every miss in the data: the bands measured here. `Err` when no miss can be
-/// scored or a band is infinite (a forecast of exactly 0, in percent).
+/// origin's band known by then (up after a miss, down after a hit, by [`ADAPTATION_RATE`] times
+/// the nominal level or its complement). The forecast's bands are the same method after every
+/// miss in the data: the bands measured here. `Err` when no miss can be scored or a band is
+/// infinite (a forecast of exactly 0, in percent).
 pub fn calibrate(scale: ErrorScale, paths: &[Vec<f64>], origins: Range<usize>, held_out: usize, actual: &[f64], end: usize) -> Result<(Bands, Coverage), String> {
     adapting_at(ADAPTATION_RATE, scale, paths, origins, held_out, actual, end)
 }
@@ -375,8 +376,8 @@ mod tests {
         // origin 3 also 1.9 is known (quantiles 2), it scores 1 / 1.08 ≈ 0.93, inside both.
         // 2 days ahead: at origin 2 only origin 0's score is known (1.5 → quantiles 1.5), and
         // origin 2 scores 2.5 / 0.79 ≈ 3.2: outside both. Origin 3 has no second day.
-        // Hits of the held-out origins lower the levels a little (0.8 → 0.799, 0.95 → 0.94975), not
-        // enough to move a rank here.
+        // Each held-out hit lowers its step's levels by γ × 0.2 and γ × 0.05, the 2-day miss raises
+        // them by γ × 0.8 and γ × 0.95: too little to move a rank here.
         let (last, measured) = calibrate(ErrorScale::Absolute, &naive, 0..4, 2, &series, 5).unwrap();
         assert_eq!(measured.one_day, Some(StepCoverage { percent: [100.0, 100.0], days: 2 }));
         assert_eq!(measured.horizon_days, Some(StepCoverage { percent: [0.0, 0.0], days: 1 }));
