@@ -185,8 +185,8 @@ fn adapting_at(rate: f64, scale: ErrorScale, paths: &[Vec<f64>], origins: Range<
         let shown = origin >= held_out;
         for step in (1..=horizon).take_while(|step| origin + step < end) {
             let score = scale.score(actual[origin + step], paths[step - 1][i], volatility);
-            let held = learning.quantiles(step).map(|quantiles| quantiles.map(|q| score <= q));
-            if let (true, Some(held)) = (shown, held) {
+            let held = if shown { learning.quantiles(step).map(|quantiles| quantiles.map(|q| score <= q)) } else { None };
+            if let Some(held) = held {
                 for s in (0..2).filter(|&s| counted[s] == step) {
                     days[s] += 1;
                     for (count, held) in inside[s].iter_mut().zip(held) {
@@ -194,7 +194,7 @@ fn adapting_at(rate: f64, scale: ErrorScale, paths: &[Vec<f64>], origins: Range<
                     }
                 }
             }
-            arriving[(origin + step) % (horizon + 1)].push(Outcome { step, score, held: held.filter(|_| shown) });
+            arriving[(origin + step) % (horizon + 1)].push(Outcome { step, score, held });
         }
     }
     for outcome in arriving.into_iter().flatten() {
