@@ -16,10 +16,15 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
+/// The first and last day of a table with dates.
+fn date_range(table: &Table) -> Option<(NaiveDate, NaiveDate)> {
+    table.stamp_range().map(|(first, last)| (first.date(), last.date()))
+}
+
 /// Checks row count, date range, the default target and its first and last values.
 fn check(table: &Table, rows: usize, first: NaiveDate, last: NaiveDate, target: &str, values: (f64, f64)) {
     assert_eq!(table.len(), rows);
-    assert_eq!(table.date_range(), Some((first, last)));
+    assert_eq!(date_range(table), Some((first, last)));
     let column = table.default_target();
     assert_eq!(column.name, target);
     assert_eq!((column.values[0], column.values[rows - 1]), values);
@@ -125,10 +130,10 @@ fn dates_that_fit_both_orders_are_flagged_and_the_person_can_choose() {
     assert_eq!(guessed.report.day_order, Some(DayOrder::MonthFirst));
     assert!(guessed.report.day_order_unproven);
     assert!(guessed.report.notes()[0].contains("no date proves the order"));
-    assert_eq!(guessed.date_range(), Some((day(2020, 1, 2), day(2020, 3, 2))));
+    assert_eq!(date_range(&guessed), Some((day(2020, 1, 2), day(2020, 3, 2))));
     let options = ParseOptions { day_order: Some(DayOrder::DayFirst), ..Default::default() };
     let chosen = parse_csv_with(bytes, &options).unwrap();
-    assert_eq!(chosen.date_range(), Some((day(2020, 2, 1), day(2020, 2, 3))));
+    assert_eq!(date_range(&chosen), Some((day(2020, 2, 1), day(2020, 2, 3))));
 }
 
 /// A seeded fuzzer: random bytes, and fixtures with bytes flipped, cut, duplicated and spliced.
@@ -169,7 +174,7 @@ fn random_and_mutated_files_never_panic() {
                     assert_eq!(column.values.len(), table.len(), "case {case}");
                     assert!(column.values.iter().all(|v| v.is_finite()), "case {case}: {}", column.name);
                 }
-                if let Some(dates) = &table.dates {
+                if let Some(dates) = &table.stamps {
                     assert!(dates.windows(2).all(|w| w[0] < w[1]), "case {case}: dates strictly increase");
                 }
             }
@@ -189,7 +194,7 @@ fn excel_unicode_text_is_decoded_from_utf16() {
     let big: Vec<u8> = little.chunks(2).flat_map(|pair| [pair[1], pair[0]]).collect();
     assert_eq!(&big[..2], &[0xFE, 0xFF]);
     let from_big = parse_csv(&big).unwrap();
-    assert_eq!((&from_big.dates, &from_big.columns), (&t.dates, &t.columns));
+    assert_eq!((&from_big.stamps, &from_big.columns), (&t.stamps, &t.columns));
 }
 
 /// API exports: a time column of Unix epoch milliseconds (an unnamed first column, newest first)
@@ -197,14 +202,18 @@ fn excel_unicode_text_is_decoded_from_utf16() {
 #[test]
 fn epoch_seconds_and_milliseconds_are_dates() {
     let ms = load("api-epoch-ms.csv");
-    assert_eq!(ms.date_range(), Some((day(2023, 1, 3), day(2023, 1, 5))));
+    assert_eq!(date_range(&ms), Some((day(2023, 1, 3), day(2023, 1, 5))));
     assert_eq!(ms.column("c").unwrap().values, vec![125.07, 126.36, 125.02]);
     assert!(ms.column("t").is_none(), "the time column is not a price column");
     assert!(ms.report.reversed);
-    assert_eq!(ms.report.notes()[0], "dates from column 't', read as Unix epoch milliseconds (UTC days)");
+    assert_eq!(ms.report.notes()[0], "dates from column 't', read as Unix epoch milliseconds (UTC)");
     let seconds = load("api-epoch-seconds.csv");
     check(&seconds, 3, day(2023, 1, 3), day(2023, 1, 5), "close", (125.07, 125.02));
-    assert_eq!(seconds.report.notes()[0], "dates from column 'timestamp', read as Unix epoch seconds (UTC days)");
+    assert_eq!(seconds.report.notes()[0], "dates from column 'timestamp', read as Unix epoch seconds (UTC)");
+    // The US close in UTC keeps its time of day; the rows are still daily, written as dates.
+    assert_eq!(seconds.stamp_range().unwrap().0.to_string(), "2023-01-03 21:00");
+    assert_eq!(seconds.clock.frequency().as_deref(), Some("1d"));
+    assert_eq!(seconds.row_label(0), "2023-01-03");
 }
 
 /// Numbers that only look like epochs are left alone: a first column of prices, or of large
@@ -212,8 +221,8 @@ fn epoch_seconds_and_milliseconds_are_dates() {
 #[test]
 fn prices_and_volumes_are_not_taken_for_epochs() {
     let prices = parse_csv(b"Close\n100\n101\n102\n").unwrap();
-    assert_eq!(prices.dates, None);
+    assert_eq!(prices.stamps, None);
     let volumes = parse_csv(b"Volume,Close\n300000000,1\n200000000,2\n400000000,3\n").unwrap();
-    assert_eq!(volumes.dates, None);
+    assert_eq!(volumes.stamps, None);
     assert_eq!(volumes.columns.len(), 2);
 }

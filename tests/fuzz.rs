@@ -45,7 +45,7 @@ fn check(bytes: &[u8]) -> Result<(), TestCaseError> {
                 prop_assert_eq!(column.values.len(), table.len());
                 prop_assert!(column.values.iter().all(|v| v.is_finite()));
             }
-            if let Some(dates) = &table.dates {
+            if let Some(dates) = &table.stamps {
                 prop_assert!(dates.windows(2).all(|w| w[0] < w[1]));
             }
         }

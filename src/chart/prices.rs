@@ -4,7 +4,8 @@
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::scene::{Key, Scene, axis_label};
+use super::scene::{Key, Scene};
+use crate::data::numbers::format_price;
 use super::view::{Frame, Span};
 use super::{Area, clip_to, fit_width, frame_of};
 
@@ -40,8 +41,9 @@ pub fn draw_prices(canvas: &HtmlCanvasElement, scene: &Scene, span: Span, shown:
     chart
         .configure_mesh()
         .x_labels(if canvas.width() < 500 { 4 } else { 8 })
-        .x_label_formatter(&|x| axis_label(*x, scene.dated, span))
-        .x_desc(if scene.dated { "date" } else { "row" })
+        .x_label_formatter(&|x| scene.axis.tick(*x, span))
+        .y_label_formatter(&|y| format_price(*y, scene.decimals))
+        .x_desc(scene.axis.name())
         .y_desc(scene.target.as_str())
         .light_line_style(WHITE.mix(0.0))
         .draw()

@@ -4,10 +4,10 @@
 
 use std::ops::Range;
 
-use chrono::{Datelike, NaiveDate};
-
 use super::view::Span;
 use crate::data::Table;
+use crate::data::numbers::format_price;
+use crate::data::stamp::{DAY, Stamp};
 use crate::forecast::ForecastDay;
 use crate::protocol::RunResult;
 
@@ -82,15 +82,15 @@ impl Series {
         thin(&self.xs[range.clone()], &self.ys[range], max)
     }
 
-    /// The index of the point nearest to `x`, if the series has one within half a unit.
-    fn at(&self, x: f64) -> Option<usize> {
+    /// The index of the point nearest to `x`, if the series has one within half a bar.
+    fn at(&self, x: f64, bar: f64) -> Option<usize> {
         let after = self.xs.partition_point(|&v| v < x);
         [after.checked_sub(1), Some(after)]
             .into_iter()
             .flatten()
             .filter(|&i| i < self.xs.len())
             .min_by(|&a, &b| (self.xs[a] - x).abs().total_cmp(&(self.xs[b] - x).abs()))
-            .filter(|&i| (self.xs[i] - x).abs() <= 0.5)
+            .filter(|&i| (self.xs[i] - x).abs() <= 0.5 * bar)
     }
 }
 
@@ -141,34 +141,113 @@ pub struct Overlay {
     pub points: Vec<(f64, f64)>,
 }
 
+/// What x means: a day number (with the time of day as its fraction), or a row number for
+/// rows without dates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Axis {
+    Rows,
+    /// `timed`: labels show the time of day (intraday data); `bar`: one bar's width in days.
+    Days { timed: bool, bar: f64 },
+}
+
+impl Axis {
+    /// The axis of `table`'s rows.
+    pub fn of(table: &Table) -> Axis {
+        let Some(stamps) = &table.stamps else { return Axis::Rows };
+        let bar = match table.clock.bar() {
+            Some(bar) => bar.minutes() / 1440.0,
+            None => median_gap(stamps),
+        };
+        Axis::Days { timed: table.clock.timed(), bar }
+    }
+
+    /// One bar's width in x units.
+    pub fn bar(self) -> f64 {
+        match self {
+            Axis::Rows => 1.0,
+            Axis::Days { bar, .. } => bar,
+        }
+    }
+
+    /// `x` as the data writes its stamps (`YYYY-MM-DD`, or with `HH:MM` intraday), or as a row
+    /// number when the data has no dates.
+    pub fn label(self, x: f64) -> String {
+        match self {
+            Axis::Days { timed: true, .. } => Stamp::from_day_number(x).label(true),
+            Axis::Days { timed: false, .. } => Stamp::from_day_number(x.round()).label(false),
+            Axis::Rows => format!("row {}", x.round()),
+        }
+    }
+
+    /// A tick label: months over long spans, days over short ones, times over a few days.
+    pub fn tick(self, x: f64, span: Span) -> String {
+        let stamp = Stamp::from_day_number(x);
+        let format = match self {
+            Axis::Rows => return format!("{x:.0}"),
+            Axis::Days { timed: true, .. } if span.width() <= 3.0 => "%m-%d %H:%M",
+            _ if span.width() > 400.0 => "%Y-%m",
+            _ => "%Y-%m-%d",
+        };
+        stamp.datetime().format(format).to_string()
+    }
+
+    /// The first and last whole day (bar, or row) in `span`: the chart's `data-range`.
+    pub fn range(self, span: Span) -> String {
+        match self {
+            Axis::Days { timed: true, .. } => format!("{}..{}", self.label(span.start), self.label(span.end)),
+            Axis::Days { timed: false, .. } => format!("{}..{}", self.label(span.start.ceil()), self.label(span.end.floor())),
+            Axis::Rows => format!("{:.0}..{:.0}", span.start.ceil(), span.end.floor()),
+        }
+    }
+
+    /// The x name under the axis.
+    pub fn name(self) -> &'static str {
+        match self {
+            Axis::Rows => "row",
+            Axis::Days { timed: true, .. } => "time",
+            Axis::Days { timed: false, .. } => "date",
+        }
+    }
+}
+
+/// The median gap between stamps, in days (a bar's width for rows without a regular bar size).
+fn median_gap(stamps: &[Stamp]) -> f64 {
+    let mut gaps: Vec<i64> = stamps.windows(2).map(|w| w[1].0 - w[0].0).collect();
+    gaps.sort_unstable();
+    gaps.get(gaps.len() / 2).map_or(1.0, |&g| g as f64 / DAY as f64)
+}
+
 /// Everything the price chart can show for one table, target and run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scene {
     pub target: String,
-    /// Whether x is a day number (else a row number).
-    pub dated: bool,
+    pub axis: Axis,
+    /// Decimals the target's prices are written with.
+    pub decimals: u8,
     /// Drawn in order, bands first and the actual price last (on top).
     pub series: Vec<Series>,
     pub bounds: Span,
     /// Where the test part starts, when a run is shown.
     pub test_start: Option<f64>,
-    /// The last actual day.
+    /// The last actual row's x.
     pub last_actual: f64,
 }
 
-/// The x position of each row: its date as a day number, or its row number without dates.
+/// The x position of each row: its stamp as a day number, or its row number without dates.
 pub fn row_positions(table: &Table) -> Vec<f64> {
-    match &table.dates {
-        Some(dates) => dates.iter().map(|d| d.num_days_from_ce() as f64).collect(),
+    match &table.stamps {
+        Some(stamps) => stamps.iter().map(|s| s.day_number()).collect(),
         None => (0..table.len()).map(|i| i as f64).collect(),
     }
 }
 
-/// The x position of a forecast day: its date, or the rows after the last one.
-fn forecast_x(table: &Table, day: &ForecastDay) -> f64 {
-    match day.date {
-        Some(date) => date.num_days_from_ce() as f64,
-        None => (table.len() - 1 + day.step) as f64,
+/// The x position of a forecast bar: its stamp, or `step` bars after the last row when the
+/// forecast is not dated.
+fn forecast_x(table: &Table, axis: Axis, day: &ForecastDay) -> f64 {
+    match (day.stamp, &table.stamps) {
+        (Some(stamp), _) => stamp.day_number(),
+        (None, Some(stamps)) => stamps[stamps.len() - 1].day_number() + day.step as f64 * axis.bar(),
+        (None, None) => (table.len() - 1 + day.step) as f64,
     }
 }
 
@@ -176,8 +255,9 @@ fn forecast_x(table: &Table, day: &ForecastDay) -> f64 {
 /// a pinned run keeps to be drawn over later runs.
 pub fn run_line(table: &Table, result: &RunResult, max: usize) -> Vec<(f64, f64)> {
     let xs = row_positions(table);
+    let axis = Axis::of(table);
     let fit = result.test_fit.iter().enumerate().map(|(i, &v)| (xs[result.test_start + i], v));
-    let forecast = result.forecast.iter().map(|d| (forecast_x(table, d), d.value));
+    let forecast = result.forecast.iter().map(|d| (forecast_x(table, axis, d), d.value));
     let (xs, ys): (Vec<f64>, Vec<f64>) = fit.chain(forecast).filter(|(x, y)| x.is_finite() && y.is_finite()).unzip();
     thin(&xs, &ys, max)
 }
@@ -191,18 +271,19 @@ impl Scene {
             return Err("the table has no rows".into());
         }
         let xs = row_positions(table);
+        let axis = Axis::of(table);
         let from = |start: usize, values: &[f64]| -> Vec<(f64, f64)> { values.iter().enumerate().map(|(i, &v)| (xs[start + i], v)).collect() };
         let mut series = Vec::new();
         let mut test_start = None;
         if let Some(r) = result {
             let band = |width: fn(&ForecastDay) -> f64| {
-                r.forecast.iter().map(move |d| (forecast_x(table, d), d.value - width(d), d.value + width(d))).collect::<Vec<_>>()
+                r.forecast.iter().map(move |d| (forecast_x(table, axis, d), d.value - width(d), d.value + width(d))).collect::<Vec<_>>()
             };
             series.push(Series::band(Key::Band95, "95% band", band(|d| d.half_width_95)));
             series.push(Series::band(Key::Band80, "80% band", band(|d| d.half_width_80)));
             series.push(Series::line(Key::TrainFit, "fit, training part", from(r.train_start, &r.train_fit)));
             series.push(Series::line(Key::TestFit, "fit, test part", from(r.test_start, &r.test_fit)));
-            series.push(Series::line(Key::Forecast, "forecast", r.forecast.iter().map(|d| (forecast_x(table, d), d.value))));
+            series.push(Series::line(Key::Forecast, "forecast", r.forecast.iter().map(|d| (forecast_x(table, axis, d), d.value))));
             test_start = xs.get(r.test_start).copied();
         }
         for overlay in pinned {
@@ -213,7 +294,8 @@ impl Scene {
         if !start.is_finite() {
             return Err(format!("the column '{target}' has no finite values to draw"));
         }
-        Ok(Scene { target: target.into(), dated: table.dates.is_some(), series, bounds: Span::new(start, end), test_start, last_actual: xs[xs.len() - 1] })
+        let decimals = column.decimals;
+        Ok(Scene { target: target.into(), axis, decimals, series, bounds: Span::new(start, end), test_start, last_actual: xs[xs.len() - 1] })
     }
 
     /// The span a view button shows: everything; the test part and forecast (with a little of
@@ -223,9 +305,14 @@ impl Scene {
         let span = match (preset, self.test_start) {
             (Preset::All, _) | (Preset::TestForecast, None) => self.bounds,
             (Preset::TestForecast, Some(test)) => Span::new(test - 0.1 * (end - test), end),
-            (Preset::LastYear, _) => Span::new(self.last_actual - if self.dated { 365.0 } else { 250.0 }, end),
+            (Preset::LastYear, _) => Span::new(self.last_actual - if self.axis == Axis::Rows { 250.0 } else { 365.0 }, end),
         };
         span.inside(self.bounds)
+    }
+
+    /// The narrowest view a zoom may reach: five bars, so a line is still a line.
+    pub fn narrowest(&self) -> f64 {
+        5.0 * self.axis.bar()
     }
 
     /// The y range the shown series need inside `span`, padded by 5% (an empty view gets a
@@ -261,15 +348,16 @@ impl Scene {
             .iter()
             .rev()
             .filter_map(|s| {
-                let i = s.at(nearest)?;
+                let i = s.at(nearest, self.axis.bar())?;
+                let price = |v: f64| format_price(v, self.decimals);
                 let (value, y) = match &s.lows {
-                    Some(lows) => (format!("{:.2}–{:.2}", lows[i], s.ys[i]), None),
-                    None => (format!("{:.2}", s.ys[i]), Some(s.ys[i])),
+                    Some(lows) => (format!("{}–{}", price(lows[i]), price(s.ys[i])), None),
+                    None => (price(s.ys[i]), Some(s.ys[i])),
                 };
                 Some(Reading { key: s.key, label: s.label.clone(), value, y })
             })
             .collect();
-        Some(Readout { x: nearest, date: day_label(nearest, self.dated), values })
+        Some(Readout { x: nearest, date: self.axis.label(nearest), values })
     }
 }
 
@@ -277,7 +365,7 @@ impl Scene {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Readout {
     pub x: f64,
-    /// `YYYY-MM-DD`, or `row N` without dates.
+    /// The stamp (`YYYY-MM-DD`, `YYYY-MM-DD HH:MM` intraday), or `row N` without dates.
     pub date: String,
     /// Each shown series with a point there.
     pub values: Vec<Reading>,
@@ -302,31 +390,11 @@ impl Readout {
     }
 }
 
-/// `x` as a date (`YYYY-MM-DD`), or as a row number when the data has no dates.
-pub fn day_label(x: f64, dated: bool) -> String {
-    match (dated, NaiveDate::from_num_days_from_ce_opt(x.round() as i32)) {
-        (true, Some(date)) => date.format("%Y-%m-%d").to_string(),
-        _ => format!("row {}", x.round()),
-    }
-}
-
-/// A tick label on the date axis: months over long spans, days over short ones.
-pub fn axis_label(x: f64, dated: bool, span: Span) -> String {
-    match NaiveDate::from_num_days_from_ce_opt(x.round() as i32) {
-        Some(date) if dated => date.format(if span.width() > 400.0 { "%Y-%m" } else { "%Y-%m-%d" }).to_string(),
-        _ => format!("{x:.0}"),
-    }
-}
-
-/// The first and last whole day (or row) in `span`: the chart's `data-range`.
-pub fn range_label(span: Span, dated: bool) -> String {
-    let label = |x: f64| if dated { day_label(x, true) } else { format!("{x:.0}") };
-    format!("{}..{}", label(span.start.ceil()), label(span.end.floor()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::{Datelike, NaiveDate};
+
     use crate::data::parse::parse_csv;
     use crate::evaluation::Metrics;
 
@@ -340,8 +408,8 @@ mod tests {
 
     fn result() -> RunResult {
         let metrics = Metrics { rmse: 1.0, mae: 1.0, mape: 1.0 };
-        let date = |d| NaiveDate::from_ymd_opt(2024, 3, d);
-        let day = |step: usize, d| ForecastDay { step, date: date(d), value: 130.0 + step as f64, half_width_80: 1.0, half_width_95: 2.0 };
+        let date = |d| Some(Stamp::from_date(NaiveDate::from_ymd_opt(2024, 3, d).unwrap()));
+        let day = |step: usize, d| ForecastDay { step, stamp: date(d), value: 130.0 + step as f64, half_width_80: 1.0, half_width_95: 2.0 };
         RunResult {
             epochs_done: 1,
             stopped: false,
@@ -433,11 +501,32 @@ mod tests {
 
     #[test]
     fn labels_read_as_dates_or_rows() {
-        assert_eq!(range_label(Span::new(x(3) - 0.5, x(9) + 0.5), true), "2024-02-03..2024-02-09");
-        assert_eq!(range_label(Span::new(2.5, 9.0), false), "3..9");
-        assert_eq!(day_label(17.0, false), "row 17");
-        assert_eq!(axis_label(x(3), true, Span::new(0.0, 1000.0)), "2024-02");
-        assert_eq!(axis_label(x(3), true, Span::new(0.0, 100.0)), "2024-02-03");
+        let daily = Axis::of(&table());
+        assert_eq!(daily, Axis::Days { timed: false, bar: 1.0 });
+        assert_eq!(daily.range(Span::new(x(3) - 0.5, x(9) + 0.5)), "2024-02-03..2024-02-09");
+        assert_eq!(Axis::Rows.range(Span::new(2.5, 9.0)), "3..9");
+        assert_eq!(Axis::Rows.label(17.0), "row 17");
+        assert_eq!(daily.tick(x(3), Span::new(0.0, 1000.0)), "2024-02");
+        assert_eq!(daily.tick(x(3), Span::new(0.0, 100.0)), "2024-02-03");
+    }
+
+    /// Hourly bars: x keeps the time of day, and labels and the readout show it.
+    #[test]
+    fn intraday_rows_are_placed_and_read_at_their_time_of_day() {
+        let mut csv = String::from("Datetime,Close\n");
+        for hour in 0..48 {
+            csv += &format!("2024-02-{:02} {:02}:00:00,1.0{:03}5\n", 5 + hour / 24, hour % 24, hour);
+        }
+        let table = parse_csv(csv.as_bytes()).unwrap();
+        let scene = Scene::new(&table, "Close", None, &[]).unwrap();
+        assert_eq!(scene.axis, Axis::Days { timed: true, bar: 1.0 / 24.0 });
+        assert_eq!(scene.decimals, 5);
+        let ten = x(5) + 10.0 / 24.0;
+        assert_eq!(scene.series[0].xs[10], ten);
+        let readout = scene.readout(ten + 0.01, |_| true).unwrap();
+        assert_eq!(readout.text(), "2024-02-05 10:00 · actual 1.00105");
+        assert_eq!(scene.axis.tick(ten, Span::new(ten, ten + 2.0)), "02-05 10:00");
+        assert_eq!(scene.axis.range(Span::new(ten, ten + 0.5)), "2024-02-05 10:00..2024-02-05 22:00");
     }
 
     #[test]

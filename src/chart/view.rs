@@ -10,13 +10,10 @@ pub struct Span {
     pub end: f64,
 }
 
-/// The narrowest view: a few days (or rows) still show a line, not a point.
-const MIN_WIDTH: f64 = 5.0;
-
 impl Span {
-    /// A span from `start` to `end`, widened to at least one unit so it can be drawn.
+    /// A span from `start` to `end`; an empty one is widened to one unit so it can be drawn.
     pub fn new(start: f64, end: f64) -> Self {
-        Self { start, end: end.max(start + 1.0) }
+        Self { start, end: if end > start { end } else { start + 1.0 } }
     }
 
     pub fn width(&self) -> f64 {
@@ -29,9 +26,10 @@ impl Span {
     }
 
     /// Scales the width by `factor` (below 1 zooms in) keeping `anchor` where it is on screen:
-    /// the point under the pointer stays under the pointer. Stays inside `bounds`.
-    pub fn zoom(self, anchor: f64, factor: f64, bounds: Span) -> Span {
-        let width = (self.width() * factor).clamp(MIN_WIDTH.min(bounds.width()), bounds.width());
+    /// the point under the pointer stays under the pointer. Stays inside `bounds`, and no
+    /// narrower than `narrowest` (a few bars, so a line is still a line).
+    pub fn zoom(self, anchor: f64, factor: f64, bounds: Span, narrowest: f64) -> Span {
+        let width = (self.width() * factor).clamp(narrowest.min(bounds.width()), bounds.width());
         let anchor = anchor.clamp(self.start, self.end);
         let left_share = (anchor - self.start) / self.width();
         let start = anchor - left_share * width;
@@ -108,7 +106,7 @@ mod tests {
 
     #[test]
     fn zoom_keeps_the_anchor_in_place() {
-        let view = ALL.zoom(250.0, 0.5, ALL);
+        let view = ALL.zoom(250.0, 0.5, ALL, 5.0);
         assert_eq!(view, Span { start: 125.0, end: 625.0 });
         // the anchor sat a quarter of the way across before and after
         assert_eq!((250.0 - view.start) / view.width(), 0.25);
@@ -116,11 +114,11 @@ mod tests {
 
     #[test]
     fn zoom_stops_at_the_bounds_and_a_minimum_width() {
-        assert_eq!(Span { start: 100.0, end: 200.0 }.zoom(150.0, 100.0, ALL), ALL);
-        let narrow = ALL.zoom(500.0, 1e-9, ALL);
-        assert_eq!(narrow.width(), MIN_WIDTH);
+        assert_eq!(Span { start: 100.0, end: 200.0 }.zoom(150.0, 100.0, ALL, 5.0), ALL);
+        let narrow = ALL.zoom(500.0, 1e-9, ALL, 5.0);
+        assert_eq!(narrow.width(), 5.0);
         assert!(narrow.contains(500.0));
-        let near_end = Span { start: 900.0, end: 1000.0 }.zoom(990.0, 3.0, ALL);
+        let near_end = Span { start: 900.0, end: 1000.0 }.zoom(990.0, 3.0, ALL, 5.0);
         assert_eq!(near_end, Span { start: 700.0, end: 1000.0 }, "shifted back inside");
     }
 

@@ -3,13 +3,16 @@
 //! Every rejection is a [`ParseError`] whose text is shown to the person as it is, so each one
 //! says what was found and what would work instead.
 
-use std::borrow::Cow;
 use std::fmt;
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::dates::{DateReading, DayOrder, EpochUnit, detect_day_order, detect_epoch, parse_date};
+use super::dates::DayOrder;
+use super::layout::{self, decode};
+use super::numbers::{Cell, display_decimals, read_number};
+use super::ordering::{self, Row};
+use super::resample::{self, Reshape};
+use super::stamp_columns::{ReadStamp, Reading, StampColumns};
 use super::table::{CleaningReport, Column, Table};
 
 /// Why a file could not become a price table.
@@ -22,6 +25,8 @@ pub enum ParseError {
     NoNumericColumn { columns: Vec<String> },
     NoUsableRows { source_rows: usize, missing: usize, unreadable_dates: usize },
     UnknownTicker { ticker: String, tickers: Vec<String> },
+    /// A column named like a time of day whose cells are not times, beside dates that repeat.
+    UnreadableTimes { column: String, example: String },
     Csv(String),
 }
 
@@ -47,6 +52,12 @@ impl fmt::Display for ParseError {
                 f,
                 "none of the {source_rows} rows is usable: {missing} have missing values and {unreadable_dates} have dates that could not be read"
             ),
+            Self::UnreadableTimes { column, example } => write!(
+                f,
+                "column '{column}' should hold each row's time of day, but '{example}' is not a time; the dates repeat, so without \
+                 times the bars of a day would collapse into one. Write times as 09:30, 09:30:00, 093000 or 9:30 AM, or remove \
+                 the column for a file of one row per day"
+            ),
             Self::Csv(message) => write!(f, "the file is not valid CSV: {message}"),
             Self::UnknownTicker { ticker, tickers } => {
                 write!(f, "ticker '{ticker}' is not in this file; its tickers are: {}", tickers.join(", "))
@@ -56,9 +67,6 @@ impl fmt::Display for ParseError {
 }
 
 impl std::error::Error for ParseError {}
-
-/// Cells exporters write for "no value".
-const MISSING: [&str; 11] = ["", "null", "nan", "n/a", "na", "-", "--", ".", "none", "#n/a", "nil"];
 
 /// Parses and cleans a CSV file; see [`CleaningReport`] for what cleaning may change.
 pub fn parse_csv(bytes: &[u8]) -> Result<Table, ParseError> {
@@ -72,6 +80,9 @@ pub struct ParseOptions {
     pub ticker: Option<String>,
     /// How to read dates such as `01/02/2020` when the column does not prove an order.
     pub day_order: Option<DayOrder>,
+    /// A coarser bar size and the most recent bars to keep (`bars=`, `last=`).
+    #[serde(default)]
+    pub reshape: Reshape,
 }
 
 /// Column names that hold a ticker, in files listing several stocks.
@@ -88,26 +99,23 @@ pub const PROGRESS_EVERY: usize = 100_000;
 /// Like [`parse_csv_with`], calling `progress` with the byte offset reached every
 /// [`PROGRESS_EVERY`] rows, so a large file shows how far it has got.
 pub fn parse_csv_reporting(bytes: &[u8], options: &ParseOptions, progress: &mut dyn FnMut(u64)) -> Result<Table, ParseError> {
-    let ticker = options.ticker.as_deref();
     let text = decode(bytes)?;
-    let delimiter = detect_delimiter(&text);
+    let layout = layout::detect(&text);
+    let body = &text[layout.start..];
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter as u8)
+        .delimiter(layout.delimiter as u8)
+        .has_headers(!layout.headerless)
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let header = reader.headers().map_err(|e| ParseError::Csv(e.to_string()))?.clone();
-    let names: Vec<String> = header
-        .iter()
-        .enumerate()
-        .map(|(i, name)| if name.is_empty() { format!("column {}", i + 1) } else { name.to_string() })
-        .collect();
+        .from_reader(body.as_bytes());
+    let header = if layout.headerless { csv::StringRecord::new() } else { reader.headers().map_err(|e| ParseError::Csv(e.to_string()))?.clone() };
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| ParseError::Csv(e.to_string()))?;
         if i % PROGRESS_EVERY == PROGRESS_EVERY - 1 {
             // Offsets in the decoded text, scaled to the file's bytes (UTF-16 takes about twice).
-            progress(record.position().map_or(0, |p| p.byte() * bytes.len() as u64 / text.len().max(1) as u64));
+            let at = layout.start as u64 + record.position().map_or(0, |p| p.byte());
+            progress(at * bytes.len() as u64 / text.len().max(1) as u64);
         }
         if record.iter().any(|cell| !cell.is_empty()) {
             rows.push(record);
@@ -116,80 +124,66 @@ pub fn parse_csv_reporting(bytes: &[u8], options: &ParseOptions, progress: &mut 
     if rows.is_empty() {
         return Err(ParseError::HeaderOnly);
     }
-    let mut report = CleaningReport { delimiter, ..Default::default() };
+    let width = rows.iter().map(csv::StringRecord::len).max().unwrap_or(0).max(header.len());
+    let mut names: Vec<String> =
+        (0..width).map(|i| header.get(i).filter(|n| !n.is_empty()).map_or_else(|| format!("column {}", i + 1), String::from)).collect();
+    let mut report = CleaningReport { delimiter: layout.delimiter, skipped_lines: layout.skipped, headerless: layout.headerless, ..Default::default() };
     let ticker_column = names.iter().position(|n| TICKER_NAMES.contains(&n.trim().to_lowercase().as_str()));
     if let Some(c) = ticker_column {
-        let mut tickers: Vec<String> = Vec::new();
-        for row in &rows {
-            let name = cell(row, c);
-            if !name.is_empty() && !tickers.iter().any(|t| t == name) {
-                tickers.push(name.to_string());
-            }
-        }
-        let chosen = match ticker {
-            Some(wanted) => tickers.iter().find(|t| t.eq_ignore_ascii_case(wanted)).cloned().ok_or_else(|| {
-                ParseError::UnknownTicker { ticker: wanted.to_string(), tickers: tickers.clone() }
-            })?,
-            None => tickers.first().cloned().unwrap_or_default(),
-        };
-        rows.retain(|row| cell(row, c) == chosen);
-        report.ticker = Some(chosen);
-        report.tickers = tickers;
+        keep_ticker(&mut rows, c, options.ticker.as_deref(), &mut report)?;
     }
     report.source_rows = rows.len();
 
-    let date_source = match find_date_column(&names, &rows) {
-        Some(c) => {
-            let (detected, proven) = detect_day_order(rows.iter().map(|r| cell(r, c)));
-            let order = options.day_order.unwrap_or(detected);
-            if rows.iter().take(50).any(|r| is_numeric_date(cell(r, c))) {
-                report.day_order = Some(order);
-                report.day_order_unproven = !proven;
-            }
-            Some((c, DateReading::Text(order)))
-        }
-        None => find_epoch_column(&names, &rows, ticker_column).map(|(c, unit)| {
-            report.epoch = Some(unit);
-            (c, DateReading::Epoch(unit))
-        }),
-    };
-    let date_column = date_source.map(|(c, _)| c);
-    report.date_column = date_column.map(|c| names[c].clone());
+    let stamps = StampColumns::find(&names, &rows, ticker_column, options.day_order)?;
+    if let Some((order, proven)) = stamps.day_order {
+        report.day_order = Some(order);
+        report.day_order_unproven = !proven;
+    }
+    if let Some((_, Reading::Epoch(unit))) = stamps.main {
+        report.epoch = Some(unit);
+    }
+    report.date_column = stamps.main.map(|(c, _)| names[c].clone());
+    report.time_column = stamps.time.map(|c| names[c].clone());
+    report.times_without_dates = stamps.times_without_dates();
+    report.other_stamp_columns = stamps.others.iter().map(|&c| names[c].clone()).collect();
 
-    // Each row's date: `Some(None)` for an unreadable date, `None` without a date column.
-    let dates: Vec<Option<Option<NaiveDate>>> =
-        rows.iter().map(|row| date_source.map(|(c, reading)| reading.read(cell(row, c)))).collect();
-    let dated_rows = dates.iter().filter(|d| !matches!(d, Some(None))).count();
+    // Each row's stamp: `Some(None)` for an unreadable one, `None` without a stamp column.
+    let read: Vec<Option<ReadStamp>> = rows.iter().map(|row| stamps.read(row)).collect();
+    let stamped_rows = read.iter().filter(|d| !matches!(d, Some(None))).count();
 
-    let mut numeric = Vec::new();
-    for (c, name) in names.iter().enumerate().filter(|(c, _)| Some(*c) != date_column && Some(*c) != ticker_column) {
-        let cells: Vec<Cell> = rows.iter().map(|r| read_number(cell(r, c), delimiter)).collect();
+    let not_numbers: Vec<usize> = stamps.columns().chain(ticker_column).collect();
+    let mut numeric: Vec<(usize, Vec<Cell>)> = Vec::new();
+    for (c, name) in names.iter().enumerate().filter(|(c, _)| !not_numbers.contains(c)) {
+        let cells: Vec<Cell> = rows.iter().map(|r| read_number(r.get(c).unwrap_or(""), layout.delimiter)).collect();
         let values = cells.iter().filter(|v| matches!(v, Cell::Value { .. })).count();
         let text = cells.iter().filter(|v| matches!(v, Cell::Text)).count();
-        // Missing values among rows that have a readable date (summary lines do not count).
-        let missing = cells.iter().zip(&dates).filter(|(v, d)| v.value().is_none() && !matches!(d, Some(None))).count();
+        // Missing values among rows that have a readable stamp (summary lines do not count).
+        let missing = cells.iter().zip(&read).filter(|(v, d)| v.value().is_none() && !matches!(d, Some(None))).count();
         if values == 0 || text * 20 > values {
             report.ignored_columns.push(format!("'{name}' (not numeric)"));
-        } else if missing * 4 > dated_rows {
-            let share = 100 * missing / dated_rows;
+        } else if missing * 4 > stamped_rows {
+            let share = 100 * missing / stamped_rows;
             report.ignored_columns.push(format!("'{name}' ({share}% of its values missing)"));
         } else {
-            numeric.push((name.clone(), cells));
+            numeric.push((c, cells));
         }
     }
     if numeric.is_empty() {
         return Err(ParseError::NoNumericColumn { columns: names });
     }
+    if layout.headerless {
+        name_bar_columns(&mut names, &numeric, &mut report);
+    }
 
-    let mut kept: Vec<(Option<NaiveDate>, Vec<f64>)> = Vec::with_capacity(rows.len());
-    for (r, date) in dates.into_iter().enumerate() {
-        let date = match date {
+    let mut kept: Vec<Row> = Vec::with_capacity(rows.len());
+    for (r, stamp) in read.into_iter().enumerate() {
+        let (stamp, offset) = match stamp {
             Some(None) => {
                 report.unreadable_dates += 1;
                 continue;
             }
-            Some(date) => date,
-            None => None,
+            Some(Some((stamp, offset))) => (Some(stamp), offset),
+            None => (None, None),
         };
         let values: Option<Vec<f64>> = numeric.iter().map(|(_, cells)| cells[r].value()).collect();
         match values {
@@ -200,7 +194,7 @@ pub fn parse_csv_reporting(bytes: &[u8], options: &ParseOptions, progress: &mut 
                         report.currency_signs += usize::from(currency);
                     }
                 }
-                kept.push((date, values));
+                kept.push(Row { stamp, offset, values });
             }
             None => report.rows_with_missing_values += 1,
         }
@@ -212,212 +206,80 @@ pub fn parse_csv_reporting(bytes: &[u8], options: &ParseOptions, progress: &mut 
             unreadable_dates: report.unreadable_dates,
         });
     }
-    if date_column.is_some() {
-        order_by_date(&mut kept, &mut report);
+    if stamps.main.is_some() {
+        ordering::order(&mut kept, &mut report);
     }
 
-    let dates = date_column.map(|_| kept.iter().map(|(d, _)| d.expect("dated rows")).collect());
+    let stamps = stamps.main.map(|_| kept.iter().map(|row| row.stamp.expect("stamped rows")).collect());
     let columns = numeric
         .into_iter()
         .enumerate()
-        .map(|(i, (name, _))| Column { name, values: kept.iter().map(|(_, v)| v[i]).collect() })
+        .map(|(i, (c, cells))| {
+            let values: Vec<f64> = kept.iter().map(|row| row.values[i]).collect();
+            let written = cells.iter().filter_map(|cell| match cell {
+                Cell::Value { decimals, .. } => Some(*decimals),
+                _ => None,
+            });
+            let decimals = display_decimals(written.max().unwrap_or(0), median_magnitude(&values));
+            Column { name: names[c].clone(), values, decimals }
+        })
         .collect();
-    Ok(Table { dates, columns, report })
+    let mut table = Table::new(stamps, columns, report);
+    resample::reshape(&mut table, &options.reshape);
+    Ok(table)
 }
 
-fn cell(row: &csv::StringRecord, column: usize) -> &str {
-    row.get(column).unwrap_or("")
+/// A typical absolute value of a column (the median of a few hundred), to size its decimals.
+fn median_magnitude(values: &[f64]) -> f64 {
+    let step = (values.len() / 256).max(1);
+    let mut sample: Vec<f64> = values.iter().step_by(step).map(|v| v.abs()).collect();
+    sample.sort_by(f64::total_cmp);
+    sample.get(sample.len() / 2).copied().unwrap_or(0.0)
 }
 
-/// Turns the bytes into text, rejecting binary files with the offset of the first bad byte.
-/// UTF-16 with a byte-order mark (Excel's "Unicode Text") is decoded; anything else must be
-/// UTF-8.
-fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, ParseError> {
-    if let Some(text) = decode_utf16(bytes)? {
-        return if text.trim().is_empty() { Err(ParseError::Empty) } else { Ok(Cow::Owned(text)) };
-    }
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(ParseError::Empty);
-    }
-    let nul = bytes.iter().take(1 << 16).position(|&b| b == 0);
-    let text = std::str::from_utf8(bytes);
-    let invalid = text.as_ref().err().map(|e| e.valid_up_to());
-    if let Some(byte) = nul.into_iter().chain(invalid).min() {
-        return Err(ParseError::NotText { byte });
-    }
-    let text = text.expect("checked above");
-    Ok(Cow::Borrowed(text.strip_prefix('\u{feff}').unwrap_or(text)))
-}
-
-/// The text of a file that starts with a UTF-16 byte-order mark (`FF FE` little-endian, `FE FF`
-/// big-endian); `None` for a file without one. A NUL or an unpaired surrogate is refused with
-/// its byte offset.
-fn decode_utf16(bytes: &[u8]) -> Result<Option<String>, ParseError> {
-    let big_endian = match bytes {
-        [0xFF, 0xFE, ..] => false,
-        [0xFE, 0xFF, ..] => true,
-        _ => return Ok(None),
-    };
-    let units = bytes[2..].chunks(2).map(|pair| match (pair, big_endian) {
-        ([a, b], false) => u16::from_le_bytes([*a, *b]),
-        ([a, b], true) => u16::from_be_bytes([*a, *b]),
-        _ => 0, // an odd last byte: refused as a NUL would be
-    });
-    let mut text = String::with_capacity(bytes.len() / 2);
-    let mut unit = 0;
-    for decoded in char::decode_utf16(units) {
-        match decoded {
-            Ok(c) if c != '\0' => {
-                text.push(c);
-                unit += c.len_utf16();
-            }
-            _ => return Err(ParseError::NotUtf16 { byte: 2 + 2 * unit }),
+/// Keeps the rows of one ticker in a file listing several: the chosen one, else the first.
+fn keep_ticker(rows: &mut Vec<csv::StringRecord>, column: usize, wanted: Option<&str>, report: &mut CleaningReport) -> Result<(), ParseError> {
+    let cell = |row: &csv::StringRecord| row.get(column).unwrap_or("").to_string();
+    let mut tickers: Vec<String> = Vec::new();
+    for row in rows.iter() {
+        let name = cell(row);
+        if !name.is_empty() && !tickers.contains(&name) {
+            tickers.push(name);
         }
     }
-    Ok(Some(text))
-}
-
-/// The separator used in the header line: comma, semicolon or tab, whichever appears most.
-fn detect_delimiter(text: &str) -> char {
-    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    [',', ';', '\t']
-        .into_iter()
-        .max_by_key(|d| (header.matches(*d).count(), *d == ','))
-        .unwrap_or(',')
-}
-
-/// The date column: one named like a date whose cells parse as dates, else the first column
-/// whose cells mostly parse as dates.
-fn find_date_column(names: &[String], rows: &[csv::StringRecord]) -> Option<usize> {
-    let sample: Vec<&csv::StringRecord> = rows.iter().take(200).collect();
-    let date_share = |c: usize| {
-        let cells: Vec<&str> = sample.iter().map(|r| cell(r, c)).collect();
-        let (order, _) = detect_day_order(cells.iter().copied());
-        let dated = cells.iter().filter(|text| parse_date(text, order).is_some()).count();
-        dated as f64 / cells.len() as f64
+    let chosen = match wanted {
+        Some(wanted) => tickers
+            .iter()
+            .find(|t| t.eq_ignore_ascii_case(wanted))
+            .cloned()
+            .ok_or_else(|| ParseError::UnknownTicker { ticker: wanted.to_string(), tickers: tickers.clone() })?,
+        None => tickers.first().cloned().unwrap_or_default(),
     };
-    // A date-named column may carry a few summary or junk rows; an unnamed one must be clearly dates.
-    (0..names.len())
-        .find(|&c| named_like_date(&names[c]) && date_share(c) >= 0.5)
-        .or_else(|| (0..names.len()).find(|&c| date_share(c) >= 0.9))
+    rows.retain(|row| cell(row) == chosen);
+    report.ticker = Some(chosen);
+    report.tickers = tickers;
+    Ok(())
 }
 
-fn named_like_date(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    ["date", "time", "day", "epoch", "unix"].iter().any(|w| name.contains(w))
-}
-
-/// A time column written as Unix epoch seconds or milliseconds (API exports): a date-named
-/// column whose every cell is a plausible epoch count, or else a first column that is one and
-/// runs strictly up or down (so that a first column of large counts is not taken for dates).
-fn find_epoch_column(names: &[String], rows: &[csv::StringRecord], ticker_column: Option<usize>) -> Option<(usize, EpochUnit)> {
-    let unit = |c: usize| detect_epoch(rows.iter().map(|r| cell(r, c)));
-    let monotone = |c: usize| {
-        let values: Vec<f64> = rows.iter().filter_map(|r| cell(r, c).trim().parse().ok()).collect();
-        values.windows(2).all(|w| w[0] < w[1]) || values.windows(2).all(|w| w[0] > w[1])
-    };
-    let candidates = (0..names.len()).filter(|&c| Some(c) != ticker_column);
-    candidates
-        .clone()
-        .find(|&c| named_like_date(&names[c]) && unit(c).is_some())
-        .or_else(|| candidates.take(1).find(|&c| monotone(c) && unit(c).is_some()))
-        .and_then(|c| Some((c, unit(c)?)))
-}
-
-fn is_numeric_date(cell: &str) -> bool {
-    cell.trim().split(['/', '.', '-']).next().is_some_and(|first| first.len() <= 2 && first.parse::<u32>().is_ok())
-}
-
-/// Sorts rows oldest first and drops repeated dates, recording both.
-fn order_by_date(rows: &mut Vec<(Option<NaiveDate>, Vec<f64>)>, report: &mut CleaningReport) {
-    let ascending = rows.windows(2).all(|w| w[0].0 <= w[1].0);
-    let descending = rows.windows(2).all(|w| w[0].0 >= w[1].0);
-    if !ascending {
-        if descending {
-            rows.reverse();
-            report.reversed = true;
-        } else {
-            rows.sort_by_key(|(date, _)| *date);
-            report.resorted = true;
-        }
+/// Names the numeric columns of a file without a header that hold a bar (after the stamp:
+/// open, high, low, close and volume, in the usual order) and records it.
+fn name_bar_columns(names: &mut [String], numeric: &[(usize, Vec<Cell>)], report: &mut CleaningReport) {
+    let values: Vec<Vec<Option<f64>>> = numeric.iter().take(5).map(|(_, cells)| cells.iter().map(|c| c.value()).collect()).collect();
+    let named = layout::bar_columns(&values);
+    for (i, name) in layout::BAR_COLUMNS.iter().take(named).enumerate() {
+        let c = numeric[i].0;
+        report.bar_columns.push((c + 1, name.to_string()));
+        names[c] = name.to_string();
     }
-    let before = rows.len();
-    rows.dedup_by(|later, earlier| later.0 == earlier.0);
-    report.duplicate_dates = before - rows.len();
-}
-
-/// One cell of a would-be numeric column.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Cell {
-    Value { value: f64, thousands: bool, currency: bool },
-    Missing,
-    Text,
-}
-
-impl Cell {
-    fn value(self) -> Option<f64> {
-        match self {
-            Cell::Value { value, .. } => Some(value),
-            _ => None,
-        }
-    }
-}
-
-/// Reads a number the way exporters write it: `$1,234.50`, `233,75` (decimal comma in `;` files),
-/// `1.23M`, `-0.5%`.
-fn read_number(raw: &str, delimiter: char) -> Cell {
-    let cell = raw.trim().trim_matches('"').trim();
-    if MISSING.iter().any(|m| cell.eq_ignore_ascii_case(m)) {
-        return Cell::Missing;
-    }
-    let (negative, cell) = match cell.strip_prefix('-') {
-        Some(rest) => (true, rest.trim_start()),
-        None => (false, cell),
-    };
-    let unsigned = cell.trim_start_matches(['$', '€', '£', '¥', '₹']).trim_start();
-    let currency = unsigned.len() != cell.len();
-    let unsigned = unsigned.trim_end_matches('%');
-    let (digits, scale) = match unsigned.char_indices().last() {
-        Some((i, 'K' | 'k')) => (&unsigned[..i], 1e3),
-        Some((i, 'M' | 'm')) => (&unsigned[..i], 1e6),
-        Some((i, 'B' | 'b')) => (&unsigned[..i], 1e9),
-        _ => (unsigned, 1.0),
-    };
-    let (plain, thousands) = separate(digits, delimiter);
-    match plain.parse::<f64>() {
-        Ok(value) if value.is_finite() && !plain.is_empty() => {
-            let value = if negative { -value } else { value } * scale;
-            Cell::Value { value, thousands, currency }
-        }
-        _ => Cell::Text,
-    }
-}
-
-/// Removes thousands separators and makes the decimal separator a dot. The last of `,` and `.`
-/// is the decimal separator when both appear; a repeated one separates thousands; a lone comma
-/// is decimal in `;` and tab separated files (European spreadsheets) and thousands otherwise.
-fn separate(digits: &str, delimiter: char) -> (String, bool) {
-    let (commas, dots) = (digits.matches(',').count(), digits.matches('.').count());
-    let decimal = match (commas, dots) {
-        (0, 0) => return (digits.to_string(), false),
-        (0, 1) => '.',
-        (0, _) => ',',
-        (1, 0) if delimiter != ',' => ',',
-        (_, 0) => '.',
-        _ if digits.rfind(',') > digits.rfind('.') => ',',
-        _ => '.',
-    };
-    let thousands = if decimal == '.' { ',' } else { '.' };
-    let had_thousands = digits.contains(thousands);
-    (digits.replace(thousands, "").replace(decimal, "."), had_thousands)
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::data::stamp::Stamp;
 
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    fn day(y: i32, m: u32, d: u32) -> Stamp {
+        Stamp::from_date(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap())
     }
 
     /// The bundled sample, `public/sample/IBM.csv`: oldest first.
@@ -432,7 +294,7 @@ pub(crate) mod tests {
             2020-01-02,1,2,0.5,1.5,1.4,100\n2020-01-03,1.5,2,1,1.8,1.7,200\n";
         let table = parse_csv(csv).unwrap();
         assert_eq!(table.len(), 2);
-        assert_eq!(table.dates.as_ref().unwrap(), &vec![day(2020, 1, 2), day(2020, 1, 3)]);
+        assert_eq!(table.stamps.as_ref().unwrap(), &vec![day(2020, 1, 2), day(2020, 1, 3)]);
         assert_eq!(table.default_target().name, "Adj Close");
         assert_eq!(table.column("close").unwrap().values, vec![1.5, 1.8]);
         assert!(!table.report.reversed);
@@ -447,16 +309,16 @@ pub(crate) mod tests {
         let table = parse_csv(lines.join("\n").as_bytes()).unwrap();
         assert_eq!(table.len(), 3270);
         assert!(table.report.reversed);
-        assert_eq!(table.date_range(), Some((day(2000, 3, 1), day(2013, 3, 1))));
+        assert_eq!(table.stamp_range(), Some((day(2000, 3, 1), day(2013, 3, 1))));
         let oldest_first = parse_csv(&ibm_sample()).unwrap();
-        assert_eq!((&table.dates, &table.columns), (&oldest_first.dates, &oldest_first.columns));
+        assert_eq!((&table.stamps, &table.columns), (&oldest_first.stamps, &oldest_first.columns));
     }
 
     #[test]
     fn reads_bundled_ibm_sample() {
         let table = parse_csv(&ibm_sample()).unwrap();
         assert_eq!(table.len(), 3270);
-        assert_eq!(table.date_range(), Some((day(2000, 3, 1), day(2013, 3, 1))));
+        assert_eq!(table.stamp_range(), Some((day(2000, 3, 1), day(2013, 3, 1))));
         assert_eq!(table.default_target().name, "Adj Close");
         let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["Open", "High", "Low", "Close", "Volume", "Adj Close"]);
@@ -480,13 +342,13 @@ pub(crate) mod tests {
         let table = parse_csv(csv.as_bytes()).unwrap();
         assert_eq!(table.report.delimiter, ';');
         assert_eq!(table.column("Schluss").unwrap().values, vec![233.25, 233.75]);
-        assert_eq!(table.date_range(), Some((day(2018, 9, 27), day(2018, 9, 28))));
+        assert_eq!(table.stamp_range(), Some((day(2018, 9, 27), day(2018, 9, 28))));
     }
 
     #[test]
     fn falls_back_to_row_order_without_dates() {
         let table = parse_csv(b"Close\n1\n2\n3\n").unwrap();
-        assert_eq!(table.dates, None);
+        assert_eq!(table.stamps, None);
         assert!(table.report.notes()[0].contains("file order"));
     }
 
@@ -501,23 +363,6 @@ pub(crate) mod tests {
         assert_eq!(table.len(), 2 * PROGRESS_EVERY + 10);
         assert_eq!(offsets.len(), 2);
         assert!(offsets[0] > 0 && offsets[0] < offsets[1] && offsets[1] < csv.len() as u64, "{offsets:?}");
-    }
-
-    #[test]
-    fn reads_number_styles() {
-        let value = |raw, d| read_number(raw, d).value();
-        assert_eq!(value("1,234.50", ','), Some(1234.5));
-        assert_eq!(value("1.234,50", ';'), Some(1234.5));
-        assert_eq!(value("233,75", ';'), Some(233.75));
-        assert_eq!(value("3.069.914", ';'), Some(3_069_914.0));
-        assert_eq!(value("1,234,567", ','), Some(1_234_567.0));
-        assert_eq!(value("0.5", ';'), Some(0.5));
-        assert_eq!(value("$123.45", ','), Some(123.45));
-        assert_eq!(value("1.23M", ','), Some(1_230_000.0));
-        assert_eq!(value("-0.5%", ','), Some(-0.5));
-        assert_eq!(read_number("null", ','), Cell::Missing);
-        assert_eq!(read_number("abc", ','), Cell::Text);
-        assert_eq!(read_number("inf", ','), Cell::Text);
     }
 
     #[test]

@@ -80,7 +80,7 @@ impl RunRecord {
 /// The storage key of a data set's runs: its file name, row count and date range, so the same
 /// file loaded again finds its runs and another file does not.
 pub fn data_key(file_name: &str, table: &Table) -> String {
-    let range = table.date_range().map(|(first, last)| format!("{first}..{last}")).unwrap_or_else(|| "undated".into());
+    let range = table.stamp_range().map(|(first, last)| format!("{first}..{last}")).unwrap_or_else(|| "undated".into());
     format!("stocklstm.runs:{file_name}|{}|{range}", table.len())
 }
 

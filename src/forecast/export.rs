@@ -1,8 +1,9 @@
 //! The run's numbers as a CSV a spreadsheet opens: every row's actual price and fits, then the
-//! forecast days with their intervals, then how often the bands held the price.
+//! forecast bars with their intervals, then how often the bands held the price.
 
 use super::bands::Coverage;
 use crate::data::Table;
+use crate::data::numbers::format_price;
 use crate::protocol::RunResult;
 
 /// Lines `"{label} 80%,a,b"` and `"{label} 95%,a,b"`: percent of days inside each band 1 day
@@ -16,26 +17,28 @@ fn coverage_lines(label: &str, coverage: &Coverage) -> String {
         .collect()
 }
 
-/// One line per table row and per forecast day; empty cells where a series has no value.
+/// Decimals of the export's model values: the price's own, and at least four.
+const MIN_DECIMALS: u8 = 4;
+
+/// One line per table row and per forecast bar (its stamp first, `YYYY-MM-DD HH:MM` for
+/// intraday data); empty cells where a series has no value.
 pub fn results_csv(table: &Table, target: &str, result: &RunResult) -> String {
     let mut out = String::from("date,actual,fit_train,fit_test,forecast,low_80,high_80,low_95,high_95\n");
-    let actual = &table.target_or_default(Some(target)).values;
-    let label = |row: usize| table.dates.as_ref().map_or_else(|| format!("row {}", row + 1), |d| d[row].to_string());
-    let fit = |start: usize, values: &[f64], row: usize| {
-        row.checked_sub(start).and_then(|i| values.get(i)).map(|v| format!("{v:.4}")).unwrap_or_default()
-    };
-    for (row, value) in actual.iter().enumerate() {
+    let column = table.target_or_default(Some(target));
+    let price = |v: f64| format_price(v, column.decimals.max(MIN_DECIMALS));
+    let fit = |start: usize, values: &[f64], row: usize| row.checked_sub(start).and_then(|i| values.get(i)).map(|&v| price(v)).unwrap_or_default();
+    for (row, value) in column.values.iter().enumerate() {
         let train = fit(result.train_start, &result.train_fit, row);
         let test = fit(result.test_start, &result.test_fit, row);
-        out += &format!("{},{value},{train},{test},,,,,\n", label(row));
+        out += &format!("{},{value},{train},{test},,,,,\n", table.row_label(row));
     }
     for day in &result.forecast {
-        let date = day.date.map_or_else(|| format!("day +{}", day.step), |d| d.to_string());
+        let stamp = day.stamp.map_or_else(|| format!("bar +{}", day.step), |s| table.clock.label(s));
         let (v, h80, h95) = (day.value, day.half_width_80, day.half_width_95);
-        out += &format!("{date},,,,{v:.4},{:.4},{:.4},{:.4},{:.4}\n", v - h80, v + h80, v - h95, v + h95);
+        out += &format!("{stamp},,,,{},{},{},{},{}\n", price(v), price(v - h80), price(v + h80), price(v - h95), price(v + h95));
     }
-    let horizon = result.coverage.horizon;
-    out += &format!("band coverage (% of days inside),1 day ahead,{horizon} days ahead\n");
+    let clock = &table.clock;
+    out += &format!("band coverage (% of bars inside),{} ahead,{} ahead\n", clock.bars(1), clock.bars(result.coverage.horizon));
     out += &coverage_lines("test part", &result.coverage);
     for (i, fold) in result.backtest.iter().flat_map(|b| &b.coverage).enumerate() {
         out += &coverage_lines(&format!("backtest fold {}", i + 1), fold);
@@ -66,7 +69,7 @@ mod tests {
             train_fit: vec![2.5],
             test_start: 2,
             test_fit: vec![3.5, 4.5],
-            forecast: vec![ForecastDay { step: 1, date: None, value: 5.0, half_width_80: 1.0, half_width_95: 2.0 }],
+            forecast: vec![ForecastDay { step: 1, stamp: None, value: 5.0, half_width_80: 1.0, half_width_95: 2.0 }],
             coverage: Coverage {
                 horizon: 5,
                 one_day: Some(StepCoverage { percent: [78.25, 94.0], days: 100 }),
@@ -80,7 +83,7 @@ mod tests {
         assert_eq!(lines[1], "2024-01-01,1,,,,,,,");
         assert_eq!(lines[2], "2024-01-02,2,2.5000,,,,,,");
         assert_eq!(lines[4], "2024-01-04,4,,4.5000,,,,,");
-        assert_eq!(lines[5], "day +1,,,,5.0000,4.0000,6.0000,3.0000,7.0000");
-        assert_eq!(lines[6..], ["band coverage (% of days inside),1 day ahead,5 days ahead", "test part 80%,78.2,", "test part 95%,94.0,"]);
+        assert_eq!(lines[5], "bar +1,,,,5.0000,4.0000,6.0000,3.0000,7.0000");
+        assert_eq!(lines[6..], ["band coverage (% of bars inside),1 daily bar ahead,5 daily bars ahead", "test part 80%,78.2,", "test part 95%,94.0,"]);
     }
 }

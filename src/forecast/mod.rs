@@ -1,4 +1,4 @@
-//! The N-day forecast's days, dates and bands (the recursive forecast itself, which runs the
+//! The N-bar forecast's bars, stamps and bands (the recursive forecast itself, which runs the
 //! model, is in [`recursive`] with the `model` feature).
 
 pub mod bands;
@@ -6,16 +6,16 @@ pub mod export;
 #[cfg(feature = "model")]
 pub mod recursive;
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::data::dates::next_business_day;
+use crate::data::stamp::Stamp;
 
-/// One forecast day. `date` is absent when the data had no dates; `step` counts from 1.
+/// One forecast bar. `stamp` is its place on the data's clock, absent when the data has no
+/// dates or no regular bar size; `step` counts from 1.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ForecastDay {
     pub step: usize,
-    pub date: Option<NaiveDate>,
+    pub stamp: Option<Stamp>,
     pub value: f64,
     /// Half-widths of the 80% and 95% prediction intervals (see [`add_intervals`]).
     pub half_width_80: f64,
@@ -47,29 +47,9 @@ pub fn add_intervals(days: &mut [ForecastDay], bands: &bands::Bands, volatility:
     }
 }
 
-/// The business days after `last`, one per forecast step.
-pub fn forecast_dates(last: Option<NaiveDate>, horizon: usize) -> Vec<Option<NaiveDate>> {
-    let mut date = last;
-    (0..horizon)
-        .map(|_| {
-            date = date.map(next_business_day);
-            date
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn forecast_dates_continue_on_business_days() {
-        let friday = NaiveDate::from_ymd_opt(2018, 9, 28);
-        let dates = forecast_dates(friday, 3);
-        let expected: Vec<_> = [(10, 1), (10, 2), (10, 3)].iter().map(|&(m, d)| NaiveDate::from_ymd_opt(2018, m, d)).collect();
-        assert_eq!(dates, expected);
-        assert_eq!(forecast_dates(None, 2), vec![None, None]);
-    }
 
     #[test]
     fn the_stated_method_names_the_adaptation_rate_in_use() {
@@ -78,7 +58,7 @@ mod tests {
 
     #[test]
     fn intervals_come_from_the_bands_of_each_step() {
-        let day = |step| ForecastDay { step, date: None, value: 100.0, half_width_80: 0.0, half_width_95: 0.0 };
+        let day = |step| ForecastDay { step, stamp: None, value: 100.0, half_width_80: 0.0, half_width_95: 0.0 };
         let mut days = vec![day(1), day(2)];
         let bands = bands::Bands { scale: bands::ErrorScale::Relative, quantiles: vec![[0.01, 0.02], [0.03, 0.04]] };
         add_intervals(&mut days, &bands, 2.0);

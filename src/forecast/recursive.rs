@@ -4,9 +4,8 @@
 
 use std::ops::Range;
 
-use chrono::NaiveDate;
-
-use super::{ForecastDay, forecast_dates};
+use super::ForecastDay;
+use crate::data::stamp::Stamp;
 use crate::data::windows::Prepared;
 use crate::model::StackedLstm;
 use crate::model::predict::predict;
@@ -37,21 +36,21 @@ pub async fn forecast_paths(
     Ok(paths)
 }
 
-/// Forecasts `horizon` days past the end of the data (bands left at zero for the caller).
+/// Forecasts one bar past the end of the data per stamp of `stamps` (the data's next bars on
+/// its own clock, `None` where they are not dated); bands are left at zero for the caller.
 pub async fn recursive_forecast(
     model: &StackedLstm,
     data: &Prepared,
-    last_date: Option<NaiveDate>,
-    horizon: usize,
+    stamps: Vec<Option<Stamp>>,
     device: &burn::tensor::Device,
 ) -> Result<Vec<ForecastDay>, String> {
     let last = data.prices.len() - 1;
-    let paths = forecast_paths(model, data, last..last + 1, horizon, device).await?;
-    Ok(forecast_dates(last_date, horizon)
+    let paths = forecast_paths(model, data, last..last + 1, stamps.len(), device).await?;
+    Ok(stamps
         .into_iter()
         .zip(paths)
         .enumerate()
-        .map(|(step, (date, value))| ForecastDay { step: step + 1, date, value: value[0], half_width_80: 0.0, half_width_95: 0.0 })
+        .map(|(step, (stamp, value))| ForecastDay { step: step + 1, stamp, value: value[0], half_width_80: 0.0, half_width_95: 0.0 })
         .collect())
 }
 
@@ -72,7 +71,7 @@ mod tests {
     #[test]
     fn forecast_has_one_finite_value_per_day() {
         let (data, model, device) = setup();
-        let days = pollster::block_on(recursive_forecast(&model, &data, None, 5, &device)).unwrap();
+        let days = pollster::block_on(recursive_forecast(&model, &data, vec![None; 5], &device)).unwrap();
         assert_eq!(days.len(), 5);
         assert_eq!(days.iter().map(|d| d.step).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5]);
         assert!(days.iter().all(|d| d.value.is_finite()));

@@ -101,8 +101,7 @@ async fn evaluate(model: &StackedLstm, data: &Prepared, table: &Table, horizon: 
     let train_fit = fit(model, data, data.train_targets(), inference).await?;
     let Calibrated { bands, mut test_paths, coverage } = calibrate(model, data, horizon, inference).await?;
     let test_fit = test_paths.swap_remove(0);
-    let last_date = table.date_range().map(|(_, last)| last);
-    let mut forecast = recursive_forecast(model, data, last_date, horizon, inference).await?;
+    let mut forecast = recursive_forecast(model, data, table.forecast_stamps(horizon), inference).await?;
     add_intervals(&mut forecast, &bands, bands.scale.volatility(&data.prices, data.prices.len() - 1));
     let test_actual = &data.prices[data.test_targets()];
     Ok(RunResult {
@@ -192,7 +191,7 @@ mod tests {
         assert_eq!(result.train_fit.len(), 3270 * 65 / 100 - 12);
         assert_eq!(result.forecast.len(), 7);
         // The sample ends on Friday 2013-03-01: the forecast starts on the next business day.
-        assert_eq!(result.forecast[0].date, chrono::NaiveDate::from_ymd_opt(2013, 3, 4));
+        assert_eq!(result.forecast[0].stamp.map(|s| s.to_string()).as_deref(), Some("2013-03-04"));
         let first = &result.forecast[0];
         assert!(0.0 < first.half_width_80 && first.half_width_80 <= first.half_width_95);
         assert!(result.forecast[6].half_width_95 > first.half_width_95);

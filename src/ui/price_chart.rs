@@ -15,7 +15,7 @@ use web_sys::{AddEventListenerOptions, HtmlCanvasElement, KeyboardEvent, Pointer
 use super::AppState;
 use crate::chart::crosshair::draw_crosshair;
 use crate::chart::prices::{color, draw_prices};
-use crate::chart::scene::{Key, Overlay, Preset, Readout, Scene, range_label};
+use crate::chart::scene::{Key, Overlay, Preset, Readout, Scene};
 use crate::chart::view::{Frame, Span};
 
 /// How much one wheel notch (100 pixels of `deltaY`) zooms.
@@ -61,11 +61,16 @@ impl ChartState {
         !self.hidden.with_untracked(|h| h.contains(&key))
     }
 
-    /// Changes the view with `change(view, frame, bounds)`, if a chart is drawn.
-    fn change(&self, change: impl FnOnce(Span, &Frame, Span) -> Span) {
+    /// Changes the view with `change(view, frame, scene)`, if a chart is drawn.
+    fn change(&self, change: impl FnOnce(Span, &Frame, &Scene) -> Span) {
         let (Some(frame), Some(scene)) = (self.frame.get_value(), self.scene.get_untracked()) else { return };
         let span = self.span.get_untracked().unwrap_or(scene.bounds);
-        self.span.set(Some(change(span, &frame, scene.bounds)));
+        self.span.set(Some(change(span, &frame, &scene)));
+    }
+
+    /// Zooms by `factor` around `anchor`.
+    fn zoom(&self, anchor: impl FnOnce(Span, &Frame) -> f64, factor: f64) {
+        self.change(|span, frame, scene| span.zoom(anchor(span, frame), factor, scene.bounds, scene.narrowest()));
     }
 
     fn preset(&self, preset: Preset) {
@@ -100,7 +105,7 @@ impl ChartState {
         let Some((px, _)) = self.canvas_point(event.offset_x() as f64, event.offset_y() as f64) else { return };
         event.prevent_default();
         let notches = event.delta_y() / if event.delta_mode() == WheelEvent::DOM_DELTA_LINE { 3.0 } else { 100.0 };
-        self.change(|span, frame, bounds| span.zoom(frame.x_at(px), WHEEL_ZOOM.powf(notches), bounds));
+        self.zoom(|_, frame| frame.x_at(px), WHEEL_ZOOM.powf(notches));
     }
 
     fn pointer_down(&self, event: &PointerEvent) {
@@ -123,13 +128,13 @@ impl ChartState {
         };
         self.pointers.update_value(|p| p[index] = (id, px, py));
         match before.len() {
-            1 => self.change(|span, frame, bounds| span.pan((before[0].1 - px) * frame.units_per_pixel(), bounds)),
+            1 => self.change(|span, frame, scene| span.pan((before[0].1 - px) * frame.units_per_pixel(), scene.bounds)),
             2 => {
                 let other = before[1 - index];
                 let (old, new) = ((before[index].1 - other.1).abs(), (px - other.1).abs());
                 if old > 10.0 && new > 10.0 {
                     let middle = (px + other.1) / 2.0;
-                    self.change(|span, frame, bounds| span.zoom(frame.x_at(middle), old / new, bounds));
+                    self.zoom(|_, frame| frame.x_at(middle), old / new);
                 }
             }
             _ => {}
@@ -143,10 +148,10 @@ impl ChartState {
     /// Arrow keys pan, +/− zoom, Home shows everything; the readout then reads the view's centre.
     fn key(&self, event: &KeyboardEvent) {
         match event.key().as_str() {
-            "ArrowLeft" => self.change(|span, _, bounds| span.pan(-KEY_PAN * span.width(), bounds)),
-            "ArrowRight" => self.change(|span, _, bounds| span.pan(KEY_PAN * span.width(), bounds)),
-            "+" | "=" => self.change(|span, _, bounds| span.zoom((span.start + span.end) / 2.0, KEY_ZOOM, bounds)),
-            "-" | "_" => self.change(|span, _, bounds| span.zoom((span.start + span.end) / 2.0, 1.0 / KEY_ZOOM, bounds)),
+            "ArrowLeft" => self.change(|span, _, scene| span.pan(-KEY_PAN * span.width(), scene.bounds)),
+            "ArrowRight" => self.change(|span, _, scene| span.pan(KEY_PAN * span.width(), scene.bounds)),
+            "+" | "=" => self.zoom(|span, _| (span.start + span.end) / 2.0, KEY_ZOOM),
+            "-" | "_" => self.zoom(|span, _| (span.start + span.end) / 2.0, 1.0 / KEY_ZOOM),
             "Home" => self.preset(Preset::All),
             _ => return,
         }
@@ -265,7 +270,7 @@ pub fn PriceChart(state: AppState, canvas: NodeRef<Canvas>) -> impl IntoView {
             on_resize(redraw);
         }
     });
-    let range = move || chart.scene.with(|s| s.as_ref().map(|s| range_label(chart.span.get().unwrap_or(s.bounds), s.dated)));
+    let range = move || chart.scene.with(|s| s.as_ref().map(|s| s.axis.range(chart.span.get().unwrap_or(s.bounds))));
     let legend = move || {
         chart.scene.with(|scene| {
             let Some(scene) = scene else { return Vec::new() };
