@@ -7,7 +7,7 @@
 //! alone, and it prints test direction and band coverage too.
 
 use burn::tensor::Device;
-use stocklstm::data::parse::parse_csv;
+use stocklstm::data::parse::{ParseOptions, parse_csv_with};
 use stocklstm::training::run::run;
 use stocklstm::training::shares::NoHelper;
 use stocklstm::training::{EpochReport, Settings, TrainingHost};
@@ -39,7 +39,8 @@ fn main() -> Result<(), String> {
         return Err(errors.join("; "));
     }
     let bytes = std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?;
-    let table = parse_csv(&bytes).map_err(|e| format!("{path}: {e}"))?;
+    let options = ParseOptions { reshape: settings.reshape(), ..Default::default() };
+    let table = parse_csv_with(&bytes, &options).map_err(|e| format!("{path}: {e}"))?;
     let started = std::time::Instant::now();
     let result = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut Printer(NoHelper)))?.result;
     let seconds = started.elapsed().as_secs_f64();
@@ -49,10 +50,10 @@ fn main() -> Result<(), String> {
         println!("{name:>10}: RMSE {:.3}  MAE {:.3}  MAPE {:.2}%", m.rmse, m.mae, m.mape);
     }
     println!("test direction right: {}", result.test_direction.map_or("—".into(), |d| format!("{d:.1}%")));
-    println!("bands: {}", result.coverage.sentence("test"));
-    for (ahead, step) in [("1 day", result.coverage.one_day), ("horizon", result.coverage.horizon_days)] {
+    println!("bands: {}", result.coverage.sentence("test", &table.clock));
+    for (ahead, step) in [("1 bar", result.coverage.one_day), ("horizon", result.coverage.horizon_days)] {
         if let Some(step) = step {
-            println!("  {ahead} ahead, {} days: 80% band {:.1}%, 95% band {:.1}%", step.days, step.percent[0], step.percent[1]);
+            println!("  {ahead} ahead, {} origins: 80% band {:.1}%, 95% band {:.1}%", step.days, step.percent[0], step.percent[1]);
         }
     }
     Ok(())

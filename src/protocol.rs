@@ -117,6 +117,9 @@ pub struct RunResult {
     pub coverage: Coverage,
     /// The expanding-window backtest, when the settings asked for one.
     pub backtest: Option<Backtest>,
+    /// What the person should know about this result (a loaded model's other bar size).
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 /// Test RMSE over the folds of an expanding-window backtest, model and naive baseline.

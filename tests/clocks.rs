@@ -90,8 +90,8 @@ fn a_token_priced_in_millionths_seven_days_a_week() {
     let t = load("coingecko-shib-daily.csv");
     check(&t, "1d", Some(7), "400 daily rows, 7 days a week, 2023-12-01 to 2025-01-03", ["2025-01-04", "2025-01-05"]);
     let price = t.default_target();
-    assert_eq!((price.name.as_str(), price.decimals), ("price", 10));
-    assert_eq!(price.format(price.values[0]), "0.0000104137");
+    assert_eq!((price.name.as_str(), price.decimals), ("price", 8));
+    assert_eq!(price.format(price.values[0]), "0.00001041");
 }
 
 #[test]

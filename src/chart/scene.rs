@@ -424,6 +424,7 @@ mod tests {
             forecast: vec![day(1, 1), day(2, 4)],
             coverage: crate::forecast::bands::Coverage { horizon: 2, one_day: None, horizon_days: None },
             backtest: None,
+            notes: Vec::new(),
         }
     }
 

@@ -24,9 +24,12 @@ enum Gap {
 
 impl Gap {
     fn between(a: Stamp, b: Stamp) -> Gap {
+        let days = (b.0 - a.0) / DAY;
+        if !(20..=380).contains(&days) {
+            return Gap::Seconds(b.0 - a.0);
+        }
         let (from, to) = (a.date(), b.date());
         let months = (to.year() * 12 + to.month0() as i32) - (from.year() * 12 + from.month0() as i32);
-        let days = (b.0 - a.0) / DAY;
         match (months, days) {
             (1, 20..=40) => Gap::Months(1),
             (3, 80..=100) => Gap::Months(3),

@@ -3,6 +3,7 @@
 //! scaling and windows.
 
 pub mod bar;
+pub mod cells;
 pub mod clock;
 pub mod dates;
 pub mod inputs;

@@ -10,17 +10,19 @@ pub struct Row {
     pub stamp: Option<Stamp>,
     /// The offset written with the stamp, if any.
     pub offset: Option<Offset>,
-    pub values: Vec<f64>,
+    /// The row's index among the file's rows, where its values are.
+    pub source: usize,
 }
 
 /// Orders stamped `rows` oldest first and drops repeated stamps (the first kept), recording in
-/// `report` the offsets seen, whether the rows were turned around or sorted, and the repeats.
+/// `report` the offsets seen, whether the rows were turned around or sorted, and the repeats
+/// (`same_values(a, b)`: whether source rows `a` and `b` hold the same values).
 ///
 /// Wall-clock times are kept as written, even when the offset changes part-way (a US session
 /// stays 09:30–15:55 across the daylight-saving change). Only where wall-clock time would
 /// lose or duplicate bars (24 h data in local time repeats an hour when clocks go back) is
 /// every stamp moved to the last offset seen, so the rows keep their true order.
-pub fn order(rows: &mut Vec<Row>, report: &mut CleaningReport) {
+pub fn order(rows: &mut Vec<Row>, report: &mut CleaningReport, same_values: impl Fn(usize, usize) -> bool) {
     for row in rows.iter() {
         if let Some(offset) = row.offset
             && !report.offsets.contains(&offset)
@@ -53,7 +55,7 @@ pub fn order(rows: &mut Vec<Row>, report: &mut CleaningReport) {
     let mut conflicting = 0;
     rows.dedup_by(|later, earlier| {
         let repeated = later.stamp == earlier.stamp;
-        conflicting += usize::from(repeated && later.values != earlier.values);
+        conflicting += usize::from(repeated && !same_values(later.source, earlier.source));
         repeated
     });
     report.duplicate_dates = before - rows.len();
@@ -87,16 +89,21 @@ mod tests {
     use super::*;
     use crate::data::stamp::DAY;
 
-    fn row(hour: i64, offset: Option<Offset>, value: f64) -> Row {
-        Row { stamp: Some(Stamp(19_000 * DAY + hour * 3600)), offset, values: vec![value] }
+    /// A row whose value is its source index: the tests' `same` compares those.
+    fn row(hour: i64, offset: Option<Offset>, value: usize) -> Row {
+        Row { stamp: Some(Stamp(19_000 * DAY + hour * 3600)), offset, source: value }
+    }
+
+    fn same(a: usize, b: usize) -> bool {
+        a == b
     }
 
     #[test]
     fn a_session_across_a_daylight_saving_change_keeps_its_wall_clock() {
         // 15:00 at -05:00, then the next days' 09:00 and 10:00 at -04:00.
-        let mut rows = vec![row(15, Some(-18_000), 1.0), row(24 + 9, Some(-14_400), 2.0), row(24 + 10, Some(-14_400), 3.0)];
+        let mut rows = vec![row(15, Some(-18_000), 1), row(24 + 9, Some(-14_400), 2), row(24 + 10, Some(-14_400), 3)];
         let mut report = CleaningReport::default();
-        order(&mut rows, &mut report);
+        order(&mut rows, &mut report, same);
         assert_eq!((report.offsets.clone(), report.one_clock), (vec![-18_000, -14_400], None));
         assert_eq!(rows[1].stamp, Some(Stamp(19_000 * DAY + 33 * 3600)));
         assert_eq!(offsets_words(&report.offsets), "-05:00 and -04:00");
@@ -105,9 +112,9 @@ mod tests {
     #[test]
     fn a_repeated_wall_clock_hour_moves_every_stamp_to_the_last_offset() {
         // 24 h data in local time, clocks going back: 01:00 happens at -04:00, then at -05:00.
-        let mut rows = vec![row(0, Some(-14_400), 1.0), row(1, Some(-14_400), 2.0), row(1, Some(-18_000), 3.0), row(2, Some(-18_000), 4.0)];
+        let mut rows = vec![row(0, Some(-14_400), 1), row(1, Some(-14_400), 2), row(1, Some(-18_000), 3), row(2, Some(-18_000), 4)];
         let mut report = CleaningReport::default();
-        order(&mut rows, &mut report);
+        order(&mut rows, &mut report, same);
         assert_eq!(report.one_clock, Some(-18_000));
         assert_eq!(rows.len(), 4, "no bar lost");
         assert_eq!(report.duplicate_dates, 0, "no bar taken for a repeat");
@@ -117,11 +124,11 @@ mod tests {
 
     #[test]
     fn repeated_stamps_with_other_prices_are_counted() {
-        let mut rows = vec![row(1, None, 1.0), row(1, None, 1.0), row(2, None, 5.0), row(2, None, 6.0), row(3, None, 7.0)];
+        let mut rows = vec![row(1, None, 1), row(1, None, 1), row(2, None, 5), row(2, None, 6), row(3, None, 7)];
         let mut report = CleaningReport::default();
-        order(&mut rows, &mut report);
+        order(&mut rows, &mut report, same);
         assert_eq!((report.duplicate_dates, report.conflicting_duplicates, rows.len()), (2, 1, 3));
-        assert_eq!(rows[1].values, [5.0], "the first is kept");
+        assert_eq!(rows[1].source, 5, "the first is kept");
         assert!(report.timed);
     }
 }

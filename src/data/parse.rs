@@ -7,6 +7,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::cells::Cells;
 use super::dates::DayOrder;
 use super::layout::{self, decode};
 use super::numbers::{Cell, display_decimals, read_number};
@@ -106,35 +107,42 @@ pub fn parse_csv_reporting(bytes: &[u8], options: &ParseOptions, progress: &mut 
         .delimiter(layout.delimiter as u8)
         .has_headers(!layout.headerless)
         .flexible(true)
-        .trim(csv::Trim::All)
         .from_reader(body.as_bytes());
-    let header = if layout.headerless { csv::StringRecord::new() } else { reader.headers().map_err(|e| ParseError::Csv(e.to_string()))?.clone() };
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| ParseError::Csv(e.to_string()))?;
-        if i % PROGRESS_EVERY == PROGRESS_EVERY - 1 {
+    let header: Vec<String> = if layout.headerless {
+        Vec::new()
+    } else {
+        reader.headers().map_err(|e| ParseError::Csv(e.to_string()))?.iter().map(|n| n.trim().to_string()).collect()
+    };
+    let mut cells = Cells::default();
+    let mut record = csv::ByteRecord::new();
+    let mut read = 0;
+    while reader.read_byte_record(&mut record).map_err(|e| ParseError::Csv(e.to_string()))? {
+        read += 1;
+        if read % PROGRESS_EVERY == 0 {
             // Offsets in the decoded text, scaled to the file's bytes (UTF-16 takes about twice).
             let at = layout.start as u64 + record.position().map_or(0, |p| p.byte());
             progress(at * bytes.len() as u64 / text.len().max(1) as u64);
         }
-        if record.iter().any(|cell| !cell.is_empty()) {
-            rows.push(record);
+        // The text is UTF-8 and fields split at ASCII separators, so each field is UTF-8 too.
+        let fields = record.iter().map(|field| std::str::from_utf8(field).unwrap_or(""));
+        if fields.clone().any(|cell| !cell.trim().is_empty()) {
+            cells.push_row(fields);
         }
     }
-    if rows.is_empty() {
+    if cells.rows() == 0 {
         return Err(ParseError::HeaderOnly);
     }
-    let width = rows.iter().map(csv::StringRecord::len).max().unwrap_or(0).max(header.len());
+    let width = cells.width().max(header.len());
     let mut names: Vec<String> =
-        (0..width).map(|i| header.get(i).filter(|n| !n.is_empty()).map_or_else(|| format!("column {}", i + 1), String::from)).collect();
+        (0..width).map(|i| header.get(i).filter(|n| !n.is_empty()).map_or_else(|| format!("column {}", i + 1), String::clone)).collect();
     let mut report = CleaningReport { delimiter: layout.delimiter, skipped_lines: layout.skipped, headerless: layout.headerless, ..Default::default() };
     let ticker_column = names.iter().position(|n| TICKER_NAMES.contains(&n.trim().to_lowercase().as_str()));
     if let Some(c) = ticker_column {
-        keep_ticker(&mut rows, c, options.ticker.as_deref(), &mut report)?;
+        keep_ticker(&mut cells, c, options.ticker.as_deref(), &mut report)?;
     }
-    report.source_rows = rows.len();
+    report.source_rows = cells.rows();
 
-    let stamps = StampColumns::find(&names, &rows, ticker_column, options.day_order)?;
+    let stamps = StampColumns::find(&names, &cells, ticker_column, options.day_order)?;
     if let Some((order, proven)) = stamps.day_order {
         report.day_order = Some(order);
         report.day_order_unproven = !proven;
@@ -148,26 +156,27 @@ pub fn parse_csv_reporting(bytes: &[u8], options: &ParseOptions, progress: &mut 
     report.other_stamp_columns = stamps.others.iter().map(|&c| names[c].clone()).collect();
 
     // Each row's stamp: `Some(None)` for an unreadable one, `None` without a stamp column.
-    let read: Vec<Option<ReadStamp>> = rows.iter().map(|row| stamps.read(row)).collect();
+    let read: Vec<Option<ReadStamp>> = (0..cells.rows()).map(|row| stamps.read(&cells, row)).collect();
     let stamped_rows = read.iter().filter(|d| !matches!(d, Some(None))).count();
 
     let not_numbers: Vec<usize> = stamps.columns().chain(ticker_column).collect();
     let mut numeric: Vec<(usize, Vec<Cell>)> = Vec::new();
     for (c, name) in names.iter().enumerate().filter(|(c, _)| !not_numbers.contains(c)) {
-        let cells: Vec<Cell> = rows.iter().map(|r| read_number(r.get(c).unwrap_or(""), layout.delimiter)).collect();
-        let values = cells.iter().filter(|v| matches!(v, Cell::Value { .. })).count();
-        let text = cells.iter().filter(|v| matches!(v, Cell::Text)).count();
+        let column: Vec<Cell> = cells.column(c).map(|cell| read_number(cell, layout.delimiter)).collect();
+        let values = column.iter().filter(|v| matches!(v, Cell::Value { .. })).count();
+        let text = column.iter().filter(|v| matches!(v, Cell::Text)).count();
         // Missing values among rows that have a readable stamp (summary lines do not count).
-        let missing = cells.iter().zip(&read).filter(|(v, d)| v.value().is_none() && !matches!(d, Some(None))).count();
+        let missing = column.iter().zip(&read).filter(|(v, d)| v.value().is_none() && !matches!(d, Some(None))).count();
         if values == 0 || text * 20 > values {
             report.ignored_columns.push(format!("'{name}' (not numeric)"));
         } else if missing * 4 > stamped_rows {
             let share = 100 * missing / stamped_rows;
             report.ignored_columns.push(format!("'{name}' ({share}% of its values missing)"));
         } else {
-            numeric.push((c, cells));
+            numeric.push((c, column));
         }
     }
+    drop(cells);
     if numeric.is_empty() {
         return Err(ParseError::NoNumericColumn { columns: names });
     }
@@ -175,7 +184,7 @@ pub fn parse_csv_reporting(bytes: &[u8], options: &ParseOptions, progress: &mut 
         name_bar_columns(&mut names, &numeric, &mut report);
     }
 
-    let mut kept: Vec<Row> = Vec::with_capacity(rows.len());
+    let mut kept: Vec<Row> = Vec::with_capacity(read.len());
     for (r, stamp) in read.into_iter().enumerate() {
         let (stamp, offset) = match stamp {
             Some(None) => {
@@ -185,18 +194,16 @@ pub fn parse_csv_reporting(bytes: &[u8], options: &ParseOptions, progress: &mut 
             Some(Some((stamp, offset))) => (Some(stamp), offset),
             None => (None, None),
         };
-        let values: Option<Vec<f64>> = numeric.iter().map(|(_, cells)| cells[r].value()).collect();
-        match values {
-            Some(values) => {
-                for (_, cells) in &numeric {
-                    if let Cell::Value { thousands, currency, .. } = cells[r] {
-                        report.thousands_separators += usize::from(thousands);
-                        report.currency_signs += usize::from(currency);
-                    }
+        if numeric.iter().all(|(_, cells)| cells[r].value().is_some()) {
+            for (_, cells) in &numeric {
+                if let Cell::Value { thousands, currency, .. } = cells[r] {
+                    report.thousands_separators += usize::from(thousands);
+                    report.currency_signs += usize::from(currency);
                 }
-                kept.push(Row { stamp, offset, values });
             }
-            None => report.rows_with_missing_values += 1,
+            kept.push(Row { stamp, offset, source: r });
+        } else {
+            report.rows_with_missing_values += 1;
         }
     }
     if kept.is_empty() {
@@ -207,15 +214,15 @@ pub fn parse_csv_reporting(bytes: &[u8], options: &ParseOptions, progress: &mut 
         });
     }
     if stamps.main.is_some() {
-        ordering::order(&mut kept, &mut report);
+        let same_values = |a: usize, b: usize| numeric.iter().all(|(_, cells)| cells[a].value() == cells[b].value());
+        ordering::order(&mut kept, &mut report, same_values);
     }
 
     let stamps = stamps.main.map(|_| kept.iter().map(|row| row.stamp.expect("stamped rows")).collect());
     let columns = numeric
         .into_iter()
-        .enumerate()
-        .map(|(i, (c, cells))| {
-            let values: Vec<f64> = kept.iter().map(|row| row.values[i]).collect();
+        .map(|(c, cells)| {
+            let values: Vec<f64> = kept.iter().map(|row| cells[row.source].value().expect("kept rows have values")).collect();
             let written = cells.iter().filter_map(|cell| match cell {
                 Cell::Value { decimals, .. } => Some(*decimals),
                 _ => None,
@@ -238,13 +245,11 @@ fn median_magnitude(values: &[f64]) -> f64 {
 }
 
 /// Keeps the rows of one ticker in a file listing several: the chosen one, else the first.
-fn keep_ticker(rows: &mut Vec<csv::StringRecord>, column: usize, wanted: Option<&str>, report: &mut CleaningReport) -> Result<(), ParseError> {
-    let cell = |row: &csv::StringRecord| row.get(column).unwrap_or("").to_string();
+fn keep_ticker(cells: &mut Cells, column: usize, wanted: Option<&str>, report: &mut CleaningReport) -> Result<(), ParseError> {
     let mut tickers: Vec<String> = Vec::new();
-    for row in rows.iter() {
-        let name = cell(row);
-        if !name.is_empty() && !tickers.contains(&name) {
-            tickers.push(name);
+    for name in cells.column(column) {
+        if !name.is_empty() && !tickers.iter().any(|t| t == name) {
+            tickers.push(name.to_string());
         }
     }
     let chosen = match wanted {
@@ -255,7 +260,8 @@ fn keep_ticker(rows: &mut Vec<csv::StringRecord>, column: usize, wanted: Option<
             .ok_or_else(|| ParseError::UnknownTicker { ticker: wanted.to_string(), tickers: tickers.clone() })?,
         None => tickers.first().cloned().unwrap_or_default(),
     };
-    rows.retain(|row| cell(row) == chosen);
+    let keep: Vec<bool> = cells.column(column).map(|name| name == chosen).collect();
+    cells.retain(|row| keep[row]);
     report.ticker = Some(chosen);
     report.tickers = tickers;
     Ok(())

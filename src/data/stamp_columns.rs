@@ -3,8 +3,7 @@
 //! column of stamps (a bar's close time beside its open time) is named, so it is never read as
 //! a price.
 
-use csv::StringRecord;
-
+use super::cells::Cells;
 use super::dates::{DayOrder, detect_day_order, parse_date, split_stamp};
 use super::parse::ParseError;
 use super::stamp::{EpochUnit, Offset, Stamp, detect_epoch, parse_epoch, parse_stamp, parse_time_of_day};
@@ -37,10 +36,6 @@ pub type ReadStamp = Option<(Stamp, Option<Offset>)>;
 /// Rows looked at to recognise a column.
 const SAMPLE: usize = 200;
 
-fn cell(row: &StringRecord, column: usize) -> &str {
-    row.get(column).unwrap_or("")
-}
-
 fn named_like_date(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     ["date", "time", "day", "epoch", "unix", "snapped"].iter().any(|w| name.contains(w))
@@ -62,8 +57,8 @@ fn share<'a>(cells: impl Iterator<Item = &'a str>, read: impl Fn(&str) -> bool) 
 }
 
 /// Whether a column's numbers run strictly up or down (a clock, unlike prices or volumes).
-fn monotone(rows: &[StringRecord], column: usize) -> bool {
-    let values: Vec<f64> = rows.iter().filter_map(|r| cell(r, column).trim().parse().ok()).collect();
+fn monotone(cells: &Cells, column: usize) -> bool {
+    let values: Vec<f64> = cells.column(column).filter_map(|c| c.parse().ok()).collect();
     values.len() > 1 && (values.windows(2).all(|w| w[0] < w[1]) || values.windows(2).all(|w| w[0] > w[1]))
 }
 
@@ -72,16 +67,16 @@ impl StampColumns {
     /// in `order` when the person chose one. The leftmost column of stamps is used (of a bar's
     /// open and close time, the open). A time column named so whose cells are not times, beside
     /// dates that repeat, is refused: read without it, intraday bars would collapse into days.
-    pub fn find(names: &[String], rows: &[StringRecord], ticker: Option<usize>, order: Option<DayOrder>) -> Result<Self, ParseError> {
-        let sample = &rows[..rows.len().min(SAMPLE)];
+    pub fn find(names: &[String], cells: &Cells, ticker: Option<usize>, order: Option<DayOrder>) -> Result<Self, ParseError> {
+        let sample = |c: usize| cells.column(c).take(SAMPLE);
         let columns = || (0..names.len()).filter(move |&c| Some(c) != ticker);
         let date_share = |c: usize| {
-            let (order, _) = detect_day_order(sample.iter().map(|r| cell(r, c)));
-            share(sample.iter().map(|r| cell(r, c)), |text| parse_date(text, order).is_some())
+            let (order, _) = detect_day_order(sample(c));
+            share(sample(c), |text| parse_date(text, order).is_some())
         };
         let epoch = |c: usize| {
-            detect_epoch(sample.iter().map(|r| cell(r, c)))?;
-            detect_epoch(rows.iter().map(|r| cell(r, c))).filter(|_| named_like_date(&names[c]) || monotone(rows, c))
+            detect_epoch(sample(c))?;
+            detect_epoch(cells.column(c)).filter(|_| named_like_date(&names[c]) || monotone(cells, c))
         };
         let stamps: Vec<(usize, Option<EpochUnit>)> = columns()
             .filter_map(|c| {
@@ -97,20 +92,20 @@ impl StampColumns {
         match stamps.first() {
             Some(&(c, Some(unit))) => found.main = Some((c, Reading::Epoch(unit))),
             Some(&(c, None)) => {
-                let (detected, proven) = detect_day_order(rows.iter().map(|r| cell(r, c)));
+                let (detected, proven) = detect_day_order(cells.column(c));
                 let chosen = order.unwrap_or(detected);
-                if rows.iter().take(50).any(|r| is_numeric_date(cell(r, c))) {
+                if cells.column(c).take(50).any(is_numeric_date) {
                     found.day_order = Some((chosen, proven));
                 }
                 found.main = Some((c, Reading::Text(chosen)));
-                let dates_have_times = sample.iter().any(|r| !split_stamp(cell(r, c)).1.is_empty());
+                let dates_have_times = sample(c).any(|text| !split_stamp(text).1.is_empty());
                 if !dates_have_times {
-                    found.time = find_time_column(names, sample, c, &found.others, ticker)?;
+                    found.time = find_time_column(names, cells, c, &found.others, ticker)?;
                 }
             }
             None => {
                 // Times of day with no dates to join them to: kept out of the numbers.
-                found.time = columns().find(|&c| named_like_time(&names[c]) && share(sample.iter().map(|r| cell(r, c)), |t| parse_time_of_day(t).is_some()) >= 0.9);
+                found.time = columns().find(|&c| named_like_time(&names[c]) && share(sample(c), |t| parse_time_of_day(t).is_some()) >= 0.9);
             }
         }
         Ok(found)
@@ -119,14 +114,14 @@ impl StampColumns {
     /// Reads one row's stamp: `None` without a stamp column, `Some(None)` when the cells cannot
     /// be read, else the wall-clock stamp and the offset written with it (epoch counts are UTC,
     /// as the notes say of the column).
-    pub fn read(&self, row: &StringRecord) -> Option<ReadStamp> {
+    pub fn read(&self, cells: &Cells, row: usize) -> Option<ReadStamp> {
         let (column, reading) = self.main?;
-        let text = cell(row, column);
+        let text = cells.get(row, column);
         Some(match (reading, self.time) {
             (Reading::Epoch(unit), _) => parse_epoch(text, unit).map(|s| (s, None)),
             (Reading::Text(order), None) => parse_stamp(text, order),
             (Reading::Text(order), Some(time)) => parse_stamp(text, order)
-                .zip(parse_time_of_day(cell(row, time)))
+                .zip(parse_time_of_day(cells.get(row, time)))
                 .map(|((stamp, offset), seconds)| (Stamp::at(stamp.date(), seconds), offset)),
         })
     }
@@ -145,19 +140,20 @@ impl StampColumns {
 /// The time-of-day column beside date column `date`: one named like a time (`Time`, `<TIME>`,
 /// `Hour`) whose cells are times, or the column right after the dates holding `09:00`-style
 /// times (files without a header).
-fn find_time_column(names: &[String], sample: &[StringRecord], date: usize, others: &[usize], ticker: Option<usize>) -> Result<Option<usize>, ParseError> {
-    let times = |c: usize| share(sample.iter().map(|r| cell(r, c)), |t| parse_time_of_day(t).is_some());
-    let clock_like = |c: usize| share(sample.iter().map(|r| cell(r, c)), |t| t.contains(':') || t.trim().len() == 6);
+fn find_time_column(names: &[String], cells: &Cells, date: usize, others: &[usize], ticker: Option<usize>) -> Result<Option<usize>, ParseError> {
+    let sample = |c: usize| cells.column(c).take(SAMPLE);
+    let times = |c: usize| share(sample(c), |t| parse_time_of_day(t).is_some());
+    let clock_like = |c: usize| share(sample(c), |t| t.contains(':') || t.len() == 6);
     let free = |c: usize| c != date && Some(c) != ticker && !others.contains(&c);
     if let Some(named) = (0..names.len()).find(|&c| free(c) && named_like_time(&names[c])) {
         // Like a date column, a named one may carry a few junk rows (dropped as unreadable).
         if times(named) >= 0.5 {
             return Ok(Some(named));
         }
-        let dates: Vec<&str> = sample.iter().map(|r| cell(r, date)).collect();
+        let dates: Vec<&str> = sample(date).collect();
         let repeats = dates.windows(2).any(|w| w[0] == w[1]);
         if repeats {
-            let example = sample.iter().map(|r| cell(r, named)).find(|t| parse_time_of_day(t).is_none()).unwrap_or("").to_string();
+            let example = sample(named).find(|t| parse_time_of_day(t).is_none()).unwrap_or("").to_string();
             return Err(ParseError::UnreadableTimes { column: names[named].clone(), example });
         }
         return Ok(None);
@@ -174,10 +170,12 @@ fn is_numeric_date(cell: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn records(text: &str) -> (Vec<String>, Vec<StringRecord>) {
-        let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
-        let names = reader.headers().unwrap().iter().map(String::from).collect();
-        (names, reader.records().map(Result::unwrap).collect())
+    fn records(text: &str) -> (Vec<String>, Cells) {
+        let mut lines = text.lines();
+        let names = lines.next().unwrap().split(',').map(String::from).collect();
+        let mut cells = Cells::default();
+        lines.for_each(|line| cells.push_row(line.split(',')));
+        (names, cells)
     }
 
     #[test]
@@ -185,9 +183,9 @@ mod tests {
         let (names, rows) = records("Date,Time,Open,Close\n2018-01-29,09:00:00,1,2\n2018-01-29,10:00:00,1,2\n2018-01-29,30:00:00,1,2\n");
         let found = StampColumns::find(&names, &rows, None, None).unwrap();
         assert_eq!((found.main.map(|m| m.0), found.time), (Some(0), Some(1)));
-        let (stamp, offset) = found.read(&rows[1]).unwrap().unwrap();
+        let (stamp, offset) = found.read(&rows, 1).unwrap().unwrap();
         assert_eq!((stamp.to_string(), offset), ("2018-01-29 10:00".into(), None));
-        assert_eq!(found.read(&rows[2]), Some(None), "a time that is not one: an unreadable stamp");
+        assert_eq!(found.read(&rows, 2), Some(None), "a time that is not one: an unreadable stamp");
         assert_eq!(found.columns().collect::<Vec<_>>(), [0, 1]);
     }
 
@@ -197,7 +195,7 @@ mod tests {
         let found = StampColumns::find(&names, &rows, None, None).unwrap();
         assert_eq!(found.main, Some((0, Reading::Epoch(EpochUnit::Microseconds))));
         assert_eq!(found.others, [3]);
-        assert_eq!(found.read(&rows[0]).unwrap().unwrap().0.to_string(), "2025-01-01");
+        assert_eq!(found.read(&rows, 0).unwrap().unwrap().0.to_string(), "2025-01-01");
     }
 
     #[test]
@@ -214,6 +212,6 @@ mod tests {
         let (names, rows) = records("Time,Price\n093000,1\n093500,2\n");
         let found = StampColumns::find(&names, &rows, None, None).unwrap();
         assert!(found.times_without_dates());
-        assert_eq!(found.read(&rows[0]), None);
+        assert_eq!(found.read(&rows, 0), None);
     }
 }

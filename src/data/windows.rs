@@ -67,7 +67,7 @@ pub fn check_length(rows: usize, window: usize, split_percent: u32) -> Result<()
     Err(format!(
         "only {rows} rows after cleaning, but window {window} with a {split_percent}/{} split needs at least {needed} rows \
          ({MIN_TRAIN_WINDOWS} training windows, a fifth of the training part to calibrate the forecast bands, and \
-         {MIN_TEST_TARGETS} test days); use a smaller window or a longer history",
+         {MIN_TEST_TARGETS} test rows); use a smaller window or a longer history",
         100 - split_percent
     ))
 }
@@ -132,7 +132,7 @@ impl Prepared {
         let block = test_days / folds.max(1);
         if block < MIN_TEST_TARGETS {
             return Err(format!(
-                "the test part has {test_days} days: a {folds}-fold backtest needs at least {} ({MIN_TEST_TARGETS} per fold); use fewer folds",
+                "the test part has {test_days} rows: a {folds}-fold backtest needs at least {} ({MIN_TEST_TARGETS} per fold); use fewer folds",
                 folds * MIN_TEST_TARGETS
             ));
         }
@@ -232,7 +232,7 @@ mod tests {
         assert_eq!(folds[1].test_targets(), 80..90);
         assert_eq!(folds[2].scaler, MinMaxScaler { min: 100.0, max: 189.0 });
         let error = data.folds(7, Scaling::TrainOnly).unwrap_err();
-        assert!(error.starts_with("the test part has 30 days: a 7-fold backtest needs at least 35"), "{error}");
+        assert!(error.starts_with("the test part has 30 rows: a 7-fold backtest needs at least 35"), "{error}");
     }
 
     #[test]

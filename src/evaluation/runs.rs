@@ -151,6 +151,7 @@ mod tests {
             forecast: vec![],
             coverage: crate::forecast::bands::Coverage { horizon: 2, one_day: None, horizon_days: None },
             backtest: None,
+            notes: Vec::new(),
         };
         let settings = Settings { epochs: 3, seed: id, ..Settings::default() };
         let context = RunContext { id, finished: "2026-11-28 13:00".into(), backend: "CPU".into(), seconds_per_epoch: Some(1.5), from_model_file: false, line: vec![] };

@@ -18,6 +18,8 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::clock::Clock;
+
 /// The two band levels the page draws.
 pub const LEVELS: [f64; 2] = [0.80, 0.95];
 
@@ -231,15 +233,17 @@ pub struct Coverage {
 }
 
 impl Coverage {
-    /// The sentence the page shows, e.g. "80% band held the price on 77% of test days (1 day
-    /// ahead), 71% (30 days ahead); 95% band: 94%, 90%".
-    pub fn sentence(&self, part: &str) -> String {
+    /// The sentence the page shows in the data's bars, e.g. "80% band held the price on 77% of
+    /// test bars (1 hourly bar ahead), 71% (30 hourly bars ahead); 95% band: 94%, 90%".
+    pub fn sentence(&self, part: &str, clock: &Clock) -> String {
         let percent = |c: Option<StepCoverage>, level: usize| c.map_or("—".to_string(), |c| format!("{:.0}%", c.percent[level]));
-        let days = if self.horizon == 1 { "1 day".to_string() } else { format!("{} days", self.horizon) };
+        let noun = if clock.bar().is_some() { "bars" } else { "rows" };
         format!(
-            "80% band held the price on {} of {part} days (1 day ahead), {} ({days} ahead); 95% band: {}, {}.",
+            "80% band held the price on {} of {part} {noun} ({} ahead), {} ({} ahead); 95% band: {}, {}.",
             percent(self.one_day, 0),
+            clock.bars(1),
             percent(self.horizon_days, 0),
+            clock.bars(self.horizon),
             percent(self.one_day, 1),
             percent(self.horizon_days, 1),
         )
@@ -382,8 +386,8 @@ mod tests {
         assert_eq!(measured.one_day, Some(StepCoverage { percent: [100.0, 100.0], days: 2 }));
         assert_eq!(measured.horizon_days, Some(StepCoverage { percent: [0.0, 0.0], days: 1 }));
         assert_eq!(
-            measured.sentence("test"),
-            "80% band held the price on 100% of test days (1 day ahead), 0% (2 days ahead); 95% band: 100%, 0%."
+            measured.sentence("test", &Clock::Undated),
+            "80% band held the price on 100% of test rows (1 row ahead), 0% (2 rows ahead); 95% band: 100%, 0%."
         );
         // Before any second-day miss is known, the second day's band is the first day's × √2.
         let (_, early) = calibrate(ErrorScale::Absolute, &naive, 0..4, 1, &series, 5).unwrap();

@@ -76,6 +76,7 @@ mod tests {
                 horizon_days: None,
             },
             backtest: None,
+            notes: Vec::new(),
         };
         let csv = results_csv(&table, "Close", &result);
         let lines: Vec<&str> = csv.lines().collect();

@@ -22,21 +22,22 @@ pub struct ForecastDay {
     pub half_width_95: f64,
 }
 
-/// How the forecast's bands are made, as the page states it.
-pub const INTERVAL_METHOD: &str = "Bands: split-conformal, per forecast day, adapting. The last fifth of the training part is \
-     held out from fitting; the model forecasts recursively from every day of that block and of the test part, and the band \
-     for day h ahead is a quantile of its own h-day-ahead misses known so far, in percent of the forecast (in price units \
-     for a series with zero or negative values) and in units of the recent volatility (the last 60 daily moves) at the day \
-     the forecast was made; widened by √h for days no miss has reached yet. The quantile starts at the 80th or 95th \
-     percentile and adapts (adaptive conformal inference, γ = 0.005): each time a test day's band turns out to have missed, \
-     its level rises by 0.005 × 0.8 (or × 0.95), and each time it held, falls by 0.005 × 0.2 (or × 0.05), so bands that \
-     miss more often than they claim widen. The coverage line measures the bands as they stood on each test day, from the \
-     misses known that day (at first the held-out block's alone); the bands drawn for the forecast are the same method after \
-     every miss in the data.";
+/// How the forecast's bands are made, as the page states it (in bars: a bar is whatever the
+/// data's rows are, an hour or a day).
+pub const INTERVAL_METHOD: &str = "Bands: split-conformal, per forecast bar, adapting. The last fifth of the training part is \
+     held out from fitting; the model forecasts recursively from every bar of that block and of the test part, and the band \
+     for bar h ahead is a quantile of its own h-bar-ahead misses known so far, in percent of the forecast (in price units \
+     for a series with zero or negative values) and in units of the recent volatility (the last 60 moves from bar to bar) \
+     at the bar the forecast was made; widened by √h for bars no miss has reached yet. The quantile starts at the 80th or \
+     95th percentile and adapts (adaptive conformal inference, γ = 0.005): each time a test bar's band turns out to have \
+     missed, its level rises by 0.005 × 0.8 (or × 0.95), and each time it held, falls by 0.005 × 0.2 (or × 0.05), so \
+     bands that miss more often than they claim widen. The coverage line measures the bands as they stood at each test bar, \
+     from the misses known then (at first the held-out block's alone); the bands drawn for the forecast are the same method \
+     after every miss in the data.";
 
 /// How the recursive forecast gets future values of extra inputs, as the page states it.
-pub const INPUTS_METHOD: &str = "Extra inputs: the network predicts the next day of every input (the target and each extra \
-     input, all scaled on the training part), and the forecast feeds that whole predicted day back in, so day h uses the \
+pub const INPUTS_METHOD: &str = "Extra inputs: the network predicts the next bar of every input (the target and each extra \
+     input, all scaled on the training part), and the forecast feeds that whole predicted bar back in, so bar h uses the \
      model's own forecasts of the inputs too.";
 
 /// Sets each day's 80% and 95% half-widths from calibrated `bands`, for a forecast made at an

@@ -34,6 +34,10 @@ pub struct ModelFile {
     pub input_scalers: Vec<MinMaxScaler>,
     /// The model's burn record (burnpack), base64-encoded.
     pub record: String,
+    /// The bar size of the data it was trained on (`1h`, `1d`, `irregular`; absent in files
+    /// written before bar sizes were detected, which were all trained on days).
+    #[serde(default)]
+    pub bar: Option<String>,
 }
 
 /// The model's tensors with their names, in file order.
@@ -70,8 +74,8 @@ fn assemble(template: &StackedLstm, tensors: Vec<Tensor<2>>) -> StackedLstm {
 
 impl ModelFile {
     /// Reads the model's weights (asynchronously, on any backend) into a file.
-    /// `scalers`: every input's, the target's first.
-    pub async fn from_model(model: &StackedLstm, settings: &Settings, scalers: &[MinMaxScaler]) -> Result<Self, String> {
+    /// `scalers`: every input's, the target's first; `bar`: the training data's bar size.
+    pub async fn from_model(model: &StackedLstm, settings: &Settings, scalers: &[MinMaxScaler], bar: Option<String>) -> Result<Self, String> {
         let cpu = Device::flex();
         let mut tensors = Vec::new();
         for (name, tensor) in named(model) {
@@ -82,7 +86,7 @@ impl ModelFile {
         let bytes = copy.into_record().into_bytes().map_err(|e| format!("the model could not be recorded: {e:?}"))?;
         let record = base64::engine::general_purpose::STANDARD.encode(&bytes[..]);
         let (scaler, input_scalers) = (scalers[0], scalers[1..].to_vec());
-        Ok(Self { format: FORMAT.into(), version: VERSION, settings: settings.clone(), scaler, input_scalers, record })
+        Ok(Self { format: FORMAT.into(), version: VERSION, settings: settings.clone(), scaler, input_scalers, record, bar })
     }
 
     /// Every input's scaler, the target's first; a file whose scalers do not match its inputs
@@ -102,6 +106,18 @@ impl ModelFile {
             return Err(format!("this model file is '{}' version {}, expected '{FORMAT}' version {VERSION}", file.format, file.version));
         }
         Ok(file)
+    }
+
+    /// What to tell a person loading this model onto data of another bar size, if it is one.
+    pub fn bar_mismatch(&self, data: Option<&str>) -> Option<String> {
+        let trained = self.bar.as_deref().unwrap_or("1d");
+        let data = data.unwrap_or("undated");
+        (trained != data).then(|| {
+            format!(
+                "this model was trained on {trained} bars and the loaded data's bars are {data}: it was evaluated anyway, but it \
+                 learnt {trained} moves; load data of its bar size (or aggregate finer data with bars={trained})"
+            )
+        })
     }
 
     /// Rebuilds the model on `device` from its record, which must match the settings exactly.
@@ -126,7 +142,7 @@ mod tests {
         let device = Device::flex();
         let model = StackedLstm::new(settings().model_shape(), 5, &device);
         let scaler = MinMaxScaler { min: 1.0, max: 2.0 };
-        let file = pollster::block_on(ModelFile::from_model(&model, &settings(), &[scaler])).unwrap();
+        let file = pollster::block_on(ModelFile::from_model(&model, &settings(), &[scaler], Some("1h".into()))).unwrap();
         let text = serde_json::to_string(&file).unwrap();
         let back = ModelFile::parse(&text).unwrap();
         assert_eq!(back, file);
@@ -139,7 +155,7 @@ mod tests {
     fn damaged_or_foreign_files_are_refused_with_messages() {
         let device = Device::flex();
         let model = StackedLstm::new(settings().model_shape(), 5, &device);
-        let file = pollster::block_on(ModelFile::from_model(&model, &settings(), &[MinMaxScaler { min: 0.0, max: 1.0 }])).unwrap();
+        let file = pollster::block_on(ModelFile::from_model(&model, &settings(), &[MinMaxScaler { min: 0.0, max: 1.0 }], None)).unwrap();
         assert!(ModelFile::parse("{\"a\": 1}").unwrap_err().starts_with("this is not a StockLSTM model file"));
         let mut other = file.clone();
         other.version = 9;

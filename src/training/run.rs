@@ -61,7 +61,9 @@ pub async fn evaluate_saved(file: &ModelFile, table: &Table, device: &Device) ->
     let settings = &file.settings;
     let (target, extra) = inputs(table, settings)?;
     let data = Prepared::with_scalers(target, extra, settings.window, settings.split, &file.scalers()?)?;
-    evaluate(&file.to_model(device)?, &data, table, settings.horizon, device).await
+    let mut result = evaluate(&file.to_model(device)?, &data, table, settings.horizon, device).await?;
+    result.notes.extend(file.bar_mismatch(table.clock.frequency().as_deref()));
+    Ok(result)
 }
 
 /// The model's predictions for `targets`, in price units.
@@ -118,6 +120,7 @@ async fn evaluate(model: &StackedLstm, data: &Prepared, table: &Table, horizon: 
         test_start: data.test_targets().start,
         test_fit,
         forecast,
+        notes: Vec::new(),
     })
 }
 
@@ -224,10 +227,16 @@ mod tests {
         let table = sample();
         let settings = Settings { epochs: 1, horizon: 3, scaling: crate::data::windows::Scaling::All, ..small_settings() };
         let finished = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut RecordingHost::<NoHelper>::default())).unwrap();
-        let file = pollster::block_on(ModelFile::from_model(&finished.model, &settings, &finished.scalers)).unwrap();
+        let file = pollster::block_on(ModelFile::from_model(&finished.model, &settings, &finished.scalers, table.clock.frequency())).unwrap();
         let loaded = pollster::block_on(evaluate_saved(&file, &table, &Device::flex())).unwrap();
         assert_eq!(loaded.test, finished.result.test);
         assert_eq!(loaded.forecast, finished.result.forecast);
+        assert!(loaded.notes.is_empty(), "{:?}", loaded.notes);
+        // The same model on weekly bars of the same prices: evaluated, and told.
+        let options = crate::data::parse::ParseOptions { reshape: Settings { bars: crate::data::bar::BarSize::parse("1w"), ..Settings::default() }.reshape(), ..Default::default() };
+        let weekly = crate::data::parse::parse_csv_with(&crate::data::parse::tests::ibm_sample(), &options).unwrap();
+        let on_weeks = pollster::block_on(evaluate_saved(&file, &weekly, &Device::flex())).unwrap();
+        assert!(on_weeks.notes[0].starts_with("this model was trained on 1d bars and the loaded data's bars are 1w"), "{:?}", on_weeks.notes);
         let other = parse_csv(b"Date,Open\n2020-01-01,1\n").unwrap();
         let refused = pollster::block_on(evaluate_saved(&file, &other, &Device::flex())).unwrap_err();
         assert!(refused.starts_with("only 1 rows after cleaning"), "{refused}");
@@ -245,7 +254,7 @@ mod tests {
         let result = &finished.result;
         assert!(result.forecast.iter().all(|d| d.value.is_finite() && d.half_width_80.is_finite() && d.half_width_80 > 0.0));
         assert!(result.test.rmse.is_finite() && result.coverage.horizon_days.is_some());
-        let file = pollster::block_on(ModelFile::from_model(&finished.model, &settings, &finished.scalers)).unwrap();
+        let file = pollster::block_on(ModelFile::from_model(&finished.model, &settings, &finished.scalers, None)).unwrap();
         let file = ModelFile::parse(&serde_json::to_string(&file).unwrap()).unwrap();
         assert_eq!(file.settings.features, settings.features);
         let loaded = pollster::block_on(evaluate_saved(&file, &table, &Device::flex())).unwrap();
@@ -287,7 +296,7 @@ mod tests {
         println!("settings: {}", settings.to_query());
         println!("test RMSE {:.4}, naive {:.4}", finished.result.test.rmse, finished.result.naive.rmse);
         println!("before (√h rule), (days ahead, 80%, 95%): {before:?}");
-        println!("after (calibrated): {after:?}\n  {}", after.sentence("test"));
+        println!("after (calibrated): {after:?}\n  {}", after.sentence("test", &table.clock));
         for step in [after.one_day.unwrap(), after.horizon_days.unwrap()] {
             for (got, nominal) in step.percent.into_iter().zip([80.0, 95.0]) {
                 assert!((got - nominal).abs() <= 5.0, "{got:.1}% against {nominal}%");

@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::Table;
+use crate::data::bar::BarSize;
 use crate::data::inputs::extra_inputs;
+use crate::data::resample::Reshape;
 use crate::data::windows::{Scaling, check_length, train_len};
 use crate::model::ModelShape;
 
@@ -27,6 +29,12 @@ pub enum Prediction {
 /// The settings of one run. Defaults are the reference notebook's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
+    /// Aggregate the file's rows to bars of this size before anything else (`bars=1h`).
+    #[serde(default)]
+    pub bars: Option<BarSize>,
+    /// Keep only the most recent this many bars (`last=5000`).
+    #[serde(default)]
+    pub last: Option<usize>,
     /// Column to predict; `None` picks Close (or the file's closing-price column).
     pub target: Option<String>,
     /// Extra input columns beside the target (file columns, or the derived `return` and
@@ -55,6 +63,8 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
+            bars: None,
+            last: None,
             target: None,
             features: Vec::new(),
             window: 100,
@@ -77,8 +87,8 @@ impl Default for Settings {
 }
 
 /// The URL keys, in the order links write them.
-pub const KEYS: [&str; 17] = [
-    "target", "features", "window", "split", "layers", "units", "dropout", "epochs", "batch", "lr", "horizon", "seed", "scaling", "predict",
+pub const KEYS: [&str; 19] = [
+    "bars", "last", "target", "features", "window", "split", "layers", "units", "dropout", "epochs", "batch", "lr", "horizon", "seed", "scaling", "predict",
     "backtest", "folds", "backend",
 ];
 
@@ -109,6 +119,16 @@ fn feature_list(value: &str) -> Result<Vec<String>, String> {
     Ok(names)
 }
 
+/// A `bars=` value: a bar size, or empty for the file's own bars.
+fn bar_size(value: &str) -> Result<Option<BarSize>, String> {
+    if value.trim().is_empty() {
+        return Ok(None);
+    }
+    BarSize::parse(value).map(Some).ok_or_else(|| {
+        format!("bars: '{value}' is not valid: expected a bar size such as 15min, 1h, 4h, 1d, 1w or 1M (empty keeps the file's bars)")
+    })
+}
+
 fn whole(key: &str, value: &str, min: u64, max: u64) -> Result<u64, String> {
     match value.trim().parse::<u64>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
@@ -136,6 +156,8 @@ impl Settings {
     /// invalid value is refused with a message and leaves the setting as it was.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         match key {
+            "bars" => self.bars = bar_size(value)?,
+            "last" => self.last = if value.trim().is_empty() { None } else { Some(whole(key, value, 2, 100_000_000)? as usize) },
             "target" => self.target = Some(value.trim()).filter(|v| !v.is_empty()).map(String::from),
             "features" => self.features = feature_list(value)?,
             "window" => self.window = whole(key, value, 2, 1000)? as usize,
@@ -186,6 +208,8 @@ impl Settings {
     /// The text form of one setting, the inverse of [`Settings::set`].
     pub fn get(&self, key: &str) -> String {
         match key {
+            "bars" => self.bars.map(BarSize::label).unwrap_or_default(),
+            "last" => self.last.map(|n| n.to_string()).unwrap_or_default(),
             "target" => self.target.clone().unwrap_or_default(),
             "features" => self.features.join(","),
             "window" => self.window.to_string(),
@@ -241,6 +265,11 @@ impl Settings {
             query += &format!("&{DATA_KEY}={}", percent_encode(url));
         }
         query
+    }
+
+    /// How these settings reshape the loaded file (`bars=`, `last=`).
+    pub fn reshape(&self) -> Reshape {
+        Reshape { bars: self.bars, last: self.last }
     }
 
     /// The model these settings describe (inputs: the target column and the extra ones).
@@ -315,11 +344,12 @@ mod tests {
     fn query_round_trips_every_setting() {
         let (mut s, errors) = Settings::from_query("");
         assert!(errors.is_empty());
-        for (key, value) in [("target", "Adj Close"), ("features", "Open,Volume,return"), ("window", "20"), ("dropout", "0.2"), ("lr", "0.01"), ("scaling", "all"), ("predict", "level"), ("backtest", "on"), ("folds", "4"), ("backend", "cpu"), ("seed", "7")] {
+        for (key, value) in [("bars", "4h"), ("last", "5000"), ("target", "Adj Close"), ("features", "Open,Volume,return"), ("window", "20"), ("dropout", "0.2"), ("lr", "0.01"), ("scaling", "all"), ("predict", "level"), ("backtest", "on"), ("folds", "4"), ("backend", "cpu"), ("seed", "7")] {
             s.set(key, value).unwrap();
         }
         let query = s.to_query();
-        assert!(query.contains("target=Adj%20Close&features=Open%2CVolume%2Creturn&"), "{query}");
+        assert!(query.starts_with("bars=4h&last=5000&target=Adj%20Close&features=Open%2CVolume%2Creturn&"), "{query}");
+        assert_eq!(s.reshape(), Reshape { bars: Some(BarSize::Minutes(240)), last: Some(5000) });
         assert_eq!(s.model_shape().features, 4);
         let (back, errors) = Settings::from_query(&format!("?{query}"));
         assert!(errors.is_empty(), "{errors:?}");
@@ -349,5 +379,9 @@ mod tests {
         assert!(errors[4].starts_with("unknown setting 'colour'"));
         let (_, errors) = Settings::from_query("features=Open,Volume,open");
         assert_eq!(errors, ["features: 'open' is listed twice (input 3)"]);
+        let (s, errors) = Settings::from_query("bars=2x&last=1&last=abc");
+        assert_eq!((s.bars, s.last), (None, None));
+        assert_eq!(errors[0], "bars: '2x' is not valid: expected a bar size such as 15min, 1h, 4h, 1d, 1w or 1M (empty keeps the file's bars)");
+        assert_eq!(errors[1..], ["last: '1' is not valid: expected a whole number from 2 to 100000000", "last: 'abc' is not valid: expected a whole number from 2 to 100000000"]);
     }
 }

@@ -41,7 +41,13 @@ pub fn start(state: AppState, data_url: Option<String>) {
         Some(url) => Source::Address { name: url.rsplit('/').next().unwrap_or(&url).to_string(), url },
         None => Source::Address { url: SAMPLE_URL.into(), name: SAMPLE_NAME.into() },
     };
-    load(state, source, ParseOptions::default());
+    load(state, source, fresh_options(state));
+}
+
+/// The parse choices for a newly loaded file: none about tickers or day order, and the
+/// settings' `bars=` and `last=`.
+fn fresh_options(state: AppState) -> ParseOptions {
+    ParseOptions { reshape: state.settings.with_untracked(|s| s.reshape()), ..Default::default() }
 }
 
 /// Replaces a worker that crashed (a panic in wasm, such as a GPU error it could not recover
@@ -120,11 +126,11 @@ fn read_message(data: &JsValue) -> Result<FromWorker, String> {
     let json = data.as_string().or_else(|| Reflect::get(data, &"json".into()).ok()?.as_string()).ok_or("no JSON")?;
     let mut message = serde_json::from_str::<FromWorker>(&json).map_err(|e| e.to_string())?;
     if let FromWorker::Parsed { table, .. } = &mut message {
-        let days = Reflect::get(data, &"days".into()).ok().filter(|d| !d.is_undefined());
-        let days = days.map(|d| d.unchecked_into::<js_sys::Int32Array>().to_vec());
+        let stamps = Reflect::get(data, &"stamps".into()).ok().filter(|d| !d.is_undefined());
+        let stamps = stamps.map(|d| d.unchecked_into::<js_sys::Float64Array>().to_vec());
         let columns: Array = Reflect::get(data, &"columns".into()).map_err(|_| "no columns")?.unchecked_into();
         let values = columns.iter().map(|c| c.unchecked_into::<js_sys::Float64Array>().to_vec()).collect();
-        table.restore_values(days, values)?;
+        table.restore_values(stamps, values)?;
     }
     Ok(message)
 }
@@ -187,7 +193,7 @@ pub fn loaded() {
 /// Reads a picked or dropped file without blocking the page, then has the worker parse it.
 pub fn load_file(state: AppState, file: web_sys::File) {
     state.status.set(Status::Loading);
-    load(state, Source::File(file), ParseOptions::default());
+    load(state, Source::File(file), fresh_options(state));
 }
 
 /// Files up to this size are parsed in the page itself (a few milliseconds), so they show
@@ -212,7 +218,7 @@ fn parse(state: AppState, file_name: String, bytes: ArrayBuffer, options: ParseO
     }
 }
 
-/// Has the worker parse the shown file again with a changed choice (ticker, day order).
+/// Has the worker parse the shown file again with a changed choice (ticker, day order, bars).
 pub fn reparse(state: AppState, change: impl FnOnce(&mut ParseOptions)) {
     let Some(mut options) = state.dataset.with_untracked(|d| d.as_ref().map(|d| d.options.clone())) else { return };
     change(&mut options);

@@ -3,8 +3,25 @@
 use leptos::prelude::*;
 use web_sys::{DragEvent, HtmlInputElement};
 
+use super::settings_form::apply;
 use super::{AppState, Status, client};
 use crate::data::dates::DayOrder;
+
+/// The bar sizes `bars=` offers, coarsest last; empty keeps the file's own.
+const BAR_CHOICES: [(&str, &str); 12] = [
+    ("", "as in the file"),
+    ("1min", "1 minute"),
+    ("5min", "5 minutes"),
+    ("15min", "15 minutes"),
+    ("30min", "30 minutes"),
+    ("1h", "1 hour"),
+    ("4h", "4 hours"),
+    ("1d", "1 day"),
+    ("1w", "1 week"),
+    ("1M", "1 month"),
+    ("1Q", "1 quarter"),
+    ("1Y", "1 year"),
+];
 
 #[component]
 pub fn DataPanel(state: AppState) -> impl IntoView {
@@ -34,10 +51,11 @@ pub fn DataPanel(state: AppState) -> impl IntoView {
                     Some(memory) => format!("parsed in {:.2} s (worker memory {:.0} MB)", d.seconds, memory / 1e6),
                     None => format!("parsed in {:.2} s", d.seconds),
                 });
-                (d.file_name.clone(), d.table.summary(&target), notes)
+                (d.file_name.clone(), d.table.summary(&target), notes, d.table.warnings())
             })
         })
     };
+    let clock = move || state.dataset.with(|d| d.as_ref().map(|d| (d.table.clock.frequency(), d.table.clock.week())));
     view! {
         <section class="panel data" on:dragover=|ev: DragEvent| ev.prevent_default() on:drop=on_drop>
             <h2>"Data"</h2>
@@ -89,10 +107,28 @@ pub fn DataPanel(state: AppState) -> impl IntoView {
                     }
                 })
             }}
-            <div data-testid="dataset-summary" class="summary">
+            <div class="reshape">
+                <label>"Bar size "
+                    <select data-setting="bars" prop:disabled=busy on:change=move |ev| apply(state, "bars", event_target_value(&ev))>
+                        {BAR_CHOICES.iter().map(|(value, text)| view! {
+                            <option value=*value selected=move || state.settings.with(|s| s.get("bars")) == *value>{*text}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>"Keep the last "
+                    <input type="number" min="2" step="1" placeholder="all" data-setting="last" prop:disabled=busy
+                        prop:value=move || state.settings.with(|s| s.get("last"))
+                        on:change=move |ev| apply(state, "last", event_target_value(&ev)) />
+                    " bars"
+                </label>
+            </div>
+            <div data-testid="dataset-summary" class="summary"
+                data-frequency=move || clock().and_then(|c| c.0)
+                data-week=move || clock().and_then(|c| c.1).map(|w| w.to_string())>
                 {move || match summary() {
-                    Some((name, line, notes)) => view! {
+                    Some((name, line, notes, warnings)) => view! {
                         <p><strong>{name}</strong>": "{line}</p>
+                        <ul class="warnings" data-testid="data-warnings">{warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
                         <ul class="notes">{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
                     }.into_any(),
                     None => view! { <p>"Loading the sample…"</p> }.into_any(),

@@ -208,7 +208,10 @@ impl AppState {
                     self.refuse(format!("the model could not be saved: {message}"));
                 }
             }
-            FromWorker::ModelLoaded { settings, result } => {
+            FromWorker::ModelLoaded { mut settings, result } => {
+                // The data stays as loaded: the model's own bars= and last= described its data.
+                let (bars, last) = self.settings.with_untracked(|s| (s.bars, s.last));
+                (settings.bars, settings.last) = (bars, last);
                 self.settings.set(settings);
                 self.history.set(Vec::new());
                 self.epoch.set((0, 0));

@@ -5,12 +5,14 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::{AppState, Status};
+use crate::data::clock::Clock;
+use crate::data::numbers::format_statistic;
 use crate::evaluation::verdict::verdict;
 use crate::forecast::bands::{Coverage, StepCoverage};
 use crate::training::EpochReport;
 
 fn number(value: f64) -> String {
-    format!("{value:.4}")
+    format_statistic(value)
 }
 
 fn duration(seconds: f64) -> String {
@@ -25,11 +27,38 @@ fn percent(step: Option<StepCoverage>, level: usize) -> String {
 }
 
 /// The measured coverage of the bands drawn, on the test part, as a sentence and as attributes.
-fn coverage_line(c: Coverage) -> impl IntoView {
+fn coverage_line(c: Coverage, clock: &Clock) -> impl IntoView + use<> {
     view! {
         <p class="note" data-testid="coverage" data-cov80-1=percent(c.one_day, 0) data-cov95-1=percent(c.one_day, 1)
-            data-cov80-h=percent(c.horizon_days, 0) data-cov95-h=percent(c.horizon_days, 1)>{c.sentence("test")}</p>
+            data-cov80-h=percent(c.horizon_days, 0) data-cov95-h=percent(c.horizon_days, 1)>{c.sentence("test", clock)}</p>
     }
+}
+
+/// The loaded data's clock (undated before any data).
+fn clock(state: AppState) -> Clock {
+    state.dataset.with(|d| d.as_ref().map_or(Clock::Undated, |d| d.table.clock.clone()))
+}
+
+/// The forecast table's rows: each bar's stamp as the data writes it (or `bar +k` when the
+/// forecast is not dated), the forecast and its bands in the target's decimals.
+fn forecast_rows(state: AppState) -> impl IntoView {
+    let target = state.settings.with(|s| s.target.clone());
+    state.dataset.with(|d| {
+        let d = d.as_ref()?;
+        let column = d.table.target_or_default(target.as_deref());
+        state.result.with(|r| {
+            r.as_ref().map(|r| {
+                r.forecast
+                    .iter()
+                    .map(|day| {
+                        let stamp = day.stamp.map_or_else(|| format!("bar +{}", day.step), |s| d.table.clock.label(s));
+                        let range = |half: f64| format!("{} – {}", column.format(day.value - half), column.format(day.value + half));
+                        view! { <tr><td>{stamp}</td><td>{column.format(day.value)}</td><td>{range(day.half_width_80)}</td><td>{range(day.half_width_95)}</td></tr> }
+                    })
+                    .collect_view()
+            })
+        })
+    })
 }
 
 #[component]
@@ -103,24 +132,26 @@ pub fn Results(state: AppState) -> impl IntoView {
                 </tbody>
             </table>
             <ul class="note" data-testid="backtest-coverage">{b.coverage.iter().enumerate().map(|(i, c)| view! {
-                <li>{format!("Fold {}: {}", i + 1, c.sentence("its test"))}</li>
+                <li>{format!("Fold {}: {}", i + 1, c.sentence("its test", &clock(state)))}</li>
             }).collect_view()}</ul>
         })}
         <p class="verdict">{move || state.result.with(|r| r.as_ref().map(|r| verdict(r.test.rmse, r.naive.rmse)))}</p>
+        <ul class="warnings" data-testid="run-notes">
+            {move || state.result.with(|r| r.as_ref().map(|r| r.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()))}
+        </ul>
         <h3>"Loss (MSE on scaled prices)"</h3>
         <super::loss_chart::LossChart state=state />
         <h3>"Forecast"</h3>
         <table data-testid="forecast" class="forecast">
-            <thead><tr><th>"Date"</th><th>"Predicted"</th><th>"80% interval"</th><th>"95% interval"</th></tr></thead>
-            <tbody>{move || state.result.with(|r| r.as_ref().map(|r| r.forecast.iter().map(|day| {
-                let date = day.date.map(|d| d.to_string()).unwrap_or_else(|| format!("day +{}", day.step));
-                let range = |half: f64| format!("{:.2} – {:.2}", day.value - half, day.value + half);
-                view! { <tr><td>{date}</td><td>{format!("{:.2}", day.value)}</td><td>{range(day.half_width_80)}</td><td>{range(day.half_width_95)}</td></tr> }
-            }).collect_view()))}</tbody>
+            <thead><tr><th>{move || if clock(state).timed() { "Time" } else { "Date" }}</th><th>"Predicted"</th><th>"80% interval"</th><th>"95% interval"</th></tr></thead>
+            <tbody>{move || forecast_rows(state)}</tbody>
         </table>
+        {move || state.result.with(Option::is_some).then(|| clock(state).holiday_note()).flatten().map(|note| view! {
+            <p class="note" data-testid="holiday-note">{format!("Stamps follow the data's calendar: {note}.")}</p>
+        })}
         <p class="note">{crate::forecast::INTERVAL_METHOD}</p>
         {move || (state.result.with(Option::is_some) && state.settings.with(|s| !s.features.is_empty())).then(|| view! { <p class="note" data-testid="inputs-method">{crate::forecast::INPUTS_METHOD}</p> })}
-        {move || state.result.with(|r| r.as_ref().map(|r| coverage_line(r.coverage)))}
+        {move || state.result.with(|r| r.as_ref().map(|r| coverage_line(r.coverage, &clock(state))))}
         <super::runs::Runs state=state />
     }
 }

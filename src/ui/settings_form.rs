@@ -25,7 +25,7 @@ pub fn keep_url_in_sync(state: AppState, data_url: Option<String>) {
 
 /// (URL key, label, input type) of the plain inputs, in form order.
 const FIELDS: [(&str, &str, &str); 11] = [
-    ("window", "Window (days)", "number"),
+    ("window", "Window (bars)", "number"),
     ("split", "Train %", "number"),
     ("layers", "LSTM layers", "number"),
     ("units", "Units per layer", "number"),
@@ -33,18 +33,24 @@ const FIELDS: [(&str, &str, &str); 11] = [
     ("epochs", "Epochs", "number"),
     ("batch", "Batch size", "number"),
     ("lr", "Learning rate", "number"),
-    ("horizon", "Forecast days", "number"),
+    ("horizon", "Forecast (bars)", "number"),
     ("seed", "Seed", "number"),
     ("folds", "Backtest folds", "number"),
 ];
 
-fn apply(state: AppState, key: &'static str, value: String) {
+/// Applies one setting typed in the page; `bars` and `last` reshape the loaded data, which is
+/// parsed again.
+pub fn apply(state: AppState, key: &'static str, value: String) {
     let mut settings = state.settings.get_untracked();
     match settings.set(key, &value) {
         Ok(()) => {
+            let reshape = settings.reshape();
             state.settings.set(settings);
             if state.error_kind.get_untracked() == super::ErrorKind::Setting {
                 state.error.set(None);
+            }
+            if matches!(key, "bars" | "last") {
+                client::reparse(state, |options| options.reshape = reshape);
             }
         }
         Err(message) => state.refuse(message),
@@ -57,6 +63,20 @@ fn chosen_options(ev: &leptos::ev::Event) -> String {
     let options = ev.target().and_then(|t| js_sys::Reflect::get(&t, &"selectedOptions".into()).ok());
     let values = options.map(|o| js_sys::Array::from(&o).iter().filter_map(|o| js_sys::Reflect::get(&o, &"value".into()).ok()?.as_string()).collect::<Vec<_>>());
     values.unwrap_or_default().join(",")
+}
+
+/// A bar count setting in the data's words: `48 hourly bars ≈ 2 trading days`.
+fn span_words(state: AppState, key: &str) -> String {
+    let bars = state.settings.with(|s| if key == "window" { s.window } else { s.horizon });
+    state.dataset.with(|d| {
+        d.as_ref().map_or_else(String::new, |d| {
+            let clock = &d.table.clock;
+            match clock.span(bars) {
+                Some(span) => format!("{} ≈ {span}", clock.bars(bars)),
+                None => clock.bars(bars),
+            }
+        })
+    })
 }
 
 fn start_training(state: AppState) {
@@ -135,6 +155,9 @@ pub fn SettingsForm(state: AppState) -> impl IntoView {
                         <input type=kind step="any" data-setting=key prop:disabled=training
                             prop:value=move || state.settings.with(|s| s.get(key))
                             on:change=move |ev| apply(state, key, event_target_value(&ev)) />
+                        {matches!(key, "window" | "horizon").then(|| view! {
+                            <small class="hint" data-testid=format!("{key}-span")>{move || span_words(state, key)}</small>
+                        })}
                     </label>
                 }).collect_view()}
                 {select("scaling", "Scaler fitted on", &[("train", "training part"), ("all", "all rows (notebook)")])}

@@ -40,8 +40,9 @@ thread_local! {
     static LAST_TABLE: RefCell<Option<Table>> = const { RefCell::new(None) };
     /// The name and bytes of the file that table came from, to parse again with other choices.
     static LAST_FILE: RefCell<Option<(String, Vec<u8>)>> = const { RefCell::new(None) };
-    /// The last trained model with its settings and scalers, for SaveModel.
-    static LAST_MODEL: RefCell<Option<(StackedLstm, Settings, Vec<MinMaxScaler>)>> = const { RefCell::new(None) };
+    /// The last trained model with its settings, scalers and the bar size of its data, for
+    /// SaveModel.
+    static LAST_MODEL: RefCell<Option<(StackedLstm, Settings, Vec<MinMaxScaler>, Option<String>)>> = const { RefCell::new(None) };
 }
 
 /// Entry point called by `worker.js` once the module is loaded, with the second CPU worker it
@@ -71,7 +72,7 @@ fn post(message: &FromWorker) {
 /// Posts a parsed table with its numbers as transferred typed arrays beside the JSON.
 fn post_parsed(mut message: FromWorker) {
     let FromWorker::Parsed { table, .. } = &mut message else { return post(&message) };
-    let (days, columns) = table.take_values();
+    let (stamps, columns) = table.take_values();
     let object = js_sys::Object::new();
     let transfer = js_sys::Array::new();
     let arrays = js_sys::Array::new();
@@ -82,10 +83,10 @@ fn post_parsed(mut message: FromWorker) {
     }
     let _ = Reflect::set(&object, &"json".into(), &message.to_json().into());
     let _ = Reflect::set(&object, &"columns".into(), &arrays);
-    if let Some(days) = days {
-        let array = js_sys::Int32Array::from(days.as_slice());
+    if let Some(stamps) = stamps {
+        let array = js_sys::Float64Array::from(stamps.as_slice());
         transfer.push(&array.buffer());
-        let _ = Reflect::set(&object, &"days".into(), &array);
+        let _ = Reflect::set(&object, &"stamps".into(), &array);
     }
     let _ = scope().post_message_with_transfer(&object, &transfer);
 }
@@ -201,14 +202,14 @@ async fn train(settings: Settings, known: Vec<Calibration>) -> Result<crate::pro
             return Err(message);
         }
     };
-    LAST_MODEL.set(Some((finished.model, settings, finished.scalers)));
+    LAST_MODEL.set(Some((finished.model, settings, finished.scalers, table.clock.frequency())));
     Ok(finished.result)
 }
 
 async fn save_model() -> Result<String, String> {
     let last = LAST_MODEL.with_borrow(|last| last.clone());
-    let (model, settings, scalers) = last.ok_or("no model has been trained yet")?;
-    let file = ModelFile::from_model(&model, &settings, &scalers).await?;
+    let (model, settings, scalers, bar) = last.ok_or("no model has been trained yet")?;
+    let file = ModelFile::from_model(&model, &settings, &scalers, bar).await?;
     serde_json::to_string(&file).map_err(|e| e.to_string())
 }
 

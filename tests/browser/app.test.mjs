@@ -36,7 +36,7 @@ test('loads the bundled sample under a sub-path and draws it', async () => {
   const { page, problems } = await openApp(app.context, app.server.url);
   assert.equal(await waitForState(page, ['idle', 'error'], 60_000), 'idle');
   const summary = await byId(page, 'dataset-summary').innerText();
-  assert.match(summary, /3270 rows/);
+  assert.match(summary, /3,270 daily rows, Mon–Fri/);
   assert.match(summary, /2000-03-01/);
   assert.match(summary, /2013-03-01/);
   assert.equal(await byId(page, 'error').isVisible(), false);
@@ -51,7 +51,7 @@ test('uploads a newest-first CSV, trains on the CPU and shows metrics, baseline 
   await byId(page, 'csv-input').setInputFiles(await newestFirst());
   await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('ibm-newest-first.csv'));
   const summary = await byId(page, 'dataset-summary').innerText();
-  assert.match(summary, /3270 rows/);
+  assert.match(summary, /3,270 daily rows, Mon–Fri/);
   assert.match(summary, /2000-03-01/);
   assert.match(summary, /2013-03-01/);
   assert.match(summary, /newest-first: reversed/);
@@ -88,14 +88,14 @@ test('a CSV dropped on the data panel is loaded', async () => {
   });
   await page.locator('.panel.data').dispatchEvent('drop', { dataTransfer: transfer });
   await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('dropped.csv'));
-  assert.match(await byId(page, 'dataset-summary').innerText(), /200 rows, 2021-01-01 to 2021-07-19/);
+  assert.match(await byId(page, 'dataset-summary').innerText(), /200 daily rows, 7 days a week, 2021-01-01 to 2021-07-19/);
   await page.close();
 });
 
 test('a link can name the CSV to load, and an unreachable one is explained', async () => {
   const { page } = await openApp(app.context, `${app.server.url}?window=20&csv=sample%2FIBM.csv`);
   await waitForState(page, ['idle', 'error'], 60_000);
-  assert.match(await byId(page, 'dataset-summary').innerText(), /IBM\.csv: 3270 rows/);
+  assert.match(await byId(page, 'dataset-summary').innerText(), /IBM\.csv: 3,270 daily rows/);
   assert.match(page.url(), /window=20&.*&csv=sample%2FIBM\.csv$/);
   await page.close();
   const refused = await openApp(app.context, `${app.server.url}?csv=${encodeURIComponent('http://127.0.0.1:9/prices.csv')}`);
@@ -109,7 +109,7 @@ test('a file listing several tickers lets the person pick one', async () => {
   await waitForState(page, ['idle'], 60_000);
   await byId(page, 'csv-input').setInputFiles(join(repo, 'tests', 'fixtures', 'tickers.csv'));
   await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('ticker AAPL'));
-  assert.match(await byId(page, 'dataset-summary').innerText(), /3 rows, 2023-01-03 to 2023-01-05/);
+  assert.match(await byId(page, 'dataset-summary').innerText(), /3 daily rows, Mon–Fri, 2023-01-03 to 2023-01-05/);
   await byId(page, 'ticker-select').selectOption('MSFT');
   await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('ticker MSFT'));
   assert.equal(await waitForState(page, ['idle', 'error'], 10_000), 'idle');
@@ -188,7 +188,7 @@ test('the results can be kept: link, CSV and chart PNG', async () => {
   assert.equal(lines[0], 'date,actual,fit_train,fit_test,forecast,low_80,high_80,low_95,high_95');
   assert.equal(lines.length, 1 + 3270 + 5 + 3, 'header, rows, forecast days, band coverage');
   assert.match(lines[1 + 3270 + 4], /^2013-03-08,,,,\d+\.\d{4},/);
-  assert.equal(lines.at(-3), 'band coverage (% of days inside),1 day ahead,5 days ahead');
+  assert.equal(lines.at(-3), 'band coverage (% of bars inside),1 daily bar ahead,5 daily bars ahead');
   assert.match(lines.at(-1), /^test part 95%,\d+\.\d,\d+\.\d$/);
   const [png] = await Promise.all([page.waitForEvent('download'), byId(page, 'export-png').click()]);
   const bytes = await readFile(await png.path());
@@ -258,7 +258,7 @@ test('once loaded, the page works offline', async () => {
   try {
     await page.reload();
     assert.equal(await waitForState(page, ['idle', 'error'], 60_000), 'idle', await byId(page, 'error').innerText());
-    assert.match(await byId(page, 'dataset-summary').innerText(), /3270 rows/);
+    assert.match(await byId(page, 'dataset-summary').innerText(), /3,270 daily rows/);
   } finally {
     await app.context.setOffline(false);
   }
@@ -317,13 +317,13 @@ test('bad files get a clear message and the app stays usable', async () => {
   // Too short for the window: the message says how many rows are needed.
   const short = ['Date,Close', ...Array.from({ length: 16 }, (_, i) => `2018-10-${String(i + 1).padStart(2, '0')},${200 + i}`)].join('\n');
   await byId(page, 'csv-input').setInputFiles({ name: 'short.csv', mimeType: 'text/csv', buffer: Buffer.from(short) });
-  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('16 rows'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('16 daily rows'));
   await byId(page, 'train-button').click();
   assert.equal(await waitForState(page, ['error'], 10_000), 'error');
   assert.match(await byId(page, 'error').innerText(), /only 16 rows after cleaning, but window 100 .* needs at least 211 rows/);
   // A good file clears the message.
   await byId(page, 'csv-input').setInputFiles(sample);
-  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('3270 rows'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('3,270 daily rows'));
   assert.equal(await waitForState(page, ['idle'], 10_000), 'idle');
   assert.equal(await byId(page, 'error').isVisible(), false);
   await page.close();
@@ -373,7 +373,7 @@ test('a 50 MB file parses in the worker while the page stays responsive', async 
   }
   assert.ok(progress.length > 0, 'progress was shown while the file loaded');
   assert.equal(await byId(page, 'status').getAttribute('data-state'), 'idle', await byId(page, 'error').innerText());
-  assert.match(await byId(page, 'dataset-summary').innerText(), new RegExp(`${lines.length - 1} rows`));
+  assert.match(await byId(page, 'dataset-summary').innerText(), new RegExp(`${(lines.length - 1).toLocaleString('en-US')} daily rows`));
   assert.ok(slowest < 800, `the page answered within ${slowest} ms while parsing`);
   const [, seconds, megabytes] = (await byId(page, 'dataset-summary').innerText()).match(/parsed in ([\d.]+) s \(worker memory (\d+) MB\)/);
   console.log(`${lines.length - 1} rows (${(size / 1e6).toFixed(1)} MB) parsed in ${seconds} s, worker memory ${megabytes} MB, slowest frame ${slowest} ms`);

@@ -36,14 +36,14 @@ async function coverage(page) {
   return values;
 }
 
-test('the coverage line states how often the bands held the price, 1 day and h days ahead', async () => {
+test('the coverage line states how often the bands held the price, 1 bar and h bars ahead', async () => {
   const { page, problems } = await openApp(env.context, `${env.server.url}?${TINY}`);
   await waitForState(page, ['idle'], 60_000);
   await train(page);
   const values = await coverage(page);
   assert.ok(values['cov95-1'] >= values['cov80-1'] && values['cov95-h'] >= values['cov80-h'], JSON.stringify(values));
   assert.match(await byId(page, 'coverage').innerText(),
-    /^80% band held the price on \d+% of test days \(1 day ahead\), \d+% \(5 days ahead\); 95% band: \d+%, \d+%\.$/);
+    /^80% band held the price on \d+% of test bars \(1 daily bar ahead\), \d+% \(5 daily bars ahead\); 95% band: \d+%, \d+%\.$/);
   assert.match(await page.locator('.note', { hasText: 'split-conformal' }).innerText(), /calibration|held out/);
   assert.equal(await byId(page, 'inputs-method').count(), 0, 'no extra inputs, no note about them');
   assert.deepEqual(problems, []);
@@ -57,7 +57,7 @@ test('a backtest reports band coverage for every fold', async () => {
   const folds = await byId(page, 'backtest-coverage').locator('li').allInnerTexts();
   assert.equal(folds.length, 3);
   for (const [i, text] of folds.entries()) {
-    assert.match(text, new RegExp(`^Fold ${i + 1}: 80% band held the price on \\d+% of its test days`));
+    assert.match(text, new RegExp(`^Fold ${i + 1}: 80% band held the price on \\d+% of its test bars`));
   }
   await page.close();
 });
@@ -84,7 +84,7 @@ test('extra inputs train, forecast, save and load; a file without them refuses t
   const rmse = await byId(page, 'metric-test-rmse').innerText();
   assert.match(rmse, /^\d+\.\d+$/);
   await coverage(page);
-  assert.match(await byId(page, 'inputs-method').innerText(), /predicts the next day of every input/);
+  assert.match(await byId(page, 'inputs-method').innerText(), /predicts the next bar of every input/);
   const rows = await byId(page, 'forecast').locator('tbody tr').count();
   assert.equal(rows, 5);
   assert.doesNotMatch(await byId(page, 'forecast').innerText(), /NaN|inf/i);

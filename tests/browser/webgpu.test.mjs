@@ -185,7 +185,7 @@ test('a crashed worker is replaced, the data loaded again, and the next run trai
   await page.waitForFunction(() => /crashed/.test(document.querySelector('[data-testid="error"]').innerText), null, { timeout: 60_000 });
   assert.match(await byId(page, 'error').innerText(), /^the run was ended: the training worker crashed \(.*simulated crash.*\); it was restarted and the data loaded again; from now on runs with backend 'auto' train on the CPU/);
   assert.equal(await waitForState(page, ['idle'], 60_000), 'idle');
-  assert.match(await byId(page, 'dataset-summary').innerText(), /3270 rows/);
+  assert.match(await byId(page, 'dataset-summary').innerText(), /3,270 daily rows/);
   assert.match(await byId(page, 'error').innerText(), /training worker crashed/, 'the message stands over the reload');
   assert.match(await trainAgainOnAuto(page), /^WebGPU unavailable \(it failed in an earlier run on this page: .*simulated crash.*\): training on the CPU$/);
   await page.close();
