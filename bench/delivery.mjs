@@ -104,7 +104,7 @@ export async function measureFirstOpen(dist, link) {
     const sample = await at(() => {
       const summary = document.querySelector('[data-testid="dataset-summary"]')?.innerText ?? '';
       const canvas = document.querySelector('[data-testid="chart"]');
-      if (!summary.includes('3270 rows') || !canvas) return false;
+      if (!summary.includes('3,270 daily rows') || !canvas) return false;
       const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
       for (let i = 0; i < data.length; i += 4) if (data[i] < 200) return true;
       return false;

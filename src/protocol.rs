@@ -20,10 +20,12 @@ use crate::training::{BatchProgress, EpochReport, Settings};
 pub enum ToWorker {
     /// Parse the file whose bytes come with the message, with the person's choices. `shown`: the
     /// page parsed this small file itself and shows it already; keep the table for training
-    /// without sending it back.
-    Parse { file_name: String, options: ParseOptions, shown: bool },
-    /// Parse the last file that parsed again, with other choices (another ticker or day order).
-    Reparse { options: ParseOptions },
+    /// without sending it back. `load` numbers the page's loads, so an answer to one the person
+    /// has since replaced is recognised and dropped.
+    Parse { file_name: String, options: ParseOptions, shown: bool, load: u64 },
+    /// Parse the last file that parsed again, with other choices (another ticker, day order or
+    /// bar size).
+    Reparse { options: ParseOptions, load: u64 },
     /// Train on the table the worker parsed last (the one the page shows). For `backend=auto`:
     /// `known` are the backend speed measurements the page kept, `gpu_failed` why WebGPU failed
     /// in an earlier worker of this page (it then trains on the CPU).
@@ -49,10 +51,10 @@ pub enum FromWorker {
     Ready,
     /// A file became a table, in `seconds`, with the worker's wasm memory (its peak, since wasm
     /// memory never shrinks) at `memory_bytes`.
-    Parsed { file_name: String, table: Table, seconds: f64, memory_bytes: f64, options: ParseOptions },
+    Parsed { file_name: String, table: Table, seconds: f64, memory_bytes: f64, options: ParseOptions, load: u64 },
     /// A file the page parsed and shows itself parsed here too: training can start.
     Kept { file_name: String },
-    ParseFailed { file_name: String, message: String },
+    ParseFailed { file_name: String, message: String, load: u64 },
     /// How far parsing a large file has got, in percent of its bytes.
     ParseProgress { percent: f64 },
     /// The backend training runs on, and why.

@@ -2,6 +2,7 @@
 //! [`scene`]: plain Rust, tested natively), and drawing them with plotters on the page's
 //! canvases ([`prices`], [`losses`], [`crosshair`]: the page's binary only).
 
+pub mod axis;
 pub mod scene;
 pub mod view;
 

@@ -4,10 +4,10 @@
 
 use std::ops::Range;
 
+pub use super::axis::Axis;
 use super::view::Span;
 use crate::data::Table;
 use crate::data::numbers::format_price;
-use crate::data::stamp::{DAY, Stamp};
 use crate::forecast::ForecastDay;
 use crate::protocol::RunResult;
 
@@ -141,82 +141,6 @@ pub struct Overlay {
     pub points: Vec<(f64, f64)>,
 }
 
-/// What x means: a day number (with the time of day as its fraction), or a row number for
-/// rows without dates.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Axis {
-    Rows,
-    /// `timed`: labels show the time of day (intraday data); `bar`: one bar's width in days.
-    Days { timed: bool, bar: f64 },
-}
-
-impl Axis {
-    /// The axis of `table`'s rows.
-    pub fn of(table: &Table) -> Axis {
-        let Some(stamps) = &table.stamps else { return Axis::Rows };
-        let bar = match table.clock.bar() {
-            Some(bar) => bar.minutes() / 1440.0,
-            None => median_gap(stamps),
-        };
-        Axis::Days { timed: table.clock.timed(), bar }
-    }
-
-    /// One bar's width in x units.
-    pub fn bar(self) -> f64 {
-        match self {
-            Axis::Rows => 1.0,
-            Axis::Days { bar, .. } => bar,
-        }
-    }
-
-    /// `x` as the data writes its stamps (`YYYY-MM-DD`, or with `HH:MM` intraday), or as a row
-    /// number when the data has no dates.
-    pub fn label(self, x: f64) -> String {
-        match self {
-            Axis::Days { timed: true, .. } => Stamp::from_day_number(x).label(true),
-            Axis::Days { timed: false, .. } => Stamp::from_day_number(x.round()).label(false),
-            Axis::Rows => format!("row {}", x.round()),
-        }
-    }
-
-    /// A tick label: months over long spans, days over short ones, times over a few days.
-    pub fn tick(self, x: f64, span: Span) -> String {
-        let stamp = Stamp::from_day_number(x);
-        let format = match self {
-            Axis::Rows => return format!("{x:.0}"),
-            Axis::Days { timed: true, .. } if span.width() <= 3.0 => "%m-%d %H:%M",
-            _ if span.width() > 400.0 => "%Y-%m",
-            _ => "%Y-%m-%d",
-        };
-        stamp.datetime().format(format).to_string()
-    }
-
-    /// The first and last whole day (bar, or row) in `span`: the chart's `data-range`.
-    pub fn range(self, span: Span) -> String {
-        match self {
-            Axis::Days { timed: true, .. } => format!("{}..{}", self.label(span.start), self.label(span.end)),
-            Axis::Days { timed: false, .. } => format!("{}..{}", self.label(span.start.ceil()), self.label(span.end.floor())),
-            Axis::Rows => format!("{:.0}..{:.0}", span.start.ceil(), span.end.floor()),
-        }
-    }
-
-    /// The x name under the axis.
-    pub fn name(self) -> &'static str {
-        match self {
-            Axis::Rows => "row",
-            Axis::Days { timed: true, .. } => "time",
-            Axis::Days { timed: false, .. } => "date",
-        }
-    }
-}
-
-/// The median gap between stamps, in days (a bar's width for rows without a regular bar size).
-fn median_gap(stamps: &[Stamp]) -> f64 {
-    let mut gaps: Vec<i64> = stamps.windows(2).map(|w| w[1].0 - w[0].0).collect();
-    gaps.sort_unstable();
-    gaps.get(gaps.len() / 2).map_or(1.0, |&g| g as f64 / DAY as f64)
-}
-
 /// Everything the price chart can show for one table, target and run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scene {
@@ -233,31 +157,13 @@ pub struct Scene {
     pub last_actual: f64,
 }
 
-/// The x position of each row: its stamp as a day number, or its row number without dates.
-pub fn row_positions(table: &Table) -> Vec<f64> {
-    match &table.stamps {
-        Some(stamps) => stamps.iter().map(|s| s.day_number()).collect(),
-        None => (0..table.len()).map(|i| i as f64).collect(),
-    }
-}
-
-/// The x position of a forecast bar: its stamp, or `step` bars after the last row when the
-/// forecast is not dated.
-fn forecast_x(table: &Table, axis: Axis, day: &ForecastDay) -> f64 {
-    match (day.stamp, &table.stamps) {
-        (Some(stamp), _) => stamp.day_number(),
-        (None, Some(stamps)) => stamps[stamps.len() - 1].day_number() + day.step as f64 * axis.bar(),
-        (None, None) => (table.len() - 1 + day.step) as f64,
-    }
-}
-
 /// A run's test fit and forecast as one line of (x, price) points, at most `max` of them: what
 /// a pinned run keeps to be drawn over later runs.
 pub fn run_line(table: &Table, result: &RunResult, max: usize) -> Vec<(f64, f64)> {
-    let xs = row_positions(table);
-    let axis = Axis::of(table);
+    let axis = Axis::of(table, &result.forecast);
+    let xs = axis.rows(table);
     let fit = result.test_fit.iter().enumerate().map(|(i, &v)| (xs[result.test_start + i], v));
-    let forecast = result.forecast.iter().map(|d| (forecast_x(table, axis, d), d.value));
+    let forecast = result.forecast.iter().map(|d| (axis.forecast(table, d), d.value));
     let (xs, ys): (Vec<f64>, Vec<f64>) = fit.chain(forecast).filter(|(x, y)| x.is_finite() && y.is_finite()).unzip();
     thin(&xs, &ys, max)
 }
@@ -270,20 +176,20 @@ impl Scene {
         if table.is_empty() {
             return Err("the table has no rows".into());
         }
-        let xs = row_positions(table);
-        let axis = Axis::of(table);
+        let axis = Axis::of(table, result.map_or(&[][..], |r| &r.forecast));
+        let xs = axis.rows(table);
         let from = |start: usize, values: &[f64]| -> Vec<(f64, f64)> { values.iter().enumerate().map(|(i, &v)| (xs[start + i], v)).collect() };
         let mut series = Vec::new();
         let mut test_start = None;
         if let Some(r) = result {
             let band = |width: fn(&ForecastDay) -> f64| {
-                r.forecast.iter().map(move |d| (forecast_x(table, axis, d), d.value - width(d), d.value + width(d))).collect::<Vec<_>>()
+                r.forecast.iter().map(|d| (axis.forecast(table, d), d.value - width(d), d.value + width(d))).collect::<Vec<_>>()
             };
             series.push(Series::band(Key::Band95, "95% band", band(|d| d.half_width_95)));
             series.push(Series::band(Key::Band80, "80% band", band(|d| d.half_width_80)));
             series.push(Series::line(Key::TrainFit, "fit, training part", from(r.train_start, &r.train_fit)));
             series.push(Series::line(Key::TestFit, "fit, test part", from(r.test_start, &r.test_fit)));
-            series.push(Series::line(Key::Forecast, "forecast", r.forecast.iter().map(|d| (forecast_x(table, axis, d), d.value))));
+            series.push(Series::line(Key::Forecast, "forecast", r.forecast.iter().map(|d| (axis.forecast(table, d), d.value))));
             test_start = xs.get(r.test_start).copied();
         }
         for overlay in pinned {
@@ -305,7 +211,7 @@ impl Scene {
         let span = match (preset, self.test_start) {
             (Preset::All, _) | (Preset::TestForecast, None) => self.bounds,
             (Preset::TestForecast, Some(test)) => Span::new(test - 0.1 * (end - test), end),
-            (Preset::LastYear, _) => Span::new(self.last_actual - if self.axis == Axis::Rows { 250.0 } else { 365.0 }, end),
+            (Preset::LastYear, _) => Span::new(self.axis.year_before(self.last_actual), end),
         };
         span.inside(self.bounds)
     }
@@ -396,6 +302,7 @@ mod tests {
     use chrono::{Datelike, NaiveDate};
 
     use crate::data::parse::parse_csv;
+    use crate::data::stamp::Stamp;
     use crate::evaluation::Metrics;
 
     fn table() -> Table {
@@ -500,18 +407,7 @@ mod tests {
         assert_eq!(actual.points(Span::new(x(27), x(28) + 5.0), 100), vec![(x(26), 126.0), (x(27), 127.0), (x(28), 128.0)]);
     }
 
-    #[test]
-    fn labels_read_as_dates_or_rows() {
-        let daily = Axis::of(&table());
-        assert_eq!(daily, Axis::Days { timed: false, bar: 1.0 });
-        assert_eq!(daily.range(Span::new(x(3) - 0.5, x(9) + 0.5)), "2024-02-03..2024-02-09");
-        assert_eq!(Axis::Rows.range(Span::new(2.5, 9.0)), "3..9");
-        assert_eq!(Axis::Rows.label(17.0), "row 17");
-        assert_eq!(daily.tick(x(3), Span::new(0.0, 1000.0)), "2024-02");
-        assert_eq!(daily.tick(x(3), Span::new(0.0, 100.0)), "2024-02-03");
-    }
-
-    /// Hourly bars: x keeps the time of day, and labels and the readout show it.
+    /// Hourly bars: x counts bars, and the readout shows each bar's time of day.
     #[test]
     fn intraday_rows_are_placed_and_read_at_their_time_of_day() {
         let mut csv = String::from("Datetime,Close\n");
@@ -520,14 +416,12 @@ mod tests {
         }
         let table = parse_csv(csv.as_bytes()).unwrap();
         let scene = Scene::new(&table, "Close", None, &[]).unwrap();
-        assert_eq!(scene.axis, Axis::Days { timed: true, bar: 1.0 / 24.0 });
+        assert!(matches!(scene.axis, Axis::Bars { .. }));
         assert_eq!(scene.decimals, 5);
-        let ten = x(5) + 10.0 / 24.0;
-        assert_eq!(scene.series[0].xs[10], ten);
-        let readout = scene.readout(ten + 0.01, |_| true).unwrap();
+        assert_eq!(scene.series[0].xs[10], 10.0);
+        let readout = scene.readout(10.3, |_| true).unwrap();
         assert_eq!(readout.text(), "2024-02-05 10:00 · actual 1.00105");
-        assert_eq!(scene.axis.tick(ten, Span::new(ten, ten + 2.0)), "02-05 10:00");
-        assert_eq!(scene.axis.range(Span::new(ten, ten + 0.5)), "2024-02-05 10:00..2024-02-05 22:00");
+        assert_eq!(scene.narrowest(), 5.0);
     }
 
     #[test]

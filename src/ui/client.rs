@@ -24,6 +24,9 @@ thread_local! {
     static SOURCE: RefCell<Option<Source>> = const { RefCell::new(None) };
     /// Where the data being loaded comes from; it becomes `SOURCE` once it parsed.
     static LOADING: RefCell<Option<Source>> = const { RefCell::new(None) };
+    /// The number of the latest load (file, link or reparse): the worker's answers to earlier
+    /// ones are stale.
+    static LOAD: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 /// Where a loaded table's bytes come from: an address, or a file the person picked (a handle to
@@ -204,15 +207,16 @@ const PAGE_PARSE_LIMIT: u32 = 1 << 20;
 /// for training.
 fn parse(state: AppState, file_name: String, bytes: ArrayBuffer, options: ParseOptions) {
     if bytes.byte_length() > PAGE_PARSE_LIMIT {
-        send(&ToWorker::Parse { file_name, options, shown: false }, Some(bytes));
+        send(&ToWorker::Parse { file_name, options, shown: false, load: next_load() }, Some(bytes));
         return;
     }
+    let load = next_load();
     let started = js_sys::Date::now();
     match parse_csv_with(&Uint8Array::new(&bytes).to_vec(), &options) {
         Ok(table) => {
             let seconds = (js_sys::Date::now() - started) / 1000.0;
             state.show(Dataset { file_name: file_name.clone(), table, seconds, memory_bytes: None, options: options.clone() });
-            send(&ToWorker::Parse { file_name, options, shown: true }, Some(bytes));
+            send(&ToWorker::Parse { file_name, options, shown: true, load }, Some(bytes));
         }
         Err(error) => state.fail(format!("{file_name} was not loaded: {error}")),
     }
@@ -223,7 +227,19 @@ pub fn reparse(state: AppState, change: impl FnOnce(&mut ParseOptions)) {
     let Some(mut options) = state.dataset.with_untracked(|d| d.as_ref().map(|d| d.options.clone())) else { return };
     change(&mut options);
     state.status.set(Status::Loading);
-    send(&ToWorker::Reparse { options }, None);
+    send(&ToWorker::Reparse { options, load: next_load() }, None);
+}
+
+/// Numbers a new load, making every earlier one stale.
+fn next_load() -> u64 {
+    LOAD.set(LOAD.get() + 1);
+    LOAD.get()
+}
+
+/// Whether the worker's answer to load `load` is about the latest load (not one the person
+/// has since replaced with another file or choice).
+pub fn is_current(load: u64) -> bool {
+    load == LOAD.get()
 }
 
 async fn fetch_bytes(url: &str) -> Result<ArrayBuffer, String> {

@@ -173,12 +173,13 @@ impl AppState {
     fn apply(&self, message: FromWorker) {
         match message {
             FromWorker::Ready => {}
-            FromWorker::Parsed { file_name, table, seconds, memory_bytes, options } => {
+            FromWorker::Parsed { load, .. } | FromWorker::ParseFailed { load, .. } if !client::is_current(load) => {}
+            FromWorker::Parsed { file_name, table, seconds, memory_bytes, options, .. } => {
                 self.show(Dataset { file_name, table, seconds, memory_bytes: Some(memory_bytes), options })
             }
             FromWorker::Kept { .. } => {}
             FromWorker::ParseProgress { percent } => self.parse_percent.set(Some(percent)),
-            FromWorker::ParseFailed { file_name, message } => {
+            FromWorker::ParseFailed { file_name, message, .. } => {
                 self.parse_percent.set(None);
                 self.fail(format!("{file_name} was not loaded: {message}"));
             }

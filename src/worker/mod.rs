@@ -99,7 +99,7 @@ fn wasm_memory_bytes() -> f64 {
 
 /// Parses a file and posts the table (only its name when the page `shown` it already) or the
 /// refusal; a file that parses is kept (bytes and table) for Reparse, Train and LoadModel.
-fn parse_file(file_name: String, bytes: Vec<u8>, options: ParseOptions, shown: bool) {
+fn parse_file(file_name: String, bytes: Vec<u8>, options: ParseOptions, shown: bool, load: u64) {
     let started = js_sys::Date::now();
     let total = bytes.len().max(1) as f64;
     let parsed = parse_csv_reporting(&bytes, &options, &mut |at| {
@@ -114,10 +114,10 @@ fn parse_file(file_name: String, bytes: Vec<u8>, options: ParseOptions, shown: b
             if shown {
                 post(&FromWorker::Kept { file_name })
             } else {
-                post_parsed(FromWorker::Parsed { file_name, table, seconds, memory_bytes, options })
+                post_parsed(FromWorker::Parsed { file_name, table, seconds, memory_bytes, options, load })
             }
         }
-        Err(error) => post(&FromWorker::ParseFailed { file_name, message: error.to_string() }),
+        Err(error) => post(&FromWorker::ParseFailed { file_name, message: error.to_string(), load }),
     }
 }
 
@@ -126,12 +126,12 @@ fn handle(event: MessageEvent) {
     let json = Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
     match serde_json::from_str::<ToWorker>(&json) {
         Ok(ToWorker::Stop) => STOP.set(true),
-        Ok(ToWorker::Parse { file_name, options, shown }) => {
+        Ok(ToWorker::Parse { file_name, options, shown, load }) => {
             let bytes = Reflect::get(&data, &"bytes".into()).map(|b| Uint8Array::new(&b).to_vec()).unwrap_or_default();
-            parse_file(file_name, bytes, options, shown);
+            parse_file(file_name, bytes, options, shown, load);
         }
-        Ok(ToWorker::Reparse { options }) => match LAST_FILE.with_borrow(Clone::clone) {
-            Some((file_name, bytes)) => parse_file(file_name, bytes, options, false),
+        Ok(ToWorker::Reparse { options, load }) => match LAST_FILE.with_borrow(Clone::clone) {
+            Some((file_name, bytes)) => parse_file(file_name, bytes, options, false, load),
             None => post(&FromWorker::Failed { message: "load a CSV file first".into() }),
         },
         Ok(ToWorker::Train { settings, known, gpu_failed }) => {

@@ -46,6 +46,9 @@ test('hourly FX and a monthly history are detected and forecast on their own clo
   assert.equal(await page.locator('thead th').filter({ hasText: 'Time' }).count(), 1);
   assert.match(await byId(page, 'coverage').innerText(), /of test bars \(1 hourly bar ahead\), \d+% \(5 hourly bars ahead\)/);
   assert.match(await byId(page, 'holiday-note').innerText(), /holidays are not predicted/);
+  // The chart counts bars (no empty nights or weekends) and reads them as stamps: after the run
+  // it shows the test part through the last forecast bar.
+  await page.waitForFunction(() => /\.\.2018-02-07 20:00$/.test(document.querySelector('[data-testid="chart"]').dataset.range));
 
   await upload(page, fixture('btc-usd-monthly-month-end.csv'), 'btc-usd-monthly-month-end.csv');
   assert.deepEqual(await clock(page), { frequency: '1M', week: null });
