@@ -16,6 +16,7 @@ pub mod evaluation;
 pub mod forecast;
 pub mod model;
 pub mod protocol;
+pub mod query;
 pub mod training;
 #[cfg(all(target_arch = "wasm32", feature = "page"))]
 pub mod ui;

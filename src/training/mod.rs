@@ -4,6 +4,7 @@
 #[cfg(feature = "model")]
 pub mod adam;
 pub mod calibration;
+pub mod registry;
 pub mod report;
 pub mod rng;
 #[cfg(feature = "model")]

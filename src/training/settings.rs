@@ -1,13 +1,17 @@
-//! Every knob of a run, and their round trip through the page URL so a link reproduces a run.
+//! Every knob of a run as one typed struct, and its round trip through the page URL so a link
+//! reproduces a run. What each setting accepts, its default and its words are in
+//! [`super::registry`].
 
 use serde::{Deserialize, Serialize};
 
+use super::registry::{SPECS, SettingError, spec};
 use crate::data::Table;
 use crate::data::bar::BarSize;
 use crate::data::inputs::extra_inputs;
 use crate::data::resample::Reshape;
 use crate::data::windows::{Scaling, check_length, train_len};
 use crate::model::ModelShape;
+use crate::query::{self, DATA_KEY};
 
 /// Which backend trains: `Auto` tries WebGPU and falls back to the CPU, saying so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,7 +30,7 @@ pub enum Prediction {
     Level,
 }
 
-/// The settings of one run. Defaults are the reference notebook's.
+/// The settings of one run. Defaults (the registry's) are the reference notebook's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     /// Aggregate the file's rows to bars of this size before anything else (`bars=1h`).
@@ -61,85 +65,34 @@ pub struct Settings {
 }
 
 impl Default for Settings {
+    /// Every setting at its registry default.
     fn default() -> Self {
-        Self {
+        let mut settings = Self {
             bars: None,
             last: None,
             target: None,
             features: Vec::new(),
-            window: 100,
-            split: 65,
-            layers: 3,
-            units: 50,
+            window: 0,
+            split: 0,
+            layers: 0,
+            units: 0,
             dropout: 0.0,
-            epochs: 100,
-            batch: 64,
-            lr: 0.001,
-            horizon: 30,
-            seed: 42,
+            epochs: 0,
+            batch: 0,
+            lr: 0.0,
+            horizon: 0,
+            seed: 0,
             scaling: Scaling::TrainOnly,
             predict: Prediction::Change,
             backtest: false,
-            folds: 3,
+            folds: 0,
             backend: BackendChoice::Auto,
+        };
+        for spec in SPECS {
+            let value = spec.parse(spec.default).expect("the registry's defaults are valid");
+            (spec.write)(&mut settings, value);
         }
-    }
-}
-
-/// The URL keys, in the order links write them.
-pub const KEYS: [&str; 19] = [
-    "bars", "last", "target", "features", "window", "split", "layers", "units", "dropout", "epochs", "batch", "lr", "horizon", "seed", "scaling", "predict",
-    "backtest", "folds", "backend",
-];
-
-/// The URL key naming a CSV to fetch instead of the bundled sample; a data source, not a setting.
-pub const DATA_KEY: &str = "csv";
-
-/// The CSV address a link names (`?csv=https://…`), if any.
-pub fn data_url(query: &str) -> Option<String> {
-    query.trim_start_matches('?').split('&').find_map(|pair| {
-        let (key, value) = pair.split_once('=')?;
-        (percent_decode(key) == DATA_KEY && !value.is_empty()).then(|| percent_decode(value))
-    })
-}
-
-/// Most extra inputs a model may take.
-const MAX_FEATURES: usize = 16;
-
-/// The extra inputs of a `features=Open,Volume,return` value: names separated by commas, each
-/// at most once.
-fn feature_list(value: &str) -> Result<Vec<String>, String> {
-    let names: Vec<String> = value.split(',').map(str::trim).filter(|n| !n.is_empty()).map(String::from).collect();
-    if names.len() > MAX_FEATURES {
-        return Err(format!("features: {} inputs given, at most {MAX_FEATURES} are allowed", names.len()));
-    }
-    if let Some((i, name)) = names.iter().enumerate().find(|(i, n)| names[..*i].iter().any(|m| m.eq_ignore_ascii_case(n))) {
-        return Err(format!("features: '{name}' is listed twice (input {})", i + 1));
-    }
-    Ok(names)
-}
-
-/// A `bars=` value: a bar size, or empty for the file's own bars.
-fn bar_size(value: &str) -> Result<Option<BarSize>, String> {
-    if value.trim().is_empty() {
-        return Ok(None);
-    }
-    BarSize::parse(value).map(Some).ok_or_else(|| {
-        format!("bars: '{value}' is not valid: expected a bar size such as 15min, 1h, 4h, 1d, 1w or 1M (empty keeps the file's bars)")
-    })
-}
-
-fn whole(key: &str, value: &str, min: u64, max: u64) -> Result<u64, String> {
-    match value.trim().parse::<u64>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(format!("{key}: '{value}' is not valid: expected a whole number from {min} to {max}")),
-    }
-}
-
-fn decimal(key: &str, value: &str, valid: impl Fn(f64) -> bool, expected: &str) -> Result<f64, String> {
-    match value.trim().parse::<f64>() {
-        Ok(x) if x.is_finite() && valid(x) => Ok(x),
-        _ => Err(format!("{key}: '{value}' is not valid: expected {expected}")),
+        settings
     }
 }
 
@@ -154,107 +107,23 @@ impl Settings {
 
     /// Sets one setting from its text form, as typed in the page or found in the URL; an
     /// invalid value is refused with a message and leaves the setting as it was.
-    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
-        match key {
-            "bars" => self.bars = bar_size(value)?,
-            "last" => self.last = if value.trim().is_empty() { None } else { Some(whole(key, value, 2, 100_000_000)? as usize) },
-            "target" => self.target = Some(value.trim()).filter(|v| !v.is_empty()).map(String::from),
-            "features" => self.features = feature_list(value)?,
-            "window" => self.window = whole(key, value, 2, 1000)? as usize,
-            "split" => self.split = whole(key, value, 10, 95)? as u32,
-            "layers" => self.layers = whole(key, value, 1, 8)? as usize,
-            "units" => self.units = whole(key, value, 1, 512)? as usize,
-            "dropout" => self.dropout = decimal(key, value, |x| (0.0..0.95).contains(&x), "a number from 0 to 0.9")?,
-            "epochs" => self.epochs = whole(key, value, 1, 10_000)? as usize,
-            "batch" => self.batch = whole(key, value, 1, 4096)? as usize,
-            "lr" => self.lr = decimal(key, value, |x| x > 0.0 && x <= 1.0, "a number above 0 and at most 1")?,
-            "horizon" => self.horizon = whole(key, value, 1, 365)? as usize,
-            "seed" => self.seed = whole(key, value, 0, u64::MAX)?,
-            "scaling" => {
-                self.scaling = match value.trim() {
-                    "train" => Scaling::TrainOnly,
-                    "all" => Scaling::All,
-                    _ => return Err(format!("scaling: '{value}' is not valid: expected 'train' or 'all'")),
-                }
-            }
-            "predict" => {
-                self.predict = match value.trim() {
-                    "change" => Prediction::Change,
-                    "level" => Prediction::Level,
-                    _ => return Err(format!("predict: '{value}' is not valid: expected 'change' or 'level'")),
-                }
-            }
-            "backtest" => {
-                self.backtest = match value.trim() {
-                    "on" => true,
-                    "off" => false,
-                    _ => return Err(format!("backtest: '{value}' is not valid: expected 'on' or 'off'")),
-                }
-            }
-            "folds" => self.folds = whole(key, value, 2, 10)? as usize,
-            "backend" => {
-                self.backend = match value.trim() {
-                    "auto" => BackendChoice::Auto,
-                    "webgpu" => BackendChoice::WebGpu,
-                    "cpu" => BackendChoice::Cpu,
-                    _ => return Err(format!("backend: '{value}' is not valid: expected 'auto', 'webgpu' or 'cpu'")),
-                }
-            }
-            _ => return Err(format!("unknown setting '{key}'; the settings are: {}", KEYS.join(", "))),
-        }
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingError> {
+        let spec = spec(key)?;
+        let value = spec.parse(value)?;
+        (spec.write)(self, value);
         Ok(())
     }
 
-    /// The text form of one setting, the inverse of [`Settings::set`].
+    /// The text form of one setting, the inverse of [`Settings::set`] (empty for an unknown key).
     pub fn get(&self, key: &str) -> String {
-        match key {
-            "bars" => self.bars.map(BarSize::label).unwrap_or_default(),
-            "last" => self.last.map(|n| n.to_string()).unwrap_or_default(),
-            "target" => self.target.clone().unwrap_or_default(),
-            "features" => self.features.join(","),
-            "window" => self.window.to_string(),
-            "split" => self.split.to_string(),
-            "layers" => self.layers.to_string(),
-            "units" => self.units.to_string(),
-            "dropout" => self.dropout.to_string(),
-            "epochs" => self.epochs.to_string(),
-            "batch" => self.batch.to_string(),
-            "lr" => self.lr.to_string(),
-            "horizon" => self.horizon.to_string(),
-            "seed" => self.seed.to_string(),
-            "scaling" => match self.scaling {
-                Scaling::TrainOnly => "train".into(),
-                Scaling::All => "all".into(),
-            },
-            "predict" => match self.predict {
-                Prediction::Change => "change".into(),
-                Prediction::Level => "level".into(),
-            },
-            "backtest" => if self.backtest { "on" } else { "off" }.into(),
-            "folds" => self.folds.to_string(),
-            "backend" => match self.backend {
-                BackendChoice::Auto => "auto".into(),
-                BackendChoice::WebGpu => "webgpu".into(),
-                BackendChoice::Cpu => "cpu".into(),
-            },
-            _ => String::new(),
-        }
+        spec(key).map(|spec| (spec.read)(self)).unwrap_or_default()
     }
 
     /// Reads a URL query (`?window=50&seed=1`): valid settings are applied, each invalid one is
-    /// reported and keeps its default.
-    pub fn from_query(query: &str) -> (Self, Vec<String>) {
+    /// reported and keeps its default. The data's address (`csv=`) is not a setting.
+    pub fn from_query(text: &str) -> (Self, Vec<SettingError>) {
         let mut settings = Self::default();
-        let errors = query
-            .trim_start_matches('?')
-            .split('&')
-            .filter(|pair| !pair.is_empty())
-            .filter_map(|pair| {
-                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-                let key = percent_decode(key);
-                (key != DATA_KEY).then(|| settings.set(&key, &percent_decode(value)).err()).flatten()
-            })
-            .collect();
+        let errors = query::pairs(text).filter(|(key, _)| key != DATA_KEY).filter_map(|(key, value)| settings.set(&key, &value).err()).collect();
         (settings, errors)
     }
 
@@ -262,7 +131,7 @@ impl Settings {
     pub fn link_query(&self, data_url: Option<&str>) -> String {
         let mut query = self.to_query();
         if let Some(url) = data_url {
-            query += &format!("&{DATA_KEY}={}", percent_encode(url));
+            query += &format!("&{DATA_KEY}={}", query::encode(url));
         }
         query
     }
@@ -283,49 +152,18 @@ impl Settings {
         }
     }
 
-    /// The URL query that reproduces these settings; every key is written, so a link keeps its
-    /// meaning even if defaults change.
+    /// The URL query that reproduces these settings; every set key is written, so a link keeps
+    /// its meaning even if defaults change.
     pub fn to_query(&self) -> String {
-        KEYS.iter()
-            .filter_map(|key| {
-                let value = self.get(key);
-                (!value.is_empty()).then(|| format!("{key}={}", percent_encode(&value)))
+        SPECS
+            .iter()
+            .filter_map(|spec| {
+                let value = (spec.read)(self);
+                (!value.is_empty()).then(|| format!("{}={}", spec.key, query::encode(&value)))
             })
             .collect::<Vec<_>>()
             .join("&")
     }
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
-                    Ok(byte) => {
-                        out.push(byte);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            byte => out.push(byte),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -359,14 +197,12 @@ mod tests {
 
     #[test]
     fn a_linked_csv_is_a_data_source_not_a_setting() {
-        let query = "?window=20&csv=https%3A%2F%2Fexample.org%2Fa%20b.csv";
-        let (settings, errors) = Settings::from_query(query);
+        let text = "?window=20&csv=https%3A%2F%2Fexample.org%2Fa%20b.csv";
+        let (settings, errors) = Settings::from_query(text);
         assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(data_url(query).as_deref(), Some("https://example.org/a b.csv"));
-        assert_eq!(data_url("?window=20"), None);
         let link = settings.link_query(Some("https://example.org/a b.csv"));
         assert!(link.ends_with("&csv=https%3A%2F%2Fexample.org%2Fa%20b.csv"), "{link}");
-        assert_eq!(data_url(&link).as_deref(), Some("https://example.org/a b.csv"));
+        assert_eq!(query::data_url(&link).as_deref(), Some("https://example.org/a b.csv"));
     }
 
     #[test]
@@ -374,14 +210,20 @@ mod tests {
         let (s, errors) = Settings::from_query("window=0&epochs=abc&lr=-1&backend=tpu&colour=red&units=64");
         assert_eq!(s.window, 100);
         assert_eq!(s.units, 64);
-        assert_eq!(errors.len(), 5, "{errors:?}");
-        assert_eq!(errors[0], "window: '0' is not valid: expected a whole number from 2 to 1000");
-        assert!(errors[4].starts_with("unknown setting 'colour'"));
+        let keys: Vec<String> = errors.iter().map(|e| match e {
+            SettingError::Invalid { key, .. } => key.to_string(),
+            SettingError::Unknown { key } => format!("unknown {key}"),
+            other => panic!("{other:?}"),
+        }).collect();
+        assert_eq!(keys, ["window", "epochs", "lr", "backend", "unknown colour"]);
+        assert_eq!(errors[0].to_string(), "window: '0' is not valid: expected a whole number from 2 to 1000");
+        assert!(errors[4].to_string().starts_with("unknown setting 'colour'; the settings are: bars, last, target,"));
         let (_, errors) = Settings::from_query("features=Open,Volume,open");
-        assert_eq!(errors, ["features: 'open' is listed twice (input 3)"]);
+        assert_eq!(errors, [SettingError::NameRepeated { key: "features", name: "open".into(), position: 3 }]);
         let (s, errors) = Settings::from_query("bars=2x&last=1&last=abc");
         assert_eq!((s.bars, s.last), (None, None));
-        assert_eq!(errors[0], "bars: '2x' is not valid: expected a bar size such as 15min, 1h, 4h, 1d, 1w or 1M (empty keeps the file's bars)");
-        assert_eq!(errors[1..], ["last: '1' is not valid: expected a whole number from 2 to 100000000", "last: 'abc' is not valid: expected a whole number from 2 to 100000000"]);
+        assert_eq!(errors[0].to_string(), "bars: '2x' is not valid: expected '1min', '5min', '15min', '30min', '1h', '4h', '1d', '1w', '1M', '1Q' or '1Y'");
+        assert!(matches!(&errors[1], SettingError::Invalid { key: "last", value, .. } if value == "1"));
+        assert!(matches!(&errors[2], SettingError::Invalid { key: "last", value, .. } if value == "abc"));
     }
 }

@@ -3,25 +3,11 @@
 use leptos::prelude::*;
 use web_sys::{DragEvent, HtmlInputElement};
 
-use super::settings_form::apply;
+use super::settings_form::setting_input;
 use super::{AppState, Status, client};
 use crate::data::dates::DayOrder;
+use crate::training::registry::{Place, SPECS};
 
-/// The bar sizes `bars=` offers, coarsest last; empty keeps the file's own.
-const BAR_CHOICES: [(&str, &str); 12] = [
-    ("", "as in the file"),
-    ("1min", "1 minute"),
-    ("5min", "5 minutes"),
-    ("15min", "15 minutes"),
-    ("30min", "30 minutes"),
-    ("1h", "1 hour"),
-    ("4h", "4 hours"),
-    ("1d", "1 day"),
-    ("1w", "1 week"),
-    ("1M", "1 month"),
-    ("1Q", "1 quarter"),
-    ("1Y", "1 year"),
-];
 
 #[component]
 pub fn DataPanel(state: AppState) -> impl IntoView {
@@ -108,19 +94,7 @@ pub fn DataPanel(state: AppState) -> impl IntoView {
                 })
             }}
             <div class="reshape">
-                <label>"Bar size "
-                    <select data-setting="bars" prop:disabled=busy on:change=move |ev| apply(state, "bars", event_target_value(&ev))>
-                        {BAR_CHOICES.iter().map(|(value, text)| view! {
-                            <option value=*value selected=move || state.settings.with(|s| s.get("bars")) == *value>{*text}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
-                <label>"Keep the last "
-                    <input type="number" min="2" step="1" placeholder="all" data-setting="last" prop:disabled=busy
-                        prop:value=move || state.settings.with(|s| s.get("last"))
-                        on:change=move |ev| apply(state, "last", event_target_value(&ev)) />
-                    " bars"
-                </label>
+                {SPECS.iter().filter(|spec| spec.place == Place::Data).map(|spec| setting_input(state, spec, busy)).collect_view()}
             </div>
             <div data-testid="dataset-summary" class="summary"
                 data-frequency=move || clock().and_then(|c| c.0)

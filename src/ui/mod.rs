@@ -262,9 +262,10 @@ fn show_progress_in_title(state: AppState) {
 fn App() -> impl IntoView {
     let query = settings_form::page_query();
     let (settings, errors) = Settings::from_query(&query);
-    let data_url = crate::training::settings::data_url(&query);
+    let data_url = crate::query::data_url(&query);
     let state = AppState::new(settings);
     if !errors.is_empty() {
+        let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
         state.refuse(format!("the link's settings were not all valid, defaults kept for: {}", errors.join("; ")));
     }
     settings_form::keep_url_in_sync(state, data_url.clone());

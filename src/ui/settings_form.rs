@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::{AppState, Status, client};
 use crate::protocol::ToWorker;
+use crate::training::registry::{Kind, Place, SPECS, Spec};
 
 /// The page's query string.
 pub fn page_query() -> String {
@@ -23,21 +24,6 @@ pub fn keep_url_in_sync(state: AppState, data_url: Option<String>) {
     });
 }
 
-/// (URL key, label, input type) of the plain inputs, in form order.
-const FIELDS: [(&str, &str, &str); 11] = [
-    ("window", "Window (bars)", "number"),
-    ("split", "Train %", "number"),
-    ("layers", "LSTM layers", "number"),
-    ("units", "Units per layer", "number"),
-    ("dropout", "Dropout", "number"),
-    ("epochs", "Epochs", "number"),
-    ("batch", "Batch size", "number"),
-    ("lr", "Learning rate", "number"),
-    ("horizon", "Forecast (bars)", "number"),
-    ("seed", "Seed", "number"),
-    ("folds", "Backtest folds", "number"),
-];
-
 /// Applies one setting typed in the page; `bars` and `last` reshape the loaded data, which is
 /// parsed again.
 pub fn apply(state: AppState, key: &'static str, value: String) {
@@ -53,7 +39,7 @@ pub fn apply(state: AppState, key: &'static str, value: String) {
                 client::reparse(state, |options| options.reshape = reshape);
             }
         }
-        Err(message) => state.refuse(message),
+        Err(error) => state.refuse(error.to_string()),
     }
 }
 
@@ -102,68 +88,84 @@ fn start_training(state: AppState) {
     client::send(&ToWorker::Train { settings, known: super::calibrations::known(), gpu_failed }, None);
 }
 
+/// The input of one registry setting, by its kind: a number, a choice, the loaded file's
+/// columns (the target) or a multi-select of inputs; with its help on hover and, for counts of
+/// bars, what they span. `disabled` while training or loading.
+pub fn setting_input(state: AppState, spec: &'static Spec, disabled: impl Fn() -> bool + Copy + Send + Sync + 'static) -> impl IntoView {
+    let key = spec.key;
+    let current = move || state.settings.with(|s| s.get(key));
+    let input = match spec.kind {
+        Kind::Whole { min, max } => view! {
+            <input type="number" step="1" min=min max=max.to_string() placeholder=spec.unset.unwrap_or_default() data-setting=key
+                prop:disabled=disabled prop:value=current on:change=move |ev| apply(state, key, event_target_value(&ev)) />
+        }
+        .into_any(),
+        Kind::Decimal { min, max, .. } => view! {
+            <input type="number" step="any" min=min max=max data-setting=key
+                prop:disabled=disabled prop:value=current on:change=move |ev| apply(state, key, event_target_value(&ev)) />
+        }
+        .into_any(),
+        Kind::Choice(options) => view! {
+            <select data-setting=key prop:disabled=disabled on:change=move |ev| apply(state, key, event_target_value(&ev))>
+                {options.iter().map(|(value, text)| view! { <option value=*value selected=move || current() == *value>{*text}</option> }).collect_view()}
+            </select>
+        }
+        .into_any(),
+        Kind::Text => view! {
+            <select data-setting=key prop:disabled=disabled on:change=move |ev| apply(state, key, event_target_value(&ev))>
+                {move || {
+                    let chosen = chosen_target(state);
+                    columns(state).into_iter().map(|name| {
+                        let selected = name == chosen;
+                        view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
+                    }).collect_view()
+                }}
+            </select>
+        }
+        .into_any(),
+        Kind::Names { .. } => view! {
+            <select multiple data-testid=key data-setting=key prop:disabled=disabled on:change=move |ev| apply(state, key, chosen_options(&ev))>
+                {move || feature_choices(state).into_iter().map(|name| {
+                    let selected = state.settings.with(|s| s.features.iter().any(|f| f.eq_ignore_ascii_case(&name)));
+                    view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
+                }).collect_view()}
+            </select>
+        }
+        .into_any(),
+    };
+    view! {
+        <label title=spec.help>{spec.label}
+            {input}
+            {spec.counts_bars.then(|| view! { <small class="hint" data-testid=format!("{key}-span")>{move || span_words(state, key)}</small> })}
+        </label>
+    }
+}
+
+/// The loaded file's numeric columns.
+fn columns(state: AppState) -> Vec<String> {
+    state.dataset.with(|d| d.as_ref().map(|d| d.table.columns.iter().map(|c| c.name.clone()).collect()).unwrap_or_default())
+}
+
+/// The target column in use: the chosen one, or the file's default.
+fn chosen_target(state: AppState) -> String {
+    let requested = state.settings.with(|s| s.target.clone());
+    state.dataset.with(|d| d.as_ref().map(|d| d.table.target_or_default(requested.as_deref()).name.clone())).unwrap_or_default()
+}
+
+/// The extra inputs the loaded file offers beside the target.
+fn feature_choices(state: AppState) -> Vec<String> {
+    let target = chosen_target(state);
+    state.dataset.with(|d| d.as_ref().map(|d| crate::data::inputs::choices(&d.table, &target)).unwrap_or_default())
+}
+
 #[component]
 pub fn SettingsForm(state: AppState) -> impl IntoView {
     let training = move || state.status.get() == Status::Training;
-    let columns = move || {
-        state.dataset.with(|d| d.as_ref().map(|d| d.table.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>()).unwrap_or_default())
-    };
-    let chosen_target = move || {
-        let requested = state.settings.with(|s| s.target.clone());
-        state.dataset.with(|d| d.as_ref().map(|d| d.table.target_or_default(requested.as_deref()).name.clone())).unwrap_or_default()
-    };
-    let feature_choices = move || {
-        let target = chosen_target();
-        state.dataset.with(|d| d.as_ref().map(|d| crate::data::inputs::choices(&d.table, &target)).unwrap_or_default())
-    };
-    let select = move |key: &'static str, label: &'static str, options: &'static [(&'static str, &'static str)]| {
-        view! {
-            <label>{label}
-                <select data-setting=key prop:disabled=training
-                    on:change=move |ev| apply(state, key, event_target_value(&ev))>
-                    {options.iter().map(|(value, text)| view! {
-                        <option value=*value selected=move || state.settings.with(|s| s.get(key)) == *value>{*text}</option>
-                    }).collect_view()}
-                </select>
-            </label>
-        }
-    };
     view! {
         <section class="panel settings">
             <h2>"Settings"</h2>
             <div class="grid">
-                <label>"Target column"
-                    <select data-setting="target" prop:disabled=training
-                        on:change=move |ev| apply(state, "target", event_target_value(&ev))>
-                        {move || columns().into_iter().map(|name| {
-                            let selected = name == chosen_target();
-                            view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
-                        }).collect_view()}
-                    </select>
-                </label>
-                <label>"Extra inputs (Ctrl/⌘-click for several)"
-                    <select multiple data-testid="features" data-setting="features" prop:disabled=training
-                        on:change=move |ev| apply(state, "features", chosen_options(&ev))>
-                        {move || feature_choices().into_iter().map(|name| {
-                            let selected = state.settings.with(|s| s.features.iter().any(|f| f.eq_ignore_ascii_case(&name)));
-                            view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
-                        }).collect_view()}
-                    </select>
-                </label>
-                {FIELDS.iter().map(|&(key, label, kind)| view! {
-                    <label>{label}
-                        <input type=kind step="any" data-setting=key prop:disabled=training
-                            prop:value=move || state.settings.with(|s| s.get(key))
-                            on:change=move |ev| apply(state, key, event_target_value(&ev)) />
-                        {matches!(key, "window" | "horizon").then(|| view! {
-                            <small class="hint" data-testid=format!("{key}-span")>{move || span_words(state, key)}</small>
-                        })}
-                    </label>
-                }).collect_view()}
-                {select("scaling", "Scaler fitted on", &[("train", "training part"), ("all", "all rows (notebook)")])}
-                {select("predict", "Network predicts", &[("change", "change from last day"), ("level", "price level (notebook)")])}
-                {select("backtest", "Backtest", &[("off", "off"), ("on", "on (retrains per fold)")])}
-                {select("backend", "Backend", &[("auto", "auto"), ("webgpu", "WebGPU"), ("cpu", "CPU")])}
+                {SPECS.iter().filter(|spec| spec.place == Place::Model).map(|spec| setting_input(state, spec, training)).collect_view()}
             </div>
             <div class="actions">
                 <button data-testid="train-button" prop:disabled=move || training() || state.dataset.with(Option::is_none)

@@ -1,0 +1,582 @@
+//! Every setting in one table, as ripgrep keeps its flags: each [`Spec`] owns its URL key, its
+//! label and help, the kind of value it takes (which decides how it is read, refused and
+//! shown), its default and how it reads and updates [`Settings`]. Parsing, refusal messages,
+//! the query string, the page's inputs and the README's settings table all come from here, so
+//! a new setting is one entry plus its field.
+
+use std::fmt;
+
+use super::settings::{BackendChoice, Prediction, Settings};
+use crate::data::bar::BarSize;
+use crate::data::windows::Scaling;
+
+/// What a setting takes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    /// A whole number in `min..=max`.
+    Whole { min: u64, max: u64 },
+    /// A number in `min..=max`; above `min` only when `open` (a learning rate of 0 is none).
+    Decimal { min: f64, max: f64, open: bool },
+    /// One of the values (value, what the form shows).
+    Choice(&'static [(&'static str, &'static str)]),
+    /// Names separated by commas, each at most once, at most `max` of them.
+    Names { max: usize },
+    /// Any text (a column name).
+    Text,
+}
+
+/// Where the page shows a setting's input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// The Data panel: it reshapes the loaded file (which is parsed again).
+    Data,
+    /// The Settings form.
+    Model,
+}
+
+/// A setting's value once its kind has read it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Empty text, for settings that may be empty (`Spec::unset`).
+    Unset,
+    Whole(u64),
+    Decimal(f64),
+    Choice(&'static str),
+    Names(Vec<String>),
+    Text(String),
+}
+
+impl Value {
+    /// The number of a whole-number setting (its kind guarantees it; the registry's tests set
+    /// every setting, so a mismatch could not pass them).
+    pub fn whole(&self) -> u64 {
+        match self {
+            Value::Whole(n) => *n,
+            _ => 0,
+        }
+    }
+
+    pub fn decimal(&self) -> f64 {
+        match self {
+            Value::Decimal(x) => *x,
+            _ => 0.0,
+        }
+    }
+
+    pub fn choice(&self) -> &'static str {
+        match self {
+            Value::Choice(c) => c,
+            _ => "",
+        }
+    }
+}
+
+/// Why a setting's text was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SettingError {
+    Unknown { key: String },
+    Invalid { key: &'static str, value: String, expected: String },
+    TooManyNames { key: &'static str, given: usize, max: usize },
+    NameRepeated { key: &'static str, name: String, position: usize },
+}
+
+impl fmt::Display for SettingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unknown { key } => {
+                let keys: Vec<&str> = SPECS.iter().map(|s| s.key).collect();
+                write!(f, "unknown setting '{key}'; the settings are: {}", keys.join(", "))
+            }
+            Self::Invalid { key, value, expected } => write!(f, "{key}: '{value}' is not valid: expected {expected}"),
+            Self::TooManyNames { key, given, max } => write!(f, "{key}: {given} inputs given, at most {max} are allowed"),
+            Self::NameRepeated { key, name, position } => write!(f, "{key}: '{name}' is listed twice (input {position})"),
+        }
+    }
+}
+
+impl std::error::Error for SettingError {}
+
+/// One setting.
+pub struct Spec {
+    /// The URL key, also the form input's `data-setting`.
+    pub key: &'static str,
+    /// The form's label.
+    pub label: &'static str,
+    /// One line: the form's hover help, and the README's description before the range.
+    pub help: &'static str,
+    /// More for the README, after the range.
+    pub more: &'static str,
+    pub kind: Kind,
+    /// The text form of the default (empty: unset).
+    pub default: &'static str,
+    /// What an empty value means, for settings that may be empty (the README's default cell).
+    pub unset: Option<&'static str>,
+    pub place: Place,
+    /// The value counts the data's bars (the form says what they span).
+    pub counts_bars: bool,
+    /// The text form of the setting in `settings`.
+    pub read: fn(&Settings) -> String,
+    /// Puts a value its kind accepted into `settings`.
+    pub write: fn(&mut Settings, Value),
+}
+
+/// The bar sizes `bars=` offers (empty keeps the file's).
+const BARS: &[(&str, &str)] = &[
+    ("", "as in the file"),
+    ("1min", "1 minute"),
+    ("5min", "5 minutes"),
+    ("15min", "15 minutes"),
+    ("30min", "30 minutes"),
+    ("1h", "1 hour"),
+    ("4h", "4 hours"),
+    ("1d", "1 day"),
+    ("1w", "1 week"),
+    ("1M", "1 month"),
+    ("1Q", "1 quarter"),
+    ("1Y", "1 year"),
+];
+
+/// Every setting, in the order links write them, the form shows them and the README lists them.
+pub static SPECS: &[Spec] = &[
+    Spec {
+        key: "bars",
+        label: "Bar size",
+        help: "aggregate the file's rows to this coarser bar before anything else",
+        more: ": `1min`, `5min`, `15min`, `30min`, `1h`, `4h`, `1d`, `1w`, `1M`, `1Q`, `1Y` (open first, high max, low min, close last, \
+               volume summed, other columns last; bars start at midnight, on Mondays and on the 1st); a size finer than the data's is \
+               not applied, and the notes say why",
+        kind: Kind::Choice(BARS),
+        default: "",
+        unset: Some("the file's bars"),
+        place: Place::Data,
+        counts_bars: false,
+        read: |s| s.bars.map(BarSize::label).unwrap_or_default(),
+        write: |s, v| s.bars = BarSize::parse(v.choice()),
+    },
+    Spec {
+        key: "last",
+        label: "Keep the last N bars",
+        help: "keep only the most recent N bars",
+        more: ", after `bars`",
+        kind: Kind::Whole { min: 2, max: 100_000_000 },
+        default: "",
+        unset: Some("all"),
+        place: Place::Data,
+        counts_bars: false,
+        read: |s| s.last.map(|n| n.to_string()).unwrap_or_default(),
+        write: |s, v| s.last = (v != Value::Unset).then(|| v.whole() as usize),
+    },
+    Spec {
+        key: "target",
+        label: "Target column",
+        help: "column to predict",
+        more: "",
+        kind: Kind::Text,
+        default: "",
+        unset: Some(
+            "`Adj Close` when present (splits and dividends), else `Close`, `Close/Last`, `Price`, `Close Price` or a column named like a \
+             closing price",
+        ),
+        place: Place::Model,
+        counts_bars: false,
+        read: |s| s.target.clone().unwrap_or_default(),
+        write: |s, v| {
+            s.target = match v {
+                Value::Text(name) => Some(name),
+                _ => None,
+            }
+        },
+    },
+    Spec {
+        key: "features",
+        label: "Extra inputs (Ctrl/⌘-click for several)",
+        help: "extra inputs beside the target, comma-separated",
+        more: ": any numeric column of the file (`Open`, `High`, `Low`, `Volume`, …) and the derived `return` (the target's return from bar \
+               to bar) and `logvolume` (ln(1 + volume)); each min-max scaled on its own (training part only with `scaling=train`). The \
+               network then predicts the next bar of every input and the forecast feeds that whole bar back in. A missing, ignored (not \
+               numeric, mostly empty) or constant column is refused with a message naming it; a saved model keeps its inputs and is \
+               refused on a file without them",
+        kind: Kind::Names { max: 16 },
+        default: "",
+        unset: Some("none"),
+        place: Place::Model,
+        counts_bars: false,
+        read: |s| s.features.join(","),
+        write: |s, v| {
+            s.features = match v {
+                Value::Names(names) => names,
+                _ => Vec::new(),
+            }
+        },
+    },
+    Spec {
+        key: "window",
+        label: "Window (bars)",
+        help: "bars of history per input window",
+        more: "; the form says what that spans (\"48 hourly bars ≈ 2 trading days\")",
+        kind: Kind::Whole { min: 2, max: 1000 },
+        default: "100",
+        unset: None,
+        place: Place::Model,
+        counts_bars: true,
+        read: |s| s.window.to_string(),
+        write: |s, v| s.window = v.whole() as usize,
+    },
+    Spec {
+        key: "split",
+        label: "Train %",
+        help: "percent of rows, oldest first, used for training",
+        more: "; the training part's last fifth is not fitted but calibrates the forecast bands",
+        kind: Kind::Whole { min: 10, max: 95 },
+        default: "65",
+        unset: None,
+        place: Place::Model,
+        counts_bars: false,
+        read: |s| s.split.to_string(),
+        write: |s, v| s.split = v.whole() as u32,
+    },
+    Spec {
+        key: "layers",
+        label: "LSTM layers",
+        help: "stacked LSTM layers",
+        more: "",
+        kind: Kind::Whole { min: 1, max: 8 },
+        default: "3",
+        unset: None,
+        place: Place::Model,
+        counts_bars: false,
+        read: |s| s.layers.to_string(),
+        write: |s, v| s.layers = v.whole() as usize,
+    },
+    Spec {
+        key: "units",
+        label: "Units per layer",
+        help: "units per layer",
+        more: "",
+        kind: Kind::Whole { min: 1, max: 512 },
+        default: "50",
+        unset: None,
+        place: Place::Model,
+        counts_bars: false,
+        read: |s| s.units.to_string(),
+        write: |s, v| s.units = v.whole() as usize,
+    },
+    Spec {
+        key: "dropout",
+        label: "Dropout",
+        help: "dropout between layers",
+        more: "",
+        kind: Kind::Decimal { min: 0.0, max: 0.9, open: false },
+        default: "0",
+        unset: None,
+        place: Place::Model,
+        counts_bars: false,
+        read: |s| s.dropout.to_string(),
+        write: |s, v| s.dropout = v.decimal(),
+    },
+    Spec {
+        key: "epochs",
+        label: "Epochs",
+        help: "training epochs",
+        more: "",
+        kind: Kind::Whole { min: 1, max: 10_000 },
+        default: "100",
+        unset: None,
+        place: Place::Model,
+        counts_bars: false,
+        read: |s| s.epochs.to_string(),
+        write: |s, v| s.epochs = v.whole() as usize,
+    },
+    Spec {
+        key: "batch",
+        label: "Batch size",
+        help: "batch size",
+        more: "",
+        kind: Kind::Whole { min: 1, max: 4096 },
+        default: "64",
+        unset: None,
+        place: Place::Model,
+        counts_bars: false,
+        read: |s| s.batch.to_string(),
+        write: |s, v| s.batch = v.whole() as usize,
+    },
+    Spec {
+        key: "lr",
+        label: "Learning rate",
+        help: "Adam learning rate",
+        more: "",
+        kind: Kind::Decimal { min: 0.0, max: 1.0, open: true },
+        default: "0.001",
+        unset: None,
+        place: Place::Model,
+        counts_bars: false,
+        read: |s| s.lr.to_string(),
+        write: |s, v| s.lr = v.decimal(),
+    },
+    Spec {
+        key: "horizon",
+        label: "Forecast (bars)",
+        help: "bars to forecast",
+        more: ", on the data's own calendar",
+        kind: Kind::Whole { min: 1, max: 365 },
+        default: "30",
+        unset: None,
+        place: Place::Model,
+        counts_bars: true,
+        read: |s| s.horizon.to_string(),
+        write: |s, v| s.horizon = v.whole() as usize,
+    },
+    Spec {
+        key: "seed",
+        label: "Seed",
+        help: "seed for initial weights, batch order and dropout",
+        more: "",
+        kind: Kind::Whole { min: 0, max: u64::MAX },
+        default: "42",
+        unset: None,
+        place: Place::Model,
+        counts_bars: false,
+        read: |s| s.seed.to_string(),
+        write: |s, v| s.seed = v.whole(),
+    },
+    Spec {
+        key: "scaling",
+        label: "Scaler fitted on",
+        help: "min-max scaler fitted on the `train` part only, or on `all` rows as the notebook does",
+        more: "",
+        kind: Kind::Choice(&[("train", "training part"), ("all", "all rows (notebook)")]),
+        default: "train",
+        unset: None,
+        place: Place::Model,
+        counts_bars: false,
+        read: |s| if s.scaling == Scaling::All { "all" } else { "train" }.into(),
+        write: |s, v| s.scaling = if v.choice() == "all" { Scaling::All } else { Scaling::TrainOnly },
+    },
+    Spec {
+        key: "predict",
+        label: "Network predicts",
+        help: "the network predicts the `change` from the window's last bar, or the price `level` as the notebook does",
+        more: "",
+        kind: Kind::Choice(&[("change", "change from last bar"), ("level", "price level (notebook)")]),
+        default: "change",
+        unset: None,
+        place: Place::Model,
+        counts_bars: false,
+        read: |s| if s.predict == Prediction::Level { "level" } else { "change" }.into(),
+        write: |s, v| s.predict = if v.choice() == "level" { Prediction::Level } else { Prediction::Change },
+    },
+    Spec {
+        key: "backtest",
+        label: "Backtest",
+        help: "`on` also runs an expanding-window backtest",
+        more: ": the test part is cut into `folds` blocks, a fresh model is trained on everything before each block and tested on it; the \
+               page shows mean ± std of RMSE for the model and the naive baseline",
+        kind: Kind::Choice(&[("off", "off"), ("on", "on (retrains per fold)")]),
+        default: "off",
+        unset: None,
+        place: Place::Model,
+        counts_bars: false,
+        read: |s| if s.backtest { "on" } else { "off" }.into(),
+        write: |s, v| s.backtest = v.choice() == "on",
+    },
+    Spec {
+        key: "folds",
+        label: "Backtest folds",
+        help: "backtest folds",
+        more: "",
+        kind: Kind::Whole { min: 2, max: 10 },
+        default: "3",
+        unset: None,
+        place: Place::Model,
+        counts_bars: false,
+        read: |s| s.folds.to_string(),
+        write: |s, v| s.folds = v.whole() as usize,
+    },
+    Spec {
+        key: "backend",
+        label: "Backend",
+        help: "`auto` (the faster of WebGPU and the CPU for this model on this machine; never a software WebGPU adapter), `webgpu` or `cpu`",
+        more: "",
+        kind: Kind::Choice(&[("auto", "auto"), ("webgpu", "WebGPU"), ("cpu", "CPU")]),
+        default: "auto",
+        unset: None,
+        place: Place::Model,
+        counts_bars: false,
+        read: |s| match s.backend {
+            BackendChoice::Auto => "auto",
+            BackendChoice::WebGpu => "webgpu",
+            BackendChoice::Cpu => "cpu",
+        }
+        .into(),
+        write: |s, v| {
+            s.backend = match v.choice() {
+                "webgpu" => BackendChoice::WebGpu,
+                "cpu" => BackendChoice::Cpu,
+                _ => BackendChoice::Auto,
+            }
+        },
+    },
+];
+
+/// The spec of `key`.
+pub fn spec(key: &str) -> Result<&'static Spec, SettingError> {
+    SPECS.iter().find(|s| s.key == key).ok_or_else(|| SettingError::Unknown { key: key.to_string() })
+}
+
+impl Kind {
+    /// What a valid value looks like, for refusals: "a whole number from 2 to 1000".
+    pub fn expected(&self) -> String {
+        match self {
+            Kind::Whole { min, max } => format!("a whole number from {min} to {max}"),
+            Kind::Decimal { min, max, open: false } => format!("a number from {min} to {max}"),
+            Kind::Decimal { min, max, open: true } => format!("a number above {min} and at most {max}"),
+            Kind::Choice(options) => {
+                let quoted: Vec<String> = options.iter().filter(|(v, _)| !v.is_empty()).map(|(v, _)| format!("'{v}'")).collect();
+                let (last, rest) = quoted.split_last().expect("a choice has options");
+                if rest.is_empty() { last.clone() } else { format!("{} or {last}", rest.join(", ")) }
+            }
+            Kind::Names { max } => format!("at most {max} names separated by commas"),
+            Kind::Text => "any text".into(),
+        }
+    }
+
+    /// The range as the README writes it after the description: ` (2–1000)`, ` (0–1]`.
+    fn range(&self) -> String {
+        match self {
+            Kind::Whole { min, max } if *max < u64::MAX => format!(" ({min}–{max})"),
+            Kind::Decimal { min, max, open: false } => format!(" ({min}–{max})"),
+            Kind::Decimal { min, max, open: true } => format!(" ({min}–{max}]"),
+            _ => String::new(),
+        }
+    }
+}
+
+impl Spec {
+    /// Reads `text` as this setting takes it, or says why not.
+    pub fn parse(&self, text: &str) -> Result<Value, SettingError> {
+        let text = text.trim();
+        if text.is_empty() && self.unset.is_some() {
+            return Ok(Value::Unset);
+        }
+        let invalid = || SettingError::Invalid { key: self.key, value: text.to_string(), expected: self.kind.expected() };
+        match self.kind {
+            Kind::Whole { min, max } => text.parse::<u64>().ok().filter(|n| (min..=max).contains(n)).map(Value::Whole).ok_or_else(invalid),
+            Kind::Decimal { min, max, open } => text
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite() && *x <= max && if open { *x > min } else { *x >= min })
+                .map(Value::Decimal)
+                .ok_or_else(invalid),
+            Kind::Choice(options) => options.iter().find(|(v, _)| *v == text).map(|(v, _)| Value::Choice(v)).ok_or_else(invalid),
+            Kind::Names { max } => names(self.key, text, max).map(Value::Names),
+            Kind::Text => Ok(Value::Text(text.to_string())),
+        }
+    }
+
+    /// The README's line for this setting.
+    fn readme_row(&self) -> String {
+        let default = match (self.unset, self.default) {
+            (Some(words), "") => words.to_string(),
+            (_, value) if matches!(self.kind, Kind::Choice(_)) => format!("`{value}`"),
+            (_, value) => value.to_string(),
+        };
+        format!("| `{}` | {}{}{} | {default} |", self.key, self.help, self.kind.range(), self.more)
+    }
+}
+
+/// A list of names separated by commas, each at most once (case ignored), at most `max`.
+fn names(key: &'static str, text: &str, max: usize) -> Result<Vec<String>, SettingError> {
+    let names: Vec<String> = text.split(',').map(str::trim).filter(|n| !n.is_empty()).map(String::from).collect();
+    if names.len() > max {
+        return Err(SettingError::TooManyNames { key, given: names.len(), max });
+    }
+    if let Some((i, name)) = names.iter().enumerate().find(|(i, n)| names[..*i].iter().any(|m| m.eq_ignore_ascii_case(n))) {
+        return Err(SettingError::NameRepeated { key, name: name.clone(), position: i + 1 });
+    }
+    Ok(names)
+}
+
+/// The README's settings table, generated from [`SPECS`].
+pub fn readme_table() -> String {
+    let mut table = String::from("| key | meaning | default |\n|---|---|---|\n");
+    for spec in SPECS {
+        table += &spec.readme_row();
+        table.push('\n');
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every spec refuses one step below its minimum and one above its maximum, with a message
+    /// naming the range, and takes both ends.
+    #[test]
+    fn every_spec_refuses_just_outside_its_range_naming_it() {
+        for spec in SPECS {
+            let (below, above, ends) = match spec.kind {
+                Kind::Whole { min, max } => {
+                    let below = min.checked_sub(1).map_or("-1".to_string(), |n| n.to_string());
+                    let above = max.checked_add(1).map_or("18446744073709551616".to_string(), |n| n.to_string());
+                    (below, above, [min.to_string(), max.to_string()])
+                }
+                Kind::Decimal { min, max, open } => {
+                    let low = if open { min + 1e-9 } else { min };
+                    ((min - if open { 0.0 } else { 1e-9 }).to_string(), (max + 1e-9).to_string(), [low.to_string(), max.to_string()])
+                }
+                _ => continue,
+            };
+            for bad in [below, above] {
+                let error = spec.parse(&bad).unwrap_err();
+                let expected = format!("{}: '{bad}' is not valid: expected {}", spec.key, spec.kind.expected());
+                assert_eq!(error.to_string(), expected);
+                assert!(matches!(error, SettingError::Invalid { key, .. } if key == spec.key));
+            }
+            for good in ends {
+                let mut settings = Settings::default();
+                settings.set(spec.key, &good).unwrap_or_else(|e| panic!("{}: {e}", spec.key));
+                assert_eq!(settings.get(spec.key).parse::<f64>().unwrap(), good.parse::<f64>().unwrap(), "{}", spec.key);
+            }
+        }
+        assert_eq!(spec("window").unwrap().kind.expected(), "a whole number from 2 to 1000");
+        assert_eq!(spec("lr").unwrap().kind.expected(), "a number above 0 and at most 1");
+        assert_eq!(spec("backend").unwrap().kind.expected(), "'auto', 'webgpu' or 'cpu'");
+    }
+
+    /// Every choice of every spec reads back as itself, and the defaults parse.
+    #[test]
+    fn every_value_round_trips_and_every_default_parses() {
+        for spec in SPECS {
+            assert!(spec.parse(spec.default).is_ok(), "{}: default '{}'", spec.key, spec.default);
+            if let Kind::Choice(options) = spec.kind {
+                for (value, _) in options {
+                    let mut settings = Settings::default();
+                    settings.set(spec.key, value).unwrap();
+                    assert_eq!(settings.get(spec.key), *value, "{}", spec.key);
+                }
+                assert!(spec.parse("nonsense").is_err());
+            }
+        }
+        assert!(spec("colour").is_err());
+    }
+
+    #[test]
+    fn names_are_listed_once_and_not_too_many() {
+        let features = spec("features").unwrap();
+        assert_eq!(features.parse("Open, Volume ,return").unwrap(), Value::Names(vec!["Open".into(), "Volume".into(), "return".into()]));
+        let repeated = features.parse("Open,Volume,open").unwrap_err();
+        assert_eq!(repeated, SettingError::NameRepeated { key: "features", name: "open".into(), position: 3 });
+        assert_eq!(repeated.to_string(), "features: 'open' is listed twice (input 3)");
+        let many = (0..17).map(|i| format!("c{i}")).collect::<Vec<_>>().join(",");
+        assert_eq!(features.parse(&many).unwrap_err(), SettingError::TooManyNames { key: "features", given: 17, max: 16 });
+    }
+
+    /// The README's table is the registry's, word for word.
+    #[test]
+    fn the_readme_lists_the_registry() {
+        let readme = std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let table = readme_table();
+        assert!(readme.contains(&table), "README.md's settings table differs from the registry; it should read:\n{table}");
+    }
+}
