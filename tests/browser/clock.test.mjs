@@ -107,7 +107,7 @@ test('a year of 1-minute bars loads and aggregates to hours in the worker', asyn
   // Without bars=, the page says the file is too long to train quickly and what would help.
   await page.locator('[data-setting="bars"]').selectOption('');
   await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').dataset.frequency === '1min', null, { timeout: 60_000 });
-  assert.match(await byId(page, 'data-warnings').innerText(), /527,040 rows: an epoch at the default settings would take a minute or more; set bars=\S+ \(about [\d,]+ bars\) or last=20000/);
+  assert.match(await byId(page, 'data-warnings').innerText(), /527,040 rows: an epoch at the default settings would take a minute or more; set bars=\S+ \(about [\d,]+ bars\) or last=5000/);
   assert.deepEqual(problems, []);
   await page.close();
 });
