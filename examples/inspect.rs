@@ -23,8 +23,18 @@ fn main() {
             Ok(table) => {
                 let seconds = started.elapsed().as_secs_f64();
                 let target = table.default_target();
-                let next: Vec<String> = table.forecast_stamps(2).into_iter().map(|s| s.map_or("(numbered)".into(), |s| table.clock.label(s))).collect();
-                println!("{path}: frequency {:?}, week {:?}, next {}, in {:.3} s", table.clock.frequency(), table.clock.week(), next.join(", "), seconds);
+                let next: Vec<String> = table
+                    .forecast_stamps(2)
+                    .into_iter()
+                    .map(|s| s.map_or("(numbered)".into(), |s| table.clock.label(s)))
+                    .collect();
+                println!(
+                    "{path}: frequency {:?}, week {:?}, next {}, in {:.3} s",
+                    table.clock.frequency(),
+                    table.clock.week(),
+                    next.join(", "),
+                    seconds
+                );
                 println!("  {}", table.summary(&target.name));
                 println!("  target '{}' shown with {} decimals", target.name, target.decimals);
                 table.report.notes().iter().for_each(|n| println!("  note: {n}"));

@@ -20,7 +20,10 @@ impl TrainingHost for Printer {
         &mut self.0
     }
     fn report(&mut self, epoch: &EpochReport) {
-        eprintln!("epoch {}/{}: loss {:.6}, validation {:.6}", epoch.epoch, epoch.epochs, epoch.train_loss, epoch.val_loss);
+        eprintln!(
+            "epoch {}/{}: loss {:.6}, validation {:.6}",
+            epoch.epoch, epoch.epochs, epoch.train_loss, epoch.val_loss
+        );
     }
     fn stop_requested(&self) -> bool {
         false
@@ -36,24 +39,39 @@ fn main() -> Result<(), String> {
     let path = args.next().ok_or("usage: reference <file.csv> [settings query]")?;
     let (settings, errors) = Settings::from_query(&args.next().unwrap_or_default());
     if !errors.is_empty() {
-        return Err(errors.join("; "));
+        return Err(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "));
     }
     let bytes = std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?;
     let options = ParseOptions { reshape: settings.reshape(), ..Default::default() };
     let table = parse_csv_with(&bytes, &options).map_err(|e| format!("{path}: {e}"))?;
     let started = std::time::Instant::now();
-    let result = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut Printer(NoHelper)))?.result;
+    let result = pollster::block_on(run(
+        &table,
+        &settings,
+        &Device::flex().autodiff(),
+        &mut Printer(NoHelper),
+    ))?
+    .result;
     let seconds = started.elapsed().as_secs_f64();
     println!("settings: {}", settings.to_query());
     println!("epochs: {}, {:.2} s/epoch", result.epochs_done, seconds / result.epochs_done as f64);
-    for (name, m) in [("train", result.train), ("test", result.test), ("naive test", result.naive)] {
+    for (name, m) in [("train", result.train), ("test", result.test), ("naive test", result.naive)]
+    {
         println!("{name:>10}: RMSE {:.3}  MAE {:.3}  MAPE {:.2}%", m.rmse, m.mae, m.mape);
     }
-    println!("test direction right: {}", result.test_direction.map_or("—".into(), |d| format!("{d:.1}%")));
+    println!(
+        "test direction right: {}",
+        result.test_direction.map_or("—".into(), |d| format!("{d:.1}%"))
+    );
     println!("bands: {}", result.coverage.sentence("test", &table.clock));
-    for (ahead, step) in [("1 bar", result.coverage.one_day), ("horizon", result.coverage.horizon_days)] {
+    for (ahead, step) in
+        [("1 bar", result.coverage.one_day), ("horizon", result.coverage.horizon_days)]
+    {
         if let Some(step) = step {
-            println!("  {ahead} ahead, {} origins: 80% band {:.1}%, 95% band {:.1}%", step.days, step.percent[0], step.percent[1]);
+            println!(
+                "  {ahead} ahead, {} origins: 80% band {:.1}%, 95% band {:.1}%",
+                step.days, step.percent[0], step.percent[1]
+            );
         }
     }
     Ok(())

@@ -45,6 +45,14 @@ ensure_build_tools() {
   cargo fetch --locked --quiet
 }
 
+ensure_lint_tools() {
+  need_rust
+  rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+  for component in rustfmt clippy; do
+    rustup component list --installed | grep -q "^$component" || rustup component add "$component"
+  done
+}
+
 ensure_test_tools() {
   command -v chromium >/dev/null && command -v chromedriver >/dev/null || apt_install chromium chromium-driver
   command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm

@@ -22,25 +22,43 @@ pub enum ToWorker {
     /// page parsed this small file itself and shows it already; keep the table for training
     /// without sending it back. `load` numbers the page's loads, so an answer to one the person
     /// has since replaced is recognised and dropped.
-    Parse { file_name: String, options: ParseOptions, shown: bool, load: u64 },
+    Parse {
+        file_name: String,
+        options: ParseOptions,
+        shown: bool,
+        load: u64,
+    },
     /// Parse the last file that parsed again, with other choices (another ticker, day order or
     /// bar size).
-    Reparse { options: ParseOptions, load: u64 },
+    Reparse {
+        options: ParseOptions,
+        load: u64,
+    },
     /// Train on the table the worker parsed last (the one the page shows). For `backend=auto`:
     /// `known` are the backend speed measurements the page kept, `gpu_failed` why WebGPU failed
     /// in an earlier worker of this page (it then trains on the CPU).
-    Train { settings: Settings, known: Vec<Calibration>, gpu_failed: Option<String> },
+    Train {
+        settings: Settings,
+        known: Vec<Calibration>,
+        gpu_failed: Option<String>,
+    },
     Stop,
     /// Send the last trained model as a file.
     SaveModel,
     /// Evaluate a saved model (the file's text) on the last parsed table, without training.
-    LoadModel { file: String },
+    LoadModel {
+        file: String,
+    },
     /// Diagnostics (browser tests, benchmark): check the WebGPU recurrence kernels against the
     /// step-by-step path and the CPU kernel, for layers of these hidden sizes.
-    CheckRecurrence { hidden: Vec<usize> },
+    CheckRecurrence {
+        hidden: Vec<usize>,
+    },
     /// Diagnostics (benchmark): kernel launches and seconds of one WebGPU training batch of
     /// `settings`' shape, without the fused kernels (recurrence, Adam) and with them.
-    CountLaunches { settings: Settings },
+    CountLaunches {
+        settings: Settings,
+    },
 }
 
 /// Worker → page.
@@ -51,30 +69,71 @@ pub enum FromWorker {
     Ready,
     /// A file became a table, in `seconds`, with the worker's wasm memory (its peak, since wasm
     /// memory never shrinks) at `memory_bytes`.
-    Parsed { file_name: String, table: Table, seconds: f64, memory_bytes: f64, options: ParseOptions, load: u64 },
+    Parsed {
+        file_name: String,
+        table: Table,
+        seconds: f64,
+        memory_bytes: f64,
+        options: ParseOptions,
+        load: u64,
+    },
     /// A file the page parsed and shows itself parsed here too: training can start.
-    Kept { file_name: String },
-    ParseFailed { file_name: String, message: String, load: u64 },
+    Kept {
+        file_name: String,
+    },
+    ParseFailed {
+        file_name: String,
+        message: String,
+        load: u64,
+    },
     /// How far parsing a large file has got, in percent of its bytes.
-    ParseProgress { percent: f64 },
+    ParseProgress {
+        percent: f64,
+    },
     /// The backend training runs on, and why.
-    Backend { name: String, note: String },
+    Backend {
+        name: String,
+        note: String,
+    },
     /// `auto` measured both backends' speed for this model: for the page to keep.
-    Calibrated { calibration: Calibration },
-    Epoch { report: EpochReport, seconds: f64 },
+    Calibrated {
+        calibration: Calibration,
+    },
+    Epoch {
+        report: EpochReport,
+        seconds: f64,
+    },
     /// Batches done inside the epoch in progress (at most a few a second).
-    Progress { progress: BatchProgress },
-    Done { result: RunResult },
+    Progress {
+        progress: BatchProgress,
+    },
+    Done {
+        result: RunResult,
+    },
     /// The last trained model, as the text of a model file.
-    ModelSaved { file: String },
+    ModelSaved {
+        file: String,
+    },
     /// A saved model evaluated on the loaded data, with the settings it was trained with.
-    ModelLoaded { settings: Settings, result: RunResult },
-    Failed { message: String },
+    ModelLoaded {
+        settings: Settings,
+        result: RunResult,
+    },
+    Failed {
+        message: String,
+    },
     /// Posted by `worker.js` when the wasm module trapped (a panic, e.g. a GPU error it could
     /// not recover from): this worker is unusable and the page starts a new one.
-    Crashed { message: String },
-    RecurrenceChecked { adapter: String, rows: Vec<RecurrenceCheck> },
-    LaunchesCounted { rows: Vec<BatchCost> },
+    Crashed {
+        message: String,
+    },
+    RecurrenceChecked {
+        adapter: String,
+        rows: Vec<RecurrenceCheck>,
+    },
+    LaunchesCounted {
+        rows: Vec<BatchCost>,
+    },
 }
 
 /// The WebGPU recurrence kernel of one hidden size against its two references.

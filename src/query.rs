@@ -26,7 +26,10 @@ pub fn decode(text: &str) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                match u8::from_str_radix(
+                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                    16,
+                ) {
                     Ok(byte) => {
                         out.push(byte);
                         i += 2;
@@ -45,7 +48,9 @@ pub fn decode(text: &str) -> String {
 pub fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -57,7 +62,8 @@ mod tests {
 
     #[test]
     fn values_survive_encoding_and_decoding() {
-        for text in ["Adj Close", "Open,Volume", "https://example.org/a b.csv?x=1&y=2", "50%", "€"] {
+        for text in ["Adj Close", "Open,Volume", "https://example.org/a b.csv?x=1&y=2", "50%", "€"]
+        {
             assert_eq!(decode(&encode(text)), text);
         }
         assert_eq!(decode("Adj+Close"), "Adj Close");

@@ -22,7 +22,14 @@ fn date_range(table: &Table) -> Option<(NaiveDate, NaiveDate)> {
 }
 
 /// Checks row count, date range, the default target and its first and last values.
-fn check(table: &Table, rows: usize, first: NaiveDate, last: NaiveDate, target: &str, values: (f64, f64)) {
+fn check(
+    table: &Table,
+    rows: usize,
+    first: NaiveDate,
+    last: NaiveDate,
+    target: &str,
+    values: (f64, f64),
+) {
     assert_eq!(table.len(), rows);
     assert_eq!(date_range(table), Some((first, last)));
     let column = table.default_target();
@@ -107,9 +114,13 @@ fn tabs_bom_crlf_blank_lines_duplicates_and_a_summary_line() {
 fn several_tickers_in_one_file_are_kept_apart() {
     use stocklstm::data::parse::{ParseError, ParseOptions, parse_csv_with};
     let parse_csv_ticker = |bytes: &[u8], ticker: Option<&str>| {
-        parse_csv_with(bytes, &ParseOptions { ticker: ticker.map(String::from), ..Default::default() })
+        parse_csv_with(
+            bytes,
+            &ParseOptions { ticker: ticker.map(String::from), ..Default::default() },
+        )
     };
-    let bytes = std::fs::read(format!("{}/tests/fixtures/tickers.csv", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let bytes = std::fs::read(format!("{}/tests/fixtures/tickers.csv", env!("CARGO_MANIFEST_DIR")))
+        .unwrap();
     let first = parse_csv_ticker(&bytes, None).unwrap();
     check(&first, 3, day(2023, 1, 3), day(2023, 1, 5), "Close", (125.07, 125.02));
     assert_eq!(first.report.tickers, ["AAPL", "MSFT"]);
@@ -118,8 +129,17 @@ fn several_tickers_in_one_file_are_kept_apart() {
     let msft = parse_csv_ticker(&bytes, Some("msft")).unwrap();
     check(&msft, 3, day(2023, 1, 3), day(2023, 1, 5), "Close", (239.58, 222.31));
     let missing = parse_csv_ticker(&bytes, Some("TSLA")).unwrap_err();
-    assert_eq!(missing, ParseError::UnknownTicker { ticker: "TSLA".into(), tickers: vec!["AAPL".into(), "MSFT".into()] });
-    assert_eq!(missing.to_string(), "ticker 'TSLA' is not in this file; its tickers are: AAPL, MSFT");
+    assert_eq!(
+        missing,
+        ParseError::UnknownTicker {
+            ticker: "TSLA".into(),
+            tickers: vec!["AAPL".into(), "MSFT".into()]
+        }
+    );
+    assert_eq!(
+        missing.to_string(),
+        "ticker 'TSLA' is not in this file; its tickers are: AAPL, MSFT"
+    );
 }
 
 #[test]
@@ -142,7 +162,10 @@ fn dates_that_fit_both_orders_are_flagged_and_the_person_can_choose() {
 fn random_and_mutated_files_never_panic() {
     use stocklstm::training::rng::SeededRng;
     let dir = format!("{}/tests/fixtures", env!("CARGO_MANIFEST_DIR"));
-    let seeds: Vec<Vec<u8>> = std::fs::read_dir(&dir).unwrap().map(|e| std::fs::read(e.unwrap().path()).unwrap()).collect();
+    let seeds: Vec<Vec<u8>> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+        .collect();
     let alphabet = b",;\t\n\r\"$%.-0123456789 aAeEnNuUlL/:KMB";
     let mut rng = SeededRng::new(2026);
     let mut below = |n: usize| (rng.next_u64() % n.max(1) as u64) as usize;
@@ -172,10 +195,17 @@ fn random_and_mutated_files_never_panic() {
                 assert!(!table.is_empty(), "case {case}: a table has rows");
                 for column in &table.columns {
                     assert_eq!(column.values.len(), table.len(), "case {case}");
-                    assert!(column.values.iter().all(|v| v.is_finite()), "case {case}: {}", column.name);
+                    assert!(
+                        column.values.iter().all(|v| v.is_finite()),
+                        "case {case}: {}",
+                        column.name
+                    );
                 }
                 if let Some(dates) = &table.stamps {
-                    assert!(dates.windows(2).all(|w| w[0] < w[1]), "case {case}: dates strictly increase");
+                    assert!(
+                        dates.windows(2).all(|w| w[0] < w[1]),
+                        "case {case}: dates strictly increase"
+                    );
                 }
             }
         }
@@ -206,10 +236,16 @@ fn epoch_seconds_and_milliseconds_are_dates() {
     assert_eq!(ms.column("c").unwrap().values, vec![125.07, 126.36, 125.02]);
     assert!(ms.column("t").is_none(), "the time column is not a price column");
     assert!(ms.report.reversed);
-    assert_eq!(ms.report.notes()[0], "dates from column 't', read as Unix epoch milliseconds (UTC)");
+    assert_eq!(
+        ms.report.notes()[0],
+        "dates from column 't', read as Unix epoch milliseconds (UTC)"
+    );
     let seconds = load("api-epoch-seconds.csv");
     check(&seconds, 3, day(2023, 1, 3), day(2023, 1, 5), "close", (125.07, 125.02));
-    assert_eq!(seconds.report.notes()[0], "dates from column 'timestamp', read as Unix epoch seconds (UTC)");
+    assert_eq!(
+        seconds.report.notes()[0],
+        "dates from column 'timestamp', read as Unix epoch seconds (UTC)"
+    );
     // The US close in UTC keeps its time of day; the rows are still daily, written as dates.
     assert_eq!(seconds.stamp_range().unwrap().0.to_string(), "2023-01-03 21:00");
     assert_eq!(seconds.clock.frequency().as_deref(), Some("1d"));

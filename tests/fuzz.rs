@@ -15,8 +15,20 @@ fn cell() -> impl Strategy<Value = String> {
         (0u64..10_000_000).prop_map(|x| format!("\"{},{:03}.50\"", x / 1000, x % 1000)),
         (0u32..1000).prop_map(|x| format!("${x}.25")),
         (0u32..1000).prop_map(|x| format!("{x}.5M")),
-        prop::sample::select(vec!["", "null", "-", "NaN", "inf", "abc", "\"", "\"\"", "1e400", "Total", "Sep 28, 2018"])
-            .prop_map(String::from),
+        prop::sample::select(vec![
+            "",
+            "null",
+            "-",
+            "NaN",
+            "inf",
+            "abc",
+            "\"",
+            "\"\"",
+            "1e400",
+            "Total",
+            "Sep 28, 2018"
+        ])
+        .prop_map(String::from),
     ]
 }
 
@@ -24,7 +36,10 @@ fn csv_file() -> impl Strategy<Value = Vec<u8>> {
     let separator = prop::sample::select(vec![",", ";", "\t"]);
     let line_end = prop::sample::select(vec!["\n", "\r\n", "\n\n"]);
     let rows = prop::collection::vec(prop::collection::vec(cell(), 1..6), 0..30);
-    let header = prop::collection::vec(prop::sample::select(vec!["Date", "Close", "Open", "Volume", "Ticker", "x", ""]), 1..6);
+    let header = prop::collection::vec(
+        prop::sample::select(vec!["Date", "Close", "Open", "Volume", "Ticker", "x", ""]),
+        1..6,
+    );
     (header, rows, separator, line_end, any::<bool>()).prop_map(|(header, rows, sep, end, bom)| {
         let mut text = if bom { String::from("\u{feff}") } else { String::new() };
         text += &header.join(sep);

@@ -10,5 +10,7 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("stocklstm_worker runs in the browser's training worker: use the README's serve command (scripts/serve)");
+    eprintln!(
+        "stocklstm_worker runs in the browser's training worker: use the README's serve command (scripts/serve)"
+    );
 }

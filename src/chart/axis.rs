@@ -27,9 +27,13 @@ impl Axis {
     pub fn of(table: &Table, forecast: &[ForecastDay]) -> Axis {
         let Some(stamps) = &table.stamps else { return Axis::Rows };
         match table.clock.bar() {
-            Some(bar) if bar.is_intraday() => {
-                Axis::Bars { stamps: stamps.iter().copied().chain(forecast.iter().filter_map(|d| d.stamp)).collect() }
-            }
+            Some(bar) if bar.is_intraday() => Axis::Bars {
+                stamps: stamps
+                    .iter()
+                    .copied()
+                    .chain(forecast.iter().filter_map(|d| d.stamp))
+                    .collect(),
+            },
             Some(bar) => Axis::Days { timed: false, bar: bar.minutes() / 1440.0 },
             None => Axis::Days { timed: table.clock.timed(), bar: median_gap(stamps) },
         }
@@ -48,7 +52,9 @@ impl Axis {
     pub fn forecast(&self, table: &Table, day: &ForecastDay) -> f64 {
         match (self, day.stamp, &table.stamps) {
             (Axis::Days { .. }, Some(stamp), _) => stamp.day_number(),
-            (Axis::Days { bar, .. }, None, Some(stamps)) => stamps[stamps.len() - 1].day_number() + day.step as f64 * bar,
+            (Axis::Days { bar, .. }, None, Some(stamps)) => {
+                stamps[stamps.len() - 1].day_number() + day.step as f64 * bar
+            }
             _ => (table.len() - 1 + day.step) as f64,
         }
     }
@@ -66,7 +72,9 @@ impl Axis {
         match self {
             Axis::Rows => None,
             Axis::Days { .. } => Some(Stamp::from_day_number(x)),
-            Axis::Bars { stamps } => stamps.get((x.round().max(0.0) as usize).min(stamps.len().saturating_sub(1))).copied(),
+            Axis::Bars { stamps } => stamps
+                .get((x.round().max(0.0) as usize).min(stamps.len().saturating_sub(1)))
+                .copied(),
         }
     }
 
@@ -83,7 +91,9 @@ impl Axis {
     /// A tick label: months over long spans, days over short ones, times (intraday) over ten
     /// days or less.
     pub fn tick(&self, x: f64, span: Span) -> String {
-        let (Some(stamp), Some(first), Some(last)) = (self.stamp(x), self.stamp(span.start), self.stamp(span.end)) else {
+        let (Some(stamp), Some(first), Some(last)) =
+            (self.stamp(x), self.stamp(span.start), self.stamp(span.end))
+        else {
             return format!("{x:.0}");
         };
         let days = (last.0 - first.0) as f64 / DAY as f64;
@@ -99,7 +109,9 @@ impl Axis {
     /// The first and last whole day (bar, or row) in `span`: the chart's `data-range`.
     pub fn range(&self, span: Span) -> String {
         match self {
-            Axis::Days { timed: true, .. } => format!("{}..{}", self.label(span.start), self.label(span.end)),
+            Axis::Days { timed: true, .. } => {
+                format!("{}..{}", self.label(span.start), self.label(span.end))
+            }
             Axis::Rows => format!("{:.0}..{:.0}", span.start.ceil(), span.end.floor()),
             _ => format!("{}..{}", self.label(span.start.ceil()), self.label(span.end.floor())),
         }
@@ -108,7 +120,9 @@ impl Axis {
     /// The x a year before `x` (the "Last year" view).
     pub fn year_before(&self, x: f64) -> f64 {
         match (self, self.stamp(x)) {
-            (Axis::Bars { stamps }, Some(stamp)) => stamps.partition_point(|s| s.0 < stamp.0 - 365 * DAY) as f64,
+            (Axis::Bars { stamps }, Some(stamp)) => {
+                stamps.partition_point(|s| s.0 < stamp.0 - 365 * DAY) as f64
+            }
             (Axis::Days { .. }, _) => x - 365.0,
             _ => x - YEAR_OF_ROWS,
         }
@@ -162,11 +176,20 @@ mod tests {
         let csv = "Datetime,Close\n2024-02-02 15:00,1\n2024-02-02 16:00,2\n2024-02-05 09:00,3\n2024-02-05 10:00,4\n";
         let table = parse_csv(csv.as_bytes()).unwrap();
         let next = table.forecast_stamps(1)[0].unwrap();
-        let forecast = [ForecastDay { step: 1, stamp: Some(next), value: 5.0, half_width_80: 0.0, half_width_95: 0.0 }];
+        let forecast = [ForecastDay {
+            step: 1,
+            stamp: Some(next),
+            value: 5.0,
+            half_width_80: 0.0,
+            half_width_95: 0.0,
+        }];
         let axis = Axis::of(&table, &forecast);
         assert_eq!(axis.rows(&table), [0.0, 1.0, 2.0, 3.0]);
         assert_eq!(axis.forecast(&table, &forecast[0]), 4.0);
-        assert_eq!((axis.label(2.2), axis.label(4.0)), ("2024-02-05 09:00".into(), next.label(true)));
+        assert_eq!(
+            (axis.label(2.2), axis.label(4.0)),
+            ("2024-02-05 09:00".into(), next.label(true))
+        );
         assert_eq!(axis.range(Span::new(0.6, 3.2)), "2024-02-02 16:00..2024-02-05 10:00");
         assert_eq!(axis.tick(2.0, Span::new(0.0, 4.0)), "02-05 09:00");
         assert_eq!((axis.bar(), axis.name()), (1.0, "time"));

@@ -8,7 +8,12 @@ use super::view::Frame;
 
 /// Clears `overlay` to the size of `chart`, then, for a position, draws a vertical line at `x`
 /// and a dot at each (y, colour) point.
-pub fn draw_crosshair(overlay: &HtmlCanvasElement, chart: &HtmlCanvasElement, frame: &Frame, at: Option<(f64, &[(f64, String)])>) -> Result<(), String> {
+pub fn draw_crosshair(
+    overlay: &HtmlCanvasElement,
+    chart: &HtmlCanvasElement,
+    frame: &Frame,
+    at: Option<(f64, &[(f64, String)])>,
+) -> Result<(), String> {
     if overlay.width() != chart.width() || overlay.height() != chart.height() {
         overlay.set_width(chart.width());
         overlay.set_height(chart.height());
@@ -28,7 +33,9 @@ pub fn draw_crosshair(overlay: &HtmlCanvasElement, chart: &HtmlCanvasElement, fr
         if (frame.top..=frame.bottom).contains(&py) {
             context.set_fill_style_str(color);
             context.begin_path();
-            context.arc(px, py, 3.5, 0.0, std::f64::consts::TAU).map_err(|_| "the crosshair could not be drawn")?;
+            context
+                .arc(px, py, 3.5, 0.0, std::f64::consts::TAU)
+                .map_err(|_| "the crosshair could not be drawn")?;
             context.fill();
         }
     }

@@ -14,8 +14,13 @@ const VALIDATION: RGBColor = RGBColor(255, 127, 14);
 /// Draws `history` and returns where the plotting area landed (for the hover readout).
 pub fn draw_losses(canvas: &HtmlCanvasElement, history: &[EpochReport]) -> Result<Frame, String> {
     let root = fit_width(canvas, 0.27, 160)?;
-    let logs = history.iter().flat_map(|r| [r.train_loss, r.val_loss]).filter(|l| l.is_finite() && *l > 0.0).map(f64::log10);
-    let (low, high) = logs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), l| (lo.min(l), hi.max(l)));
+    let logs = history
+        .iter()
+        .flat_map(|r| [r.train_loss, r.val_loss])
+        .filter(|l| l.is_finite() && *l > 0.0)
+        .map(f64::log10);
+    let (low, high) =
+        logs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), l| (lo.min(l), hi.max(l)));
     let (low, high) = if low.is_finite() { (low - 0.1, high + 0.1) } else { (-4.0, 0.0) };
     let epochs = history.last().map_or(2, |r| r.epochs.max(2));
     let x = Span::new(1.0, epochs as f64);
@@ -39,12 +44,20 @@ pub fn draw_losses(canvas: &HtmlCanvasElement, history: &[EpochReport]) -> Resul
         ((|r: &EpochReport| r.train_loss) as fn(&EpochReport) -> f64, TRAINING, "training loss"),
         (|r: &EpochReport| r.val_loss, VALIDATION, "validation loss (test part)"),
     ] {
-        let points = history.iter().map(|r| (r.epoch as f64, pick(r))).filter(|(_, l)| l.is_finite() && *l > 0.0);
+        let points = history
+            .iter()
+            .map(|r| (r.epoch as f64, pick(r)))
+            .filter(|(_, l)| l.is_finite() && *l > 0.0);
         chart
-            .draw_series(LineSeries::new(points.map(|(x, l)| (x, l.log10())), color.stroke_width(2)))
+            .draw_series(LineSeries::new(
+                points.map(|(x, l)| (x, l.log10())),
+                color.stroke_width(2),
+            ))
             .map_err(|e| e.to_string())?
             .label(label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
+            });
     }
     chart
         .configure_series_labels()

@@ -5,15 +5,20 @@ use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::scene::{Key, Scene};
-use crate::data::numbers::format_price;
 use super::view::{Frame, Span};
 use super::{Area, clip_to, fit_width, frame_of};
+use crate::data::numbers::format_price;
 
 const ACTUAL: RGBColor = RGBColor(34, 34, 34);
 const TRAIN_FIT: RGBColor = RGBColor(31, 119, 180);
 const TEST_FIT: RGBColor = RGBColor(214, 39, 40);
 const FORECAST: RGBColor = RGBColor(44, 160, 44);
-const PINNED: [RGBColor; 4] = [RGBColor(148, 103, 189), RGBColor(140, 86, 75), RGBColor(227, 119, 194), RGBColor(23, 190, 207)];
+const PINNED: [RGBColor; 4] = [
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(23, 190, 207),
+];
 
 /// Each series' colour, which the page's legend repeats (`#rrggbb`).
 pub fn color(key: Key) -> RGBColor {
@@ -28,7 +33,12 @@ pub fn color(key: Key) -> RGBColor {
 
 /// Draws the series `shown` says inside `span`, with the y axis fitted to them, and returns where
 /// the plotting area landed (for the pointer and the crosshair).
-pub fn draw_prices(canvas: &HtmlCanvasElement, scene: &Scene, span: Span, shown: impl Fn(Key) -> bool + Copy) -> Result<Frame, String> {
+pub fn draw_prices(
+    canvas: &HtmlCanvasElement,
+    scene: &Scene,
+    span: Span,
+    shown: impl Fn(Key) -> bool + Copy,
+) -> Result<Frame, String> {
     let root: Area = fit_width(canvas, 0.44, 240)?;
     let y = scene.y_range(span, shown);
     let max_points = 2 * canvas.width() as usize;
@@ -55,15 +65,30 @@ pub fn draw_prices(canvas: &HtmlCanvasElement, scene: &Scene, span: Span, shown:
         let drawn = match (&series.lows, series.key) {
             (Some(lows), key) => {
                 let range = series.visible(span);
-                let upper = series.xs[range.clone()].iter().copied().zip(series.ys[range.clone()].iter().copied());
-                let lower = series.xs[range.clone()].iter().copied().zip(lows[range].iter().copied()).rev();
+                let upper = series.xs[range.clone()]
+                    .iter()
+                    .copied()
+                    .zip(series.ys[range.clone()].iter().copied());
+                let lower =
+                    series.xs[range.clone()].iter().copied().zip(lows[range].iter().copied()).rev();
                 let opacity = if key == Key::Band95 { 0.15 } else { 0.3 };
-                chart.draw_series(std::iter::once(Polygon::new(upper.chain(lower).collect::<Vec<_>>(), color.mix(opacity).filled())))
+                chart.draw_series(std::iter::once(Polygon::new(
+                    upper.chain(lower).collect::<Vec<_>>(),
+                    color.mix(opacity).filled(),
+                )))
             }
-            (None, Key::Pinned(_)) => chart.draw_series(DashedLineSeries::new(series.points(span, max_points), 6, 4, color.stroke_width(2))),
+            (None, Key::Pinned(_)) => chart.draw_series(DashedLineSeries::new(
+                series.points(span, max_points),
+                6,
+                4,
+                color.stroke_width(2),
+            )),
             (None, key) => {
                 let width = if key == Key::Actual { 2 } else { 1 };
-                chart.draw_series(LineSeries::new(series.points(span, max_points), color.stroke_width(width)))
+                chart.draw_series(LineSeries::new(
+                    series.points(span, max_points),
+                    color.stroke_width(width),
+                ))
             }
         };
         drawn.map_err(|e| e.to_string())?;

@@ -53,13 +53,19 @@ pub struct Series {
 
 impl Series {
     /// A series from points, leaving out any that are not finite: nothing is drawn from NaN.
-    fn line(key: Key, label: impl Into<String>, points: impl IntoIterator<Item = (f64, f64)>) -> Self {
+    fn line(
+        key: Key,
+        label: impl Into<String>,
+        points: impl IntoIterator<Item = (f64, f64)>,
+    ) -> Self {
         let (xs, ys) = points.into_iter().filter(|(x, y)| x.is_finite() && y.is_finite()).unzip();
         Series { key, label: label.into(), xs, ys, lows: None }
     }
 
     fn band(key: Key, label: &str, points: impl IntoIterator<Item = (f64, f64, f64)>) -> Self {
-        let kept = points.into_iter().filter(|(x, low, high)| x.is_finite() && low.is_finite() && high.is_finite());
+        let kept = points
+            .into_iter()
+            .filter(|(x, low, high)| x.is_finite() && low.is_finite() && high.is_finite());
         let (mut xs, mut ys, mut lows) = (Vec::new(), Vec::new(), Vec::new());
         for (x, low, high) in kept {
             xs.push(x);
@@ -164,44 +170,83 @@ pub fn run_line(table: &Table, result: &RunResult, max: usize) -> Vec<(f64, f64)
     let xs = axis.rows(table);
     let fit = result.test_fit.iter().enumerate().map(|(i, &v)| (xs[result.test_start + i], v));
     let forecast = result.forecast.iter().map(|d| (axis.forecast(table, d), d.value));
-    let (xs, ys): (Vec<f64>, Vec<f64>) = fit.chain(forecast).filter(|(x, y)| x.is_finite() && y.is_finite()).unzip();
+    let (xs, ys): (Vec<f64>, Vec<f64>) =
+        fit.chain(forecast).filter(|(x, y)| x.is_finite() && y.is_finite()).unzip();
     thin(&xs, &ys, max)
 }
 
 impl Scene {
     /// The series of `target` in `table`, with a run's fits, forecast and bands when given, and
     /// pinned runs' lines.
-    pub fn new(table: &Table, target: &str, result: Option<&RunResult>, pinned: &[Overlay]) -> Result<Scene, String> {
+    pub fn new(
+        table: &Table,
+        target: &str,
+        result: Option<&RunResult>,
+        pinned: &[Overlay],
+    ) -> Result<Scene, String> {
         let column = table.column(target).ok_or_else(|| format!("no column '{target}'"))?;
         if table.is_empty() {
             return Err("the table has no rows".into());
         }
         let axis = Axis::of(table, result.map_or(&[][..], |r| &r.forecast));
         let xs = axis.rows(table);
-        let from = |start: usize, values: &[f64]| -> Vec<(f64, f64)> { values.iter().enumerate().map(|(i, &v)| (xs[start + i], v)).collect() };
+        let from = |start: usize, values: &[f64]| -> Vec<(f64, f64)> {
+            values.iter().enumerate().map(|(i, &v)| (xs[start + i], v)).collect()
+        };
         let mut series = Vec::new();
         let mut test_start = None;
         if let Some(r) = result {
             let band = |width: fn(&ForecastDay) -> f64| {
-                r.forecast.iter().map(|d| (axis.forecast(table, d), d.value - width(d), d.value + width(d))).collect::<Vec<_>>()
+                r.forecast
+                    .iter()
+                    .map(|d| (axis.forecast(table, d), d.value - width(d), d.value + width(d)))
+                    .collect::<Vec<_>>()
             };
             series.push(Series::band(Key::Band95, "95% band", band(|d| d.half_width_95)));
             series.push(Series::band(Key::Band80, "80% band", band(|d| d.half_width_80)));
-            series.push(Series::line(Key::TrainFit, "fit, training part", from(r.train_start, &r.train_fit)));
-            series.push(Series::line(Key::TestFit, "fit, test part", from(r.test_start, &r.test_fit)));
-            series.push(Series::line(Key::Forecast, "forecast", r.forecast.iter().map(|d| (axis.forecast(table, d), d.value))));
+            series.push(Series::line(
+                Key::TrainFit,
+                "fit, training part",
+                from(r.train_start, &r.train_fit),
+            ));
+            series.push(Series::line(
+                Key::TestFit,
+                "fit, test part",
+                from(r.test_start, &r.test_fit),
+            ));
+            series.push(Series::line(
+                Key::Forecast,
+                "forecast",
+                r.forecast.iter().map(|d| (axis.forecast(table, d), d.value)),
+            ));
             test_start = xs.get(r.test_start).copied();
         }
         for overlay in pinned {
-            series.push(Series::line(Key::Pinned(overlay.run), overlay.label.clone(), overlay.points.iter().copied()));
+            series.push(Series::line(
+                Key::Pinned(overlay.run),
+                overlay.label.clone(),
+                overlay.points.iter().copied(),
+            ));
         }
         series.push(Series::line(Key::Actual, "actual", from(0, &column.values)));
-        let (start, end) = series.iter().flat_map(|s| [s.xs.first(), s.xs.last()]).flatten().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+        let (start, end) = series
+            .iter()
+            .flat_map(|s| [s.xs.first(), s.xs.last()])
+            .flatten()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)));
         if !start.is_finite() {
             return Err(format!("the column '{target}' has no finite values to draw"));
         }
         let decimals = column.decimals;
-        Ok(Scene { target: target.into(), axis, decimals, series, bounds: Span::new(start, end), test_start, last_actual: xs[xs.len() - 1] })
+        Ok(Scene {
+            target: target.into(),
+            axis,
+            decimals,
+            series,
+            bounds: Span::new(start, end),
+            test_start,
+            last_actual: xs[xs.len() - 1],
+        })
     }
 
     /// The span a view button shows: everything; the test part and forecast (with a little of
@@ -227,7 +272,9 @@ impl Scene {
         let (mut low, mut high) = (f64::INFINITY, f64::NEG_INFINITY);
         for s in self.series.iter().filter(|s| shown(s.key)) {
             let range = s.visible(span);
-            for &y in s.ys[range.clone()].iter().chain(s.lows.as_ref().map_or(&[][..], |l| &l[range])) {
+            for &y in
+                s.ys[range.clone()].iter().chain(s.lows.as_ref().map_or(&[][..], |l| &l[range]))
+            {
                 low = low.min(y);
                 high = high.max(y);
             }
@@ -246,7 +293,11 @@ impl Scene {
             .iter()
             .filter_map(|s| {
                 let after = s.xs.partition_point(|&v| v < x);
-                [after.checked_sub(1), Some(after)].into_iter().flatten().filter_map(|i| s.xs.get(i).copied()).min_by(|a, b| (a - x).abs().total_cmp(&(b - x).abs()))
+                [after.checked_sub(1), Some(after)]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|i| s.xs.get(i).copied())
+                    .min_by(|a, b| (a - x).abs().total_cmp(&(b - x).abs()))
             })
             .min_by(|a, b| (a - x).abs().total_cmp(&(b - x).abs()))?;
         // Drawn last means on top: list the actual price first, bands last.
@@ -316,7 +367,13 @@ mod tests {
     fn result() -> RunResult {
         let metrics = Metrics { rmse: 1.0, mae: 1.0, mape: 1.0 };
         let date = |d| Some(Stamp::from_date(NaiveDate::from_ymd_opt(2024, 3, d).unwrap()));
-        let day = |step: usize, d| ForecastDay { step, stamp: date(d), value: 130.0 + step as f64, half_width_80: 1.0, half_width_95: 2.0 };
+        let day = |step: usize, d| ForecastDay {
+            step,
+            stamp: date(d),
+            value: 130.0 + step as f64,
+            half_width_80: 1.0,
+            half_width_95: 2.0,
+        };
         RunResult {
             epochs_done: 1,
             stopped: false,
@@ -329,7 +386,11 @@ mod tests {
             test_start: 20,
             test_fit: vec![121.0, f64::NAN, 123.0, 124.0, 125.0, 126.0, 127.0, 128.0],
             forecast: vec![day(1, 1), day(2, 4)],
-            coverage: crate::forecast::bands::Coverage { horizon: 2, one_day: None, horizon_days: None },
+            coverage: crate::forecast::bands::Coverage {
+                horizon: 2,
+                one_day: None,
+                horizon_days: None,
+            },
             backtest: None,
             notes: Vec::new(),
         }
@@ -343,10 +404,17 @@ mod tests {
     fn a_run_adds_fits_bands_and_forecast_under_the_actual_price() {
         let scene = Scene::new(&table(), "Close", Some(&result()), &[]).unwrap();
         let keys: Vec<Key> = scene.series.iter().map(|s| s.key).collect();
-        assert_eq!(keys, [Key::Band95, Key::Band80, Key::TrainFit, Key::TestFit, Key::Forecast, Key::Actual]);
+        assert_eq!(
+            keys,
+            [Key::Band95, Key::Band80, Key::TrainFit, Key::TestFit, Key::Forecast, Key::Actual]
+        );
         let test_fit = &scene.series[3];
         assert_eq!(test_fit.xs.len(), 7, "the NaN prediction is left out");
-        assert_eq!(scene.bounds, Span::new(x(1), x(1) + 32.0), "through the last forecast day, March 4");
+        assert_eq!(
+            scene.bounds,
+            Span::new(x(1), x(1) + 32.0),
+            "through the last forecast day, March 4"
+        );
         assert_eq!(scene.test_start, Some(x(21)));
     }
 
@@ -356,7 +424,10 @@ mod tests {
         assert_eq!(scene.preset(Preset::All), scene.bounds);
         let test = scene.preset(Preset::TestForecast);
         assert_eq!(test.end, scene.bounds.end);
-        assert!(test.start < x(21) && test.start > x(19), "a little before the test part: {test:?}");
+        assert!(
+            test.start < x(21) && test.start > x(19),
+            "a little before the test part: {test:?}"
+        );
         assert_eq!(scene.preset(Preset::LastYear), scene.bounds, "less than a year of data");
         let plain = Scene::new(&table(), "Close", None, &[]).unwrap();
         assert_eq!(plain.preset(Preset::TestForecast), plain.bounds, "no run: everything");
@@ -368,10 +439,17 @@ mod tests {
         let early = Span::new(x(2), x(4));
         let (low, high) = scene.y_range(early, |k| k == Key::Actual);
         // Feb 1..5 are visible (one point beyond each edge): prices 101..105
-        assert!((low - (101.0 - 0.2)).abs() < 1e-9 && (high - (105.0 + 0.2)).abs() < 1e-9, "{low} {high}");
+        assert!(
+            (low - (101.0 - 0.2)).abs() < 1e-9 && (high - (105.0 + 0.2)).abs() < 1e-9,
+            "{low} {high}"
+        );
         let (_, with_bands) = scene.y_range(scene.bounds, |_| true);
         assert!(with_bands >= 132.0 + 2.0, "the 95% band's top is in range");
-        assert_eq!(scene.y_range(early, |_| false), (0.0, 1.0), "nothing shown: a plain range, not NaN");
+        assert_eq!(
+            scene.y_range(early, |_| false),
+            (0.0, 1.0),
+            "nothing shown: a plain range, not NaN"
+        );
     }
 
     #[test]
@@ -404,7 +482,10 @@ mod tests {
         let scene = Scene::new(&table(), "Close", None, &[]).unwrap();
         let actual = &scene.series[0];
         assert_eq!(actual.visible(Span::new(x(10) + 0.5, x(12) + 0.5)), 9..13);
-        assert_eq!(actual.points(Span::new(x(27), x(28) + 5.0), 100), vec![(x(26), 126.0), (x(27), 127.0), (x(28), 128.0)]);
+        assert_eq!(
+            actual.points(Span::new(x(27), x(28) + 5.0), 100),
+            vec![(x(26), 126.0), (x(27), 127.0), (x(28), 128.0)]
+        );
     }
 
     /// Hourly bars: x counts bars, and the readout shows each bar's time of day.
@@ -412,7 +493,8 @@ mod tests {
     fn intraday_rows_are_placed_and_read_at_their_time_of_day() {
         let mut csv = String::from("Datetime,Close\n");
         for hour in 0..48 {
-            csv += &format!("2024-02-{:02} {:02}:00:00,1.0{:03}5\n", 5 + hour / 24, hour % 24, hour);
+            csv +=
+                &format!("2024-02-{:02} {:02}:00:00,1.0{:03}5\n", 5 + hour / 24, hour % 24, hour);
         }
         let table = parse_csv(csv.as_bytes()).unwrap();
         let scene = Scene::new(&table, "Close", None, &[]).unwrap();

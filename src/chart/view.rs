@@ -94,8 +94,13 @@ impl Frame {
 
 /// The loss chart's readout at axis value `x`: the nearest epoch and both losses.
 pub fn loss_readout(history: &[EpochReport], x: f64) -> Option<String> {
-    let report = history.iter().min_by(|a, b| (a.epoch as f64 - x).abs().total_cmp(&(b.epoch as f64 - x).abs()))?;
-    Some(format!("epoch {} · training loss {:.3e} · validation loss {:.3e}", report.epoch, report.train_loss, report.val_loss))
+    let report = history
+        .iter()
+        .min_by(|a, b| (a.epoch as f64 - x).abs().total_cmp(&(b.epoch as f64 - x).abs()))?;
+    Some(format!(
+        "epoch {} · training loss {:.3e} · validation loss {:.3e}",
+        report.epoch, report.train_loss, report.val_loss
+    ))
 }
 
 #[cfg(test)]
@@ -132,7 +137,14 @@ mod tests {
 
     #[test]
     fn frame_maps_pixels_to_values_and_back() {
-        let frame = Frame { left: 50.0, right: 150.0, top: 10.0, bottom: 110.0, x: Span::new(0.0, 10.0), y: (0.0, 100.0) };
+        let frame = Frame {
+            left: 50.0,
+            right: 150.0,
+            top: 10.0,
+            bottom: 110.0,
+            x: Span::new(0.0, 10.0),
+            y: (0.0, 100.0),
+        };
         assert_eq!(frame.x_at(100.0), 5.0);
         assert_eq!(frame.x_at(0.0), 0.0, "clamped to the plotting area");
         assert_eq!(frame.px_of(5.0), 100.0);
@@ -144,9 +156,19 @@ mod tests {
 
     #[test]
     fn loss_readout_names_the_nearest_epoch() {
-        let report = |epoch| EpochReport { epoch, epochs: 3, train_loss: 0.001 * epoch as f64, val_loss: 0.5, fold: None, launches: None };
+        let report = |epoch| EpochReport {
+            epoch,
+            epochs: 3,
+            train_loss: 0.001 * epoch as f64,
+            val_loss: 0.5,
+            fold: None,
+            launches: None,
+        };
         let history = [report(1), report(2), report(3)];
-        assert_eq!(loss_readout(&history, 2.4).unwrap(), "epoch 2 · training loss 2.000e-3 · validation loss 5.000e-1");
+        assert_eq!(
+            loss_readout(&history, 2.4).unwrap(),
+            "epoch 2 · training loss 2.000e-3 · validation loss 5.000e-1"
+        );
         assert_eq!(loss_readout(&[], 2.0), None);
     }
 }

@@ -109,7 +109,9 @@ mod tests {
 
     #[test]
     fn labels_read_back_as_the_same_size() {
-        let labels = ["1min", "5min", "15min", "30min", "1h", "4h", "1d", "1w", "1M", "1Q", "1Y", "2d", "6M"];
+        let labels = [
+            "1min", "5min", "15min", "30min", "1h", "4h", "1d", "1w", "1M", "1Q", "1Y", "2d", "6M",
+        ];
         for label in labels {
             let size = BarSize::parse(label).unwrap_or_else(|| panic!("{label}"));
             assert_eq!(size.label(), label);

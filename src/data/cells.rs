@@ -88,7 +88,10 @@ mod tests {
         cells.push_row(["2024-01-03"].into_iter());
         assert_eq!((cells.rows(), cells.width()), (3, 3));
         assert_eq!(cells.get(0, 1), "1.5");
-        assert_eq!((cells.get(0, 2), cells.get(1, 2), cells.get(2, 1), cells.get(2, 9)), ("", "x", "", ""));
+        assert_eq!(
+            (cells.get(0, 2), cells.get(1, 2), cells.get(2, 1), cells.get(2, 9)),
+            ("", "x", "", "")
+        );
         assert_eq!(cells.column(0).collect::<Vec<_>>(), ["2024-01-01", "2024-01-02", "2024-01-03"]);
         cells.retain(|row| row != 1);
         assert_eq!(cells.column(0).collect::<Vec<_>>(), ["2024-01-01", "2024-01-03"]);

@@ -29,7 +29,8 @@ impl Gap {
             return Gap::Seconds(b.0 - a.0);
         }
         let (from, to) = (a.date(), b.date());
-        let months = (to.year() * 12 + to.month0() as i32) - (from.year() * 12 + from.month0() as i32);
+        let months =
+            (to.year() * 12 + to.month0() as i32) - (from.year() * 12 + from.month0() as i32);
         match (months, days) {
             (1, 20..=40) => Gap::Months(1),
             (3, 80..=100) => Gap::Months(3),
@@ -43,8 +44,12 @@ impl Gap {
     fn bar(self) -> Option<BarSize> {
         match self {
             Gap::Months(m) => Some(BarSize::Months(m)),
-            Gap::Seconds(s) if s >= 60 && s % 60 == 0 && s < DAY => Some(BarSize::Minutes((s / 60) as u32)),
-            Gap::Seconds(s) if s > 0 && s % DAY == 0 => Some(BarSize::Days((s / DAY) as u32).normalised()),
+            Gap::Seconds(s) if s >= 60 && s % 60 == 0 && s < DAY => {
+                Some(BarSize::Minutes((s / 60) as u32))
+            }
+            Gap::Seconds(s) if s > 0 && s % DAY == 0 => {
+                Some(BarSize::Days((s / DAY) as u32).normalised())
+            }
             Gap::Seconds(_) => None,
         }
     }
@@ -96,11 +101,18 @@ impl MonthAnchor {
     fn detect(stamps: &[Stamp]) -> Self {
         let dates: Vec<NaiveDate> = stamps.iter().map(|s| s.date()).collect();
         let candidates = [Self::End, Self::Start, Self::LastWeekday, Self::FirstWeekday];
-        candidates.into_iter().find(|anchor| fits_most(dates.iter().filter(|&&d| anchor.place(d) == d).count(), dates.len())).unwrap_or_else(|| {
-            let mut days = [0usize; 32];
-            dates.iter().for_each(|d| days[d.day() as usize] += 1);
-            Self::Day((1..32).max_by_key(|&d| (days[d], std::cmp::Reverse(d))).unwrap_or(1) as u32)
-        })
+        candidates
+            .into_iter()
+            .find(|anchor| {
+                fits_most(dates.iter().filter(|&&d| anchor.place(d) == d).count(), dates.len())
+            })
+            .unwrap_or_else(|| {
+                let mut days = [0usize; 32];
+                dates.iter().for_each(|d| days[d.day() as usize] += 1);
+                Self::Day(
+                    (1..32).max_by_key(|&d| (days[d], std::cmp::Reverse(d))).unwrap_or(1) as u32
+                )
+            })
     }
 
     /// The anchored day of `date`'s month.
@@ -111,7 +123,9 @@ impl MonthAnchor {
         match self {
             Self::End => last,
             Self::Start => first,
-            Self::LastWeekday => last.iter_days().rev().find(weekday).expect("a month has weekdays"),
+            Self::LastWeekday => {
+                last.iter_days().rev().find(weekday).expect("a month has weekdays")
+            }
             Self::FirstWeekday => first.iter_days().find(weekday).expect("a month has weekdays"),
             Self::Day(day) => first.with_day(day.min(last.day())).unwrap_or(last),
         }
@@ -164,8 +178,14 @@ pub enum Clock {
     Undated,
     /// Stamped, but no gap dominates (or the bar size changes part-way): rows are used as equal
     /// steps and forecast steps are numbered, not dated.
-    Irregular { change: Option<BarChange>, timed: bool },
-    Regular { bar: BarSize, calendar: Calendar },
+    Irregular {
+        change: Option<BarChange>,
+        timed: bool,
+    },
+    Regular {
+        bar: BarSize,
+        calendar: Calendar,
+    },
 }
 
 /// Up to this many consecutive stretches are compared to find a bar size that changes.
@@ -181,15 +201,23 @@ impl Clock {
         if let Some(change) = bar_change(stamps, &gaps) {
             return Clock::Irregular { change: Some(change), timed };
         }
-        let regular = dominant(&gaps).filter(|&(_, count)| is_dominant(count, gaps.len())).and_then(|(gap, _)| gap.bar());
-        let Some(bar) = regular.or_else(|| session_bar(stamps, &gaps)) else { return Clock::Irregular { change: None, timed } };
+        let regular = dominant(&gaps)
+            .filter(|&(_, count)| is_dominant(count, gaps.len()))
+            .and_then(|(gap, _)| gap.bar());
+        let Some(bar) = regular.or_else(|| session_bar(stamps, &gaps)) else {
+            return Clock::Irregular { change: None, timed };
+        };
         let calendar = match bar {
             BarSize::Minutes(m) => Calendar::Timetable(Timetable::learn(stamps, m)),
             BarSize::Days(1) => Calendar::Timetable(Timetable::learn(stamps, DAY_MINUTES)),
             BarSize::Weeks(_) => {
                 let mut counts = [0usize; 7];
-                stamps.iter().for_each(|s| counts[s.weekday().num_days_from_monday() as usize] += 1);
-                Calendar::Weekday((0..7).max_by_key(|&d| (counts[d as usize], std::cmp::Reverse(d))).unwrap_or(0))
+                stamps
+                    .iter()
+                    .for_each(|s| counts[s.weekday().num_days_from_monday() as usize] += 1);
+                Calendar::Weekday(
+                    (0..7).max_by_key(|&d| (counts[d as usize], std::cmp::Reverse(d))).unwrap_or(0),
+                )
             }
             BarSize::Months(_) => Calendar::Month(MonthAnchor::detect(stamps)),
             BarSize::Days(_) => Calendar::Fixed,
@@ -217,7 +245,9 @@ impl Clock {
     /// `data-week`: trading days a week, for daily and finer bars.
     pub fn week(&self) -> Option<u32> {
         match self {
-            Clock::Regular { calendar: Calendar::Timetable(table), .. } => Some(table.days_per_week()),
+            Clock::Regular { calendar: Calendar::Timetable(table), .. } => {
+                Some(table.days_per_week())
+            }
             _ => None,
         }
     }
@@ -251,7 +281,8 @@ impl Clock {
                 Stamp(monday + (7 * *weeks as i64 + *weekday as i64) * DAY + time)
             }
             (Calendar::Month(anchor), BarSize::Months(months)) => {
-                let date = last.date().with_day(1).expect("every month has a 1st") + Months::new(*months);
+                let date =
+                    last.date().with_day(1).expect("every month has a 1st") + Months::new(*months);
                 Stamp(Stamp::from_date(anchor.place(date)).0 + time)
             }
             (_, bar) => Stamp(last.0 + (bar.minutes() * 60.0) as i64),
@@ -278,21 +309,35 @@ impl Clock {
             Clock::Undated => format!("{count} rows in file order"),
             Clock::Irregular { change: None, .. } => format!("{count} rows, irregular spacing"),
             Clock::Irregular { change: Some(c), .. } => {
-                format!("{count} rows, bar size changes part-way ({} then {} from {})", c.before.adjective(), c.after.adjective(), c.at)
+                format!(
+                    "{count} rows, bar size changes part-way ({} then {} from {})",
+                    c.before.adjective(),
+                    c.after.adjective(),
+                    c.at
+                )
             }
             Clock::Regular { bar, calendar } => {
                 let noun = if bar.is_intraday() { "bars" } else { "rows" };
                 let words = match calendar {
-                    Calendar::Timetable(table) if bar.is_intraday() => format!(", {} {}", table.session(), table.weekdays()),
+                    Calendar::Timetable(table) if bar.is_intraday() => {
+                        format!(", {} {}", table.session(), table.weekdays())
+                    }
                     Calendar::Timetable(table) => format!(", {}", table.weekdays()),
                     Calendar::Weekday(day) => format!(" ({}s)", weekday_name(*day)),
-                    Calendar::Month(anchor) => format!(" ({})", anchor.words(match bar {
-                        BarSize::Months(m) => *m,
-                        _ => 1,
-                    })),
+                    Calendar::Month(anchor) => format!(
+                        " ({})",
+                        anchor.words(match bar {
+                            BarSize::Months(m) => *m,
+                            _ => 1,
+                        })
+                    ),
                     Calendar::Fixed => String::new(),
                 };
-                format!("{count} {} {noun}{}", bar.adjective(), words.replace("24 h 7 days", "24 h, 7 days"))
+                format!(
+                    "{count} {} {noun}{}",
+                    bar.adjective(),
+                    words.replace("24 h 7 days", "24 h, 7 days")
+                )
             }
         }
     }
@@ -338,10 +383,16 @@ impl Clock {
         let n = n as f64;
         let (amount, unit) = match (bar, calendar) {
             (BarSize::Minutes(_), Calendar::Timetable(t)) => {
-                let unit = if t.days_per_week() == 7 && t.session() == "24 h" { "day" } else { "trading day" };
+                let unit = if t.days_per_week() == 7 && t.session() == "24 h" {
+                    "day"
+                } else {
+                    "trading day"
+                };
                 (n / t.bars_per_day().max(1) as f64, unit)
             }
-            (BarSize::Days(1), Calendar::Timetable(t)) => return Some(weeks_words(n / t.days_per_week().max(1) as f64)),
+            (BarSize::Days(1), Calendar::Timetable(t)) => {
+                return Some(weeks_words(n / t.days_per_week().max(1) as f64));
+            }
             _ => return Some(weeks_words(n * bar.minutes() / (7.0 * DAY_MINUTES as f64))),
         };
         Some(amount_words(amount, unit))
@@ -350,8 +401,12 @@ impl Clock {
     /// The forecast's note on holidays, for clocks that step over weekdays.
     pub fn holiday_note(&self) -> Option<&'static str> {
         match self {
-            Clock::Regular { calendar: Calendar::Timetable(table), .. } if !table.trades_on(Weekday::Sat) || !table.trades_on(Weekday::Sun) => {
-                Some("forecast stamps skip the hours and days the data never trades; holidays are not predicted")
+            Clock::Regular { calendar: Calendar::Timetable(table), .. }
+                if !table.trades_on(Weekday::Sat) || !table.trades_on(Weekday::Sun) =>
+            {
+                Some(
+                    "forecast stamps skip the hours and days the data never trades; holidays are not predicted",
+                )
             }
             _ => None,
         }
@@ -362,7 +417,11 @@ impl Clock {
 /// bars (a small daily file with a gap; two 4-hour bars a session): the shortest gap as the
 /// bar, when at least half of the gaps step to the very next bar of its timetable.
 fn session_bar(stamps: &[Stamp], gaps: &[Gap]) -> Option<BarSize> {
-    let shortest = gaps.iter().filter_map(|g| g.bar()).filter(|b| b.minutes() <= DAY_MINUTES as f64).min_by(|a, b| a.minutes().total_cmp(&b.minutes()))?;
+    let shortest = gaps
+        .iter()
+        .filter_map(|g| g.bar())
+        .filter(|b| b.minutes() <= DAY_MINUTES as f64)
+        .min_by(|a, b| a.minutes().total_cmp(&b.minutes()))?;
     let table = Timetable::learn(stamps, shortest.minutes() as u32);
     let steps = stamps.windows(2).filter(|w| table.next_after(w[0]) == w[1]).count();
     is_dominant(steps, gaps.len()).then_some(shortest)
@@ -392,7 +451,11 @@ fn weeks_words(weeks: f64) -> String {
 fn amount_words(amount: f64, unit: &str) -> String {
     let rounded = (amount * 10.0).round() / 10.0;
     let plural = if rounded == 1.0 { "" } else { "s" };
-    if rounded.fract() == 0.0 { format!("{rounded:.0} {unit}{plural}") } else { format!("{rounded:.1} {unit}{plural}") }
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0} {unit}{plural}")
+    } else {
+        format!("{rounded:.1} {unit}{plural}")
+    }
 }
 
 /// `5000` as `5,000`.
@@ -418,7 +481,11 @@ fn bar_change(stamps: &[Stamp], gaps: &[Gap]) -> Option<BarChange> {
     let size = gaps.len().div_ceil(stretches);
     let dominants: Vec<Gap> = gaps
         .chunks(size)
-        .filter_map(|chunk| dominant(chunk).filter(|&(_, count)| is_dominant(count, chunk.len())).map(|(gap, _)| gap))
+        .filter_map(|chunk| {
+            dominant(chunk)
+                .filter(|&(_, count)| is_dominant(count, chunk.len()))
+                .map(|(gap, _)| gap)
+        })
         .collect();
     let (&first, &last) = (dominants.first()?, dominants.last()?);
     let (before, after) = (first.bar()?, last.bar()?);
@@ -449,7 +516,10 @@ mod tests {
 
     /// Every day from `first` to `last` for which `keep` is true.
     fn days(first: Stamp, last: Stamp, keep: impl Fn(Stamp) -> bool) -> Vec<Stamp> {
-        (0..=(last.0 - first.0) / DAY).map(|i| Stamp(first.0 + i * DAY)).filter(|s| keep(*s)).collect()
+        (0..=(last.0 - first.0) / DAY)
+            .map(|i| Stamp(first.0 + i * DAY))
+            .filter(|s| keep(*s))
+            .collect()
     }
 
     fn weekday(s: Stamp) -> bool {
@@ -459,7 +529,8 @@ mod tests {
     #[test]
     fn business_days_with_holidays_are_daily_mon_to_fri() {
         let holidays = [day(2024, 1, 1), day(2024, 1, 15), day(2024, 2, 19), day(2024, 3, 29)];
-        let stamps = days(day(2024, 1, 2), day(2024, 4, 26), |s| weekday(s) && !holidays.contains(&s));
+        let stamps =
+            days(day(2024, 1, 2), day(2024, 4, 26), |s| weekday(s) && !holidays.contains(&s));
         let clock = Clock::detect(&stamps);
         assert_eq!((clock.frequency().as_deref(), clock.week()), (Some("1d"), Some(5)));
         assert_eq!(clock.describe(stamps.len()), "81 daily rows, Mon–Fri");
@@ -475,7 +546,11 @@ mod tests {
         let clock = Clock::detect(&stamps);
         assert_eq!((clock.frequency().as_deref(), clock.week()), (Some("1d"), Some(7)));
         assert_eq!(clock.describe(1500), "1,500 daily rows, 7 days a week");
-        assert_eq!(labels(&clock, day(2024, 6, 28), 2), ["2024-06-29", "2024-06-30"], "Friday → Saturday");
+        assert_eq!(
+            labels(&clock, day(2024, 6, 28), 2),
+            ["2024-06-29", "2024-06-30"],
+            "Friday → Saturday"
+        );
         assert_eq!(clock.holiday_note(), None);
     }
 
@@ -490,16 +565,25 @@ mod tests {
 
     #[test]
     fn months_keep_their_end_or_start() {
-        let ends: Vec<Stamp> = (0..156).map(|i| {
-            let first = NaiveDate::from_ymd_opt(2012, 1, 1).unwrap() + Months::new(i);
-            Stamp::from_date(MonthAnchor::End.place(first))
-        }).collect();
+        let ends: Vec<Stamp> = (0..156)
+            .map(|i| {
+                let first = NaiveDate::from_ymd_opt(2012, 1, 1).unwrap() + Months::new(i);
+                Stamp::from_date(MonthAnchor::End.place(first))
+            })
+            .collect();
         let clock = Clock::detect(&ends);
         assert_eq!(clock.frequency().as_deref(), Some("1M"));
         assert_eq!(clock.describe(156), "156 monthly rows (month-end)");
-        assert_eq!(labels(&clock, day(2024, 12, 31), 3), ["2025-01-31", "2025-02-28", "2025-03-31"]);
+        assert_eq!(
+            labels(&clock, day(2024, 12, 31), 3),
+            ["2025-01-31", "2025-02-28", "2025-03-31"]
+        );
         assert_eq!(labels(&clock, day(2024, 1, 31), 1), ["2024-02-29"]);
-        let starts: Vec<Stamp> = (0..120).map(|i| Stamp::from_date(NaiveDate::from_ymd_opt(2015, 1, 1).unwrap() + Months::new(i))).collect();
+        let starts: Vec<Stamp> = (0..120)
+            .map(|i| {
+                Stamp::from_date(NaiveDate::from_ymd_opt(2015, 1, 1).unwrap() + Months::new(i))
+            })
+            .collect();
         let clock = Clock::detect(&starts);
         assert_eq!(clock.describe(120), "120 monthly rows (month-start)");
         assert_eq!(labels(&clock, day(2024, 12, 1), 2), ["2025-01-01", "2025-02-01"]);
@@ -507,16 +591,33 @@ mod tests {
 
     #[test]
     fn quarters_and_years() {
-        let quarters: Vec<Stamp> = (0..100).map(|i| Stamp::from_date(NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + Months::new(3 * i))).collect();
+        let quarters: Vec<Stamp> = (0..100)
+            .map(|i| {
+                Stamp::from_date(NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + Months::new(3 * i))
+            })
+            .collect();
         let clock = Clock::detect(&quarters);
         assert_eq!(clock.frequency().as_deref(), Some("1Q"));
         assert_eq!(clock.describe(100), "100 quarterly rows (quarter-start)");
         assert_eq!(labels(&clock, day(2024, 10, 1), 2), ["2025-01-01", "2025-04-01"]);
-        let quarter_ends: Vec<Stamp> = (0..40).map(|i| Stamp::from_date(MonthAnchor::End.place(NaiveDate::from_ymd_opt(2000, 3, 1).unwrap() + Months::new(3 * i)))).collect();
-        assert_eq!(labels(&Clock::detect(&quarter_ends), day(2009, 12, 31), 2), ["2010-03-31", "2010-06-30"]);
+        let quarter_ends: Vec<Stamp> = (0..40)
+            .map(|i| {
+                Stamp::from_date(
+                    MonthAnchor::End
+                        .place(NaiveDate::from_ymd_opt(2000, 3, 1).unwrap() + Months::new(3 * i)),
+                )
+            })
+            .collect();
+        assert_eq!(
+            labels(&Clock::detect(&quarter_ends), day(2009, 12, 31), 2),
+            ["2010-03-31", "2010-06-30"]
+        );
         let years: Vec<Stamp> = (1985..2025).map(|y| day(y, 1, 1)).collect();
         let clock = Clock::detect(&years);
-        assert_eq!((clock.frequency().as_deref(), clock.describe(40)), (Some("1Y"), "40 yearly rows (year-start)".into()));
+        assert_eq!(
+            (clock.frequency().as_deref(), clock.describe(40)),
+            (Some("1Y"), "40 yearly rows (year-start)".into())
+        );
         assert_eq!(labels(&clock, day(2024, 1, 1), 1), ["2025-01-01"]);
     }
 
@@ -532,7 +633,10 @@ mod tests {
         let clock = Clock::detect(&stamps);
         assert_eq!((clock.frequency().as_deref(), clock.week()), (Some("1h"), Some(5)));
         assert_eq!(clock.describe(5000), "5,000 hourly bars, 24 h Mon–Fri");
-        assert_eq!(labels(&clock, at(2018, 2, 7, 15, 0), 2), ["2018-02-07 16:00", "2018-02-07 17:00"]);
+        assert_eq!(
+            labels(&clock, at(2018, 2, 7, 15, 0), 2),
+            ["2018-02-07 16:00", "2018-02-07 17:00"]
+        );
         assert_eq!(labels(&clock, at(2018, 2, 9, 23, 0), 1), ["2018-02-12 00:00"]);
         assert_eq!(clock.bars(30), "30 hourly bars");
         assert_eq!(clock.span(48).as_deref(), Some("2 trading days"));
@@ -548,19 +652,30 @@ mod tests {
 
     #[test]
     fn two_four_hour_bars_a_session_are_four_hourly() {
-        let stamps: Vec<Stamp> = days(day(2024, 1, 1), day(2024, 3, 29), weekday).into_iter().flat_map(|d| [at_day(d, 9, 30), at_day(d, 13, 30)]).collect();
+        let stamps: Vec<Stamp> = days(day(2024, 1, 1), day(2024, 3, 29), weekday)
+            .into_iter()
+            .flat_map(|d| [at_day(d, 9, 30), at_day(d, 13, 30)])
+            .collect();
         let clock = Clock::detect(&stamps);
-        assert_eq!((clock.frequency().as_deref(), clock.describe(10)), (Some("4h"), "10 4-hour bars, 09:30–13:30 Mon–Fri".into()));
-        assert_eq!(labels(&clock, at(2024, 3, 29, 13, 30), 2), ["2024-04-01 09:30", "2024-04-01 13:30"]);
+        assert_eq!(
+            (clock.frequency().as_deref(), clock.describe(10)),
+            (Some("4h"), "10 4-hour bars, 09:30–13:30 Mon–Fri".into())
+        );
+        assert_eq!(
+            labels(&clock, at(2024, 3, 29, 13, 30), 2),
+            ["2024-04-01 09:30", "2024-04-01 13:30"]
+        );
     }
 
     #[test]
     fn no_dominant_gap_is_irregular() {
         let mut t = day(2024, 1, 1).0;
-        let stamps: Vec<Stamp> = (0..200u64).map(|i| {
-            t += 3600 * (1 + (i * 7919 % 13) as i64) + 60 * (i % 7) as i64;
-            Stamp(t)
-        }).collect();
+        let stamps: Vec<Stamp> = (0..200u64)
+            .map(|i| {
+                t += 3600 * (1 + (i * 7919 % 13) as i64) + 60 * (i % 7) as i64;
+                Stamp(t)
+            })
+            .collect();
         let clock = Clock::detect(&stamps);
         assert_eq!(clock.frequency().as_deref(), Some("irregular"));
         assert_eq!(clock.next_stamps(stamps.last().copied(), 2), vec![None, None]);
@@ -572,14 +687,25 @@ mod tests {
     #[test]
     fn a_daily_history_followed_by_hourly_bars_is_a_change_not_a_bar_size() {
         let daily = days(day(2023, 1, 2), day(2023, 12, 29), weekday);
-        let hourly: Vec<Stamp> = days(day(2024, 1, 2), day(2024, 1, 31), weekday).into_iter().flat_map(|d| (0..7).map(move |h| at_day(d, 9 + h, 30))).collect();
+        let hourly: Vec<Stamp> = days(day(2024, 1, 2), day(2024, 1, 31), weekday)
+            .into_iter()
+            .flat_map(|d| (0..7).map(move |h| at_day(d, 9 + h, 30)))
+            .collect();
         let stamps: Vec<Stamp> = daily.iter().chain(&hourly).copied().collect();
         let clock = Clock::detect(&stamps);
         assert_eq!(clock.frequency().as_deref(), Some("irregular"));
-        let Clock::Irregular { change: Some(change), timed: true } = &clock else { panic!("{clock:?}") };
-        assert_eq!((change.before, change.after, change.at, change.rows_after), (BarSize::DAY, BarSize::Minutes(60), at(2024, 1, 2, 9, 30), hourly.len()));
+        let Clock::Irregular { change: Some(change), timed: true } = &clock else {
+            panic!("{clock:?}")
+        };
+        assert_eq!(
+            (change.before, change.after, change.at, change.rows_after),
+            (BarSize::DAY, BarSize::Minutes(60), at(2024, 1, 2, 9, 30), hourly.len())
+        );
         let note = clock.irregular_note().unwrap();
-        assert!(note.contains("set bars=1d") && note.contains(&format!("last={}", hourly.len())), "{note}");
+        assert!(
+            note.contains("set bars=1d") && note.contains(&format!("last={}", hourly.len())),
+            "{note}"
+        );
     }
 
     fn at_day(d: Stamp, h: u32, m: u32) -> Stamp {
@@ -588,6 +714,9 @@ mod tests {
 
     #[test]
     fn numbers_get_thousands_separators() {
-        assert_eq!((thousands(5), thousands(5000), thousands(1234567)), ("5".into(), "5,000".into(), "1,234,567".into()));
+        assert_eq!(
+            (thousands(5), thousands(5000), thousands(1234567)),
+            ("5".into(), "5,000".into(), "1,234,567".into())
+        );
     }
 }

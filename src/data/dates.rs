@@ -46,11 +46,20 @@ fn numeric_day_month(value: &str) -> Option<(u32, u32, char)> {
 pub fn split_stamp(value: &str) -> (&str, &str) {
     let value = value.trim();
     let bytes = value.as_bytes();
-    if bytes.len() > 10 && (bytes[4] == b'-' || bytes[4] == b'/' || bytes[4] == b'.') && matches!(bytes[10], b'T' | b' ') {
+    if bytes.len() > 10
+        && (bytes[4] == b'-' || bytes[4] == b'/' || bytes[4] == b'.')
+        && matches!(bytes[10], b'T' | b' ')
+    {
         return (&value[..10], &value[10..]);
     }
     match value.split_once(' ') {
-        Some((first, rest)) if first.len() >= 8 && !first.ends_with(',') && first.bytes().next().is_some_and(|b| b.is_ascii_digit()) => (first, rest),
+        Some((first, rest))
+            if first.len() >= 8
+                && !first.ends_with(',')
+                && first.bytes().next().is_some_and(|b| b.is_ascii_digit()) =>
+        {
+            (first, rest)
+        }
         _ => (value, ""),
     }
 }
@@ -67,7 +76,11 @@ fn iso_date(text: &str) -> Option<NaiveDate> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let number = |range: std::ops::Range<usize>| text[range].bytes().try_fold(0u32, |n, d| d.is_ascii_digit().then(|| n * 10 + (d - b'0') as u32));
+    let number = |range: std::ops::Range<usize>| {
+        text[range]
+            .bytes()
+            .try_fold(0u32, |n, d| d.is_ascii_digit().then(|| n * 10 + (d - b'0') as u32))
+    };
     NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?)
 }
 
@@ -99,7 +112,9 @@ pub fn parse_date_part(text: &str, order: DayOrder) -> Option<NaiveDate> {
             return Some(date);
         }
     }
-    for format in ["%b %d, %Y", "%B %d, %Y", "%d-%b-%Y", "%d-%B-%Y", "%d %b %Y", "%d %B %Y", "%d-%b-%y"] {
+    for format in
+        ["%b %d, %Y", "%B %d, %Y", "%d-%b-%Y", "%d-%B-%Y", "%d %b %Y", "%d %B %Y", "%d-%b-%y"]
+    {
         if let Ok(date) = NaiveDate::parse_from_str(text, format) {
             return Some(date);
         }

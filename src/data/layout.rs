@@ -74,18 +74,29 @@ pub struct Layout {
 
 /// Non-empty lines with their byte offsets.
 fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.split_inclusive('\n').scan(0, |offset, line| {
-        let start = *offset;
-        *offset += line.len();
-        Some((start, line.trim_end_matches(['\r', '\n'])))
-    })
-    .filter(|(_, line)| !line.trim().is_empty())
+    text.split_inclusive('\n')
+        .scan(0, |offset, line| {
+            let start = *offset;
+            *offset += line.len();
+            Some((start, line.trim_end_matches(['\r', '\n'])))
+        })
+        .filter(|(_, line)| !line.trim().is_empty())
 }
 
 /// Fields of one line under `delimiter`, quotes respected.
 fn fields(line: &str, delimiter: char) -> Vec<String> {
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter as u8).has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(line.as_bytes());
-    reader.records().next().and_then(Result::ok).map(|r| r.iter().map(String::from).collect()).unwrap_or_default()
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter as u8)
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(line.as_bytes());
+    reader
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .map(|r| r.iter().map(String::from).collect())
+        .unwrap_or_default()
 }
 
 /// Finds the separator and the header: lines above it with no separator at all (a URL), or
@@ -97,7 +108,10 @@ pub fn detect(text: &str) -> Layout {
     let has_delimiter = |line: &str| line.contains(DELIMITERS);
     let mut first = sample.iter().position(|(_, l)| has_delimiter(l)).unwrap_or(0);
     let header = sample.get(first).map_or("", |(_, l)| *l);
-    let delimiter = DELIMITERS.into_iter().max_by_key(|d| (header.matches(*d).count(), *d == ',')).unwrap_or(',');
+    let delimiter = DELIMITERS
+        .into_iter()
+        .max_by_key(|d| (header.matches(*d).count(), *d == ','))
+        .unwrap_or(',');
     let counts: Vec<usize> = sample.iter().map(|(_, l)| fields(l, delimiter).len()).collect();
     while first + 1 < sample.len() {
         let mut below = counts[first + 1..].to_vec();
@@ -110,7 +124,8 @@ pub fn detect(text: &str) -> Layout {
     }
     let skipped = sample[..first].iter().map(|(_, l)| shorten(l)).collect();
     let start = sample.get(first).map_or(0, |(offset, _)| *offset);
-    let headerless = sample.get(first).is_some_and(|(_, line)| is_data(&fields(line, delimiter), delimiter));
+    let headerless =
+        sample.get(first).is_some_and(|(_, line)| is_data(&fields(line, delimiter), delimiter));
     Layout { delimiter, skipped, start, headerless }
 }
 
@@ -127,8 +142,18 @@ fn shorten(line: &str) -> String {
 /// at least one number.
 fn is_data(cells: &[String], delimiter: char) -> bool {
     let number = |c: &str| matches!(read_number(c, delimiter), Cell::Value { .. });
-    let stamp = |c: &str| parse_date(c, DayOrder::MonthFirst).is_some() || parse_date(c, DayOrder::DayFirst).is_some() || parse_time_of_day(c).is_some();
-    cells.iter().any(|c| number(c)) && cells.iter().all(|c| c.is_empty() || number(c) || stamp(c) || detect_epoch(std::iter::once(c.as_str())).is_some())
+    let stamp = |c: &str| {
+        parse_date(c, DayOrder::MonthFirst).is_some()
+            || parse_date(c, DayOrder::DayFirst).is_some()
+            || parse_time_of_day(c).is_some()
+    };
+    cells.iter().any(|c| number(c))
+        && cells.iter().all(|c| {
+            c.is_empty()
+                || number(c)
+                || stamp(c)
+                || detect_epoch(std::iter::once(c.as_str())).is_some()
+        })
 }
 
 /// The names of the usual columns of a bar, in the order exchange and broker files without a
@@ -174,7 +199,8 @@ mod tests {
 
     #[test]
     fn a_first_line_of_numbers_and_stamps_is_data() {
-        let binance = "1735689600000000,64209.46,64227.69,64207.00,64209.47,1628.5,1735693199999999\n";
+        let binance =
+            "1735689600000000,64209.46,64227.69,64207.00,64209.47,1628.5,1735693199999999\n";
         assert!(detect(binance).headerless);
         assert!(detect("2018.01.22,04:00,1.24957,1.25015,1.24646,1.24836,1440\r\n").headerless);
         assert!(detect("20170419 090000;1.07160;1.07180;1.07100;1.07150;0\n").headerless);
@@ -186,7 +212,13 @@ mod tests {
     #[test]
     fn bars_are_recognised_by_their_high_and_low() {
         let column = |v: &[f64]| v.iter().map(|&x| Some(x)).collect::<Vec<_>>();
-        let ohlcv = [column(&[1.0, 2.0]), column(&[2.0, 3.0]), column(&[0.5, 1.5]), column(&[1.5, 2.5]), column(&[10.0, 20.0])];
+        let ohlcv = [
+            column(&[1.0, 2.0]),
+            column(&[2.0, 3.0]),
+            column(&[0.5, 1.5]),
+            column(&[1.5, 2.5]),
+            column(&[10.0, 20.0]),
+        ];
         assert_eq!(bar_columns(&ohlcv), 5);
         assert_eq!(bar_columns(&ohlcv[..4]), 4);
         let shuffled = [ohlcv[3].clone(), ohlcv[2].clone(), ohlcv[1].clone(), ohlcv[0].clone()];

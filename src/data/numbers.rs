@@ -8,7 +8,12 @@ const MISSING: [&str; 11] = ["", "null", "nan", "n/a", "na", "-", "--", ".", "no
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Cell {
     /// `decimals`: digits written after the decimal separator (`1.07160` has 5).
-    Value { value: f64, thousands: bool, currency: bool, decimals: u8 },
+    Value {
+        value: f64,
+        thousands: bool,
+        currency: bool,
+        decimals: u8,
+    },
     Missing,
     Text,
 }
@@ -86,7 +91,9 @@ fn written_decimals(plain: &str, value: f64) -> u8 {
             let exponent: i32 = plain[e + 1..].parse().unwrap_or(0);
             (digits - exponent).clamp(0, u8::MAX as i32) as u8
         }
-        None if value == 0.0 || plain.contains('.') => plain.find('.').map_or(0, |dot| (plain.len() - dot - 1).min(u8::MAX as usize) as u8),
+        None if value == 0.0 || plain.contains('.') => {
+            plain.find('.').map_or(0, |dot| (plain.len() - dot - 1).min(u8::MAX as usize) as u8)
+        }
         None => 0,
     }
 }
@@ -136,7 +143,8 @@ pub fn format_price(value: f64, decimals: u8) -> String {
 /// An error or other statistic: four decimals, or as many as four significant digits need
 /// (an RMSE of EUR/USD in pips `0.001234`, of a token at a millionth of a dollar).
 pub fn format_statistic(value: f64) -> String {
-    let magnitude = if value.is_finite() && value != 0.0 { value.abs().log10().floor() as i32 } else { 0 };
+    let magnitude =
+        if value.is_finite() && value != 0.0 { value.abs().log10().floor() as i32 } else { 0 };
     format!("{value:.*}", (3 - magnitude).clamp(4, 14) as usize)
 }
 
@@ -168,7 +176,16 @@ mod tests {
             Cell::Value { decimals, .. } => decimals,
             other => panic!("{other:?}"),
         };
-        assert_eq!((written("1.07160"), written("233,75"), written("1.234,5"), written("2.45e-05"), written("7")), (5, 2, 1, 7, 0));
+        assert_eq!(
+            (
+                written("1.07160"),
+                written("233,75"),
+                written("1.234,5"),
+                written("2.45e-05"),
+                written("7")
+            ),
+            (5, 2, 1, 7, 0)
+        );
         assert_eq!(written("1.5M"), 0);
         assert_eq!(display_decimals(2, 233.75), 2);
         assert_eq!(display_decimals(5, 1.0716), 5);
@@ -180,7 +197,10 @@ mod tests {
         assert_eq!(display_decimals(1, 1234.5), 2);
         assert_eq!(display_decimals(0, 101.0), 2, "a fit of whole-number prices still shows cents");
         assert_eq!(format_price(1.0716, 5), "1.07160");
-        assert_eq!((format_statistic(1.68863), format_statistic(0.0012345), format_statistic(850.5)), ("1.6886".into(), "0.001234".into(), "850.5000".into()));
+        assert_eq!(
+            (format_statistic(1.68863), format_statistic(0.0012345), format_statistic(850.5)),
+            ("1.6886".into(), "0.001234".into(), "850.5000".into())
+        );
         assert_eq!(format_statistic(1.23e-7), "0.0000001230");
     }
 }

@@ -22,7 +22,11 @@ pub struct Row {
 /// stays 09:30–15:55 across the daylight-saving change). Only where wall-clock time would
 /// lose or duplicate bars (24 h data in local time repeats an hour when clocks go back) is
 /// every stamp moved to the last offset seen, so the rows keep their true order.
-pub fn order(rows: &mut Vec<Row>, report: &mut CleaningReport, same_values: impl Fn(usize, usize) -> bool) {
+pub fn order(
+    rows: &mut Vec<Row>,
+    report: &mut CleaningReport,
+    same_values: impl Fn(usize, usize) -> bool,
+) {
     for row in rows.iter() {
         if let Some(offset) = row.offset
             && !report.offsets.contains(&offset)
@@ -31,7 +35,12 @@ pub fn order(rows: &mut Vec<Row>, report: &mut CleaningReport, same_values: impl
         }
     }
     if report.offsets.len() > 1 && wall_clock_conflicts(rows) {
-        let last = rows.iter().filter_map(|r| Some((instant(r)?, r.offset?))).max_by_key(|&(at, _)| at).map(|(_, o)| o).unwrap_or(0);
+        let last = rows
+            .iter()
+            .filter_map(|r| Some((instant(r)?, r.offset?)))
+            .max_by_key(|&(at, _)| at)
+            .map(|(_, o)| o)
+            .unwrap_or(0);
         for row in rows.iter_mut() {
             if let (Some(at), Some(_)) = (instant(row), row.offset) {
                 row.stamp = Some(Stamp(at + last as i64));
@@ -70,7 +79,8 @@ fn instant(row: &Row) -> Option<i64> {
 
 /// Whether two different moments have the same or reversed wall-clock times.
 fn wall_clock_conflicts(rows: &[Row]) -> bool {
-    let mut moments: Vec<(i64, Stamp)> = rows.iter().filter_map(|r| Some((instant(r)?, r.stamp?))).collect();
+    let mut moments: Vec<(i64, Stamp)> =
+        rows.iter().filter_map(|r| Some((instant(r)?, r.stamp?))).collect();
     moments.sort_unstable();
     moments.windows(2).any(|w| w[0].0 < w[1].0 && w[0].1 >= w[1].1)
 }
@@ -101,7 +111,11 @@ mod tests {
     #[test]
     fn a_session_across_a_daylight_saving_change_keeps_its_wall_clock() {
         // 15:00 at -05:00, then the next days' 09:00 and 10:00 at -04:00.
-        let mut rows = vec![row(15, Some(-18_000), 1), row(24 + 9, Some(-14_400), 2), row(24 + 10, Some(-14_400), 3)];
+        let mut rows = vec![
+            row(15, Some(-18_000), 1),
+            row(24 + 9, Some(-14_400), 2),
+            row(24 + 10, Some(-14_400), 3),
+        ];
         let mut report = CleaningReport::default();
         order(&mut rows, &mut report, same);
         assert_eq!((report.offsets.clone(), report.one_clock), (vec![-18_000, -14_400], None));
@@ -112,19 +126,31 @@ mod tests {
     #[test]
     fn a_repeated_wall_clock_hour_moves_every_stamp_to_the_last_offset() {
         // 24 h data in local time, clocks going back: 01:00 happens at -04:00, then at -05:00.
-        let mut rows = vec![row(0, Some(-14_400), 1), row(1, Some(-14_400), 2), row(1, Some(-18_000), 3), row(2, Some(-18_000), 4)];
+        let mut rows = vec![
+            row(0, Some(-14_400), 1),
+            row(1, Some(-14_400), 2),
+            row(1, Some(-18_000), 3),
+            row(2, Some(-18_000), 4),
+        ];
         let mut report = CleaningReport::default();
         order(&mut rows, &mut report, same);
         assert_eq!(report.one_clock, Some(-18_000));
         assert_eq!(rows.len(), 4, "no bar lost");
         assert_eq!(report.duplicate_dates, 0, "no bar taken for a repeat");
-        let hours: Vec<i64> = rows.iter().map(|r| (r.stamp.unwrap().0 - 19_000 * DAY) / 3600).collect();
+        let hours: Vec<i64> =
+            rows.iter().map(|r| (r.stamp.unwrap().0 - 19_000 * DAY) / 3600).collect();
         assert_eq!(hours, [-1, 0, 1, 2]);
     }
 
     #[test]
     fn repeated_stamps_with_other_prices_are_counted() {
-        let mut rows = vec![row(1, None, 1), row(1, None, 1), row(2, None, 5), row(2, None, 6), row(3, None, 7)];
+        let mut rows = vec![
+            row(1, None, 1),
+            row(1, None, 1),
+            row(2, None, 5),
+            row(2, None, 6),
+            row(3, None, 7),
+        ];
         let mut report = CleaningReport::default();
         order(&mut rows, &mut report, same);
         assert_eq!((report.duplicate_dates, report.conflicting_duplicates, rows.len()), (2, 1, 3));

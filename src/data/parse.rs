@@ -20,21 +20,39 @@ use super::table::{CleaningReport, Column, Table};
 #[derive(Debug, Clone, PartialEq)]
 pub enum ParseError {
     Empty,
-    NotText { byte: usize },
-    NotUtf16 { byte: usize },
+    NotText {
+        byte: usize,
+    },
+    NotUtf16 {
+        byte: usize,
+    },
     HeaderOnly,
-    NoNumericColumn { columns: Vec<String> },
-    NoUsableRows { source_rows: usize, missing: usize, unreadable_dates: usize },
-    UnknownTicker { ticker: String, tickers: Vec<String> },
+    NoNumericColumn {
+        columns: Vec<String>,
+    },
+    NoUsableRows {
+        source_rows: usize,
+        missing: usize,
+        unreadable_dates: usize,
+    },
+    UnknownTicker {
+        ticker: String,
+        tickers: Vec<String>,
+    },
     /// A column named like a time of day whose cells are not times, beside dates that repeat.
-    UnreadableTimes { column: String, example: String },
+    UnreadableTimes {
+        column: String,
+        example: String,
+    },
     Csv(String),
 }
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Empty => write!(f, "the file is empty: expected a CSV with a header row and one row per day"),
+            Self::Empty => {
+                write!(f, "the file is empty: expected a CSV with a header row and one row per day")
+            }
             Self::NotText { byte } => write!(
                 f,
                 "this is not a text CSV file: byte {byte} is not UTF-8 text (is it a spreadsheet, zip or image?); export the data as CSV and try again"
@@ -61,7 +79,11 @@ impl fmt::Display for ParseError {
             ),
             Self::Csv(message) => write!(f, "the file is not valid CSV: {message}"),
             Self::UnknownTicker { ticker, tickers } => {
-                write!(f, "ticker '{ticker}' is not in this file; its tickers are: {}", tickers.join(", "))
+                write!(
+                    f,
+                    "ticker '{ticker}' is not in this file; its tickers are: {}",
+                    tickers.join(", ")
+                )
             }
         }
     }
@@ -99,7 +121,11 @@ pub const PROGRESS_EVERY: usize = 100_000;
 
 /// Like [`parse_csv_with`], calling `progress` with the byte offset reached every
 /// [`PROGRESS_EVERY`] rows, so a large file shows how far it has got.
-pub fn parse_csv_reporting(bytes: &[u8], options: &ParseOptions, progress: &mut dyn FnMut(u64)) -> Result<Table, ParseError> {
+pub fn parse_csv_reporting(
+    bytes: &[u8],
+    options: &ParseOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Table, ParseError> {
     let text = decode(bytes)?;
     let layout = layout::detect(&text);
     let body = &text[layout.start..];
@@ -111,7 +137,12 @@ pub fn parse_csv_reporting(bytes: &[u8], options: &ParseOptions, progress: &mut 
     let header: Vec<String> = if layout.headerless {
         Vec::new()
     } else {
-        reader.headers().map_err(|e| ParseError::Csv(e.to_string()))?.iter().map(|n| n.trim().to_string()).collect()
+        reader
+            .headers()
+            .map_err(|e| ParseError::Csv(e.to_string()))?
+            .iter()
+            .map(|n| n.trim().to_string())
+            .collect()
     };
     let mut cells = Cells::default();
     let mut record = csv::ByteRecord::new();
@@ -133,10 +164,22 @@ pub fn parse_csv_reporting(bytes: &[u8], options: &ParseOptions, progress: &mut 
         return Err(ParseError::HeaderOnly);
     }
     let width = cells.width().max(header.len());
-    let mut names: Vec<String> =
-        (0..width).map(|i| header.get(i).filter(|n| !n.is_empty()).map_or_else(|| format!("column {}", i + 1), String::clone)).collect();
-    let mut report = CleaningReport { delimiter: layout.delimiter, skipped_lines: layout.skipped, headerless: layout.headerless, ..Default::default() };
-    let ticker_column = names.iter().position(|n| TICKER_NAMES.contains(&n.trim().to_lowercase().as_str()));
+    let mut names: Vec<String> = (0..width)
+        .map(|i| {
+            header
+                .get(i)
+                .filter(|n| !n.is_empty())
+                .map_or_else(|| format!("column {}", i + 1), String::clone)
+        })
+        .collect();
+    let mut report = CleaningReport {
+        delimiter: layout.delimiter,
+        skipped_lines: layout.skipped,
+        headerless: layout.headerless,
+        ..Default::default()
+    };
+    let ticker_column =
+        names.iter().position(|n| TICKER_NAMES.contains(&n.trim().to_lowercase().as_str()));
     if let Some(c) = ticker_column {
         keep_ticker(&mut cells, c, options.ticker.as_deref(), &mut report)?;
     }
@@ -156,17 +199,23 @@ pub fn parse_csv_reporting(bytes: &[u8], options: &ParseOptions, progress: &mut 
     report.other_stamp_columns = stamps.others.iter().map(|&c| names[c].clone()).collect();
 
     // Each row's stamp: `Some(None)` for an unreadable one, `None` without a stamp column.
-    let read: Vec<Option<ReadStamp>> = (0..cells.rows()).map(|row| stamps.read(&cells, row)).collect();
+    let read: Vec<Option<ReadStamp>> =
+        (0..cells.rows()).map(|row| stamps.read(&cells, row)).collect();
     let stamped_rows = read.iter().filter(|d| !matches!(d, Some(None))).count();
 
     let not_numbers: Vec<usize> = stamps.columns().chain(ticker_column).collect();
     let mut numeric: Vec<(usize, Vec<Cell>)> = Vec::new();
     for (c, name) in names.iter().enumerate().filter(|(c, _)| !not_numbers.contains(c)) {
-        let column: Vec<Cell> = cells.column(c).map(|cell| read_number(cell, layout.delimiter)).collect();
+        let column: Vec<Cell> =
+            cells.column(c).map(|cell| read_number(cell, layout.delimiter)).collect();
         let values = column.iter().filter(|v| matches!(v, Cell::Value { .. })).count();
         let text = column.iter().filter(|v| matches!(v, Cell::Text)).count();
         // Missing values among rows that have a readable stamp (summary lines do not count).
-        let missing = column.iter().zip(&read).filter(|(v, d)| v.value().is_none() && !matches!(d, Some(None))).count();
+        let missing = column
+            .iter()
+            .zip(&read)
+            .filter(|(v, d)| v.value().is_none() && !matches!(d, Some(None)))
+            .count();
         if values == 0 || text * 20 > values {
             report.ignored_columns.push(format!("'{name}' (not numeric)"));
         } else if missing * 4 > stamped_rows {
@@ -214,15 +263,21 @@ pub fn parse_csv_reporting(bytes: &[u8], options: &ParseOptions, progress: &mut 
         });
     }
     if stamps.main.is_some() {
-        let same_values = |a: usize, b: usize| numeric.iter().all(|(_, cells)| cells[a].value() == cells[b].value());
+        let same_values = |a: usize, b: usize| {
+            numeric.iter().all(|(_, cells)| cells[a].value() == cells[b].value())
+        };
         ordering::order(&mut kept, &mut report, same_values);
     }
 
-    let stamps = stamps.main.map(|_| kept.iter().map(|row| row.stamp.expect("stamped rows")).collect());
+    let stamps =
+        stamps.main.map(|_| kept.iter().map(|row| row.stamp.expect("stamped rows")).collect());
     let columns = numeric
         .into_iter()
         .map(|(c, cells)| {
-            let values: Vec<f64> = kept.iter().map(|row| cells[row.source].value().expect("kept rows have values")).collect();
+            let values: Vec<f64> = kept
+                .iter()
+                .map(|row| cells[row.source].value().expect("kept rows have values"))
+                .collect();
             let written = cells.iter().filter_map(|cell| match cell {
                 Cell::Value { decimals, .. } => Some(*decimals),
                 _ => None,
@@ -245,7 +300,12 @@ fn median_magnitude(values: &[f64]) -> f64 {
 }
 
 /// Keeps the rows of one ticker in a file listing several: the chosen one, else the first.
-fn keep_ticker(cells: &mut Cells, column: usize, wanted: Option<&str>, report: &mut CleaningReport) -> Result<(), ParseError> {
+fn keep_ticker(
+    cells: &mut Cells,
+    column: usize,
+    wanted: Option<&str>,
+    report: &mut CleaningReport,
+) -> Result<(), ParseError> {
     let mut tickers: Vec<String> = Vec::new();
     for name in cells.column(column) {
         if !name.is_empty() && !tickers.iter().any(|t| t == name) {
@@ -253,11 +313,11 @@ fn keep_ticker(cells: &mut Cells, column: usize, wanted: Option<&str>, report: &
         }
     }
     let chosen = match wanted {
-        Some(wanted) => tickers
-            .iter()
-            .find(|t| t.eq_ignore_ascii_case(wanted))
-            .cloned()
-            .ok_or_else(|| ParseError::UnknownTicker { ticker: wanted.to_string(), tickers: tickers.clone() })?,
+        Some(wanted) => {
+            tickers.iter().find(|t| t.eq_ignore_ascii_case(wanted)).cloned().ok_or_else(|| {
+                ParseError::UnknownTicker { ticker: wanted.to_string(), tickers: tickers.clone() }
+            })?
+        }
         None => tickers.first().cloned().unwrap_or_default(),
     };
     let keep: Vec<bool> = cells.column(column).map(|name| name == chosen).collect();
@@ -269,8 +329,16 @@ fn keep_ticker(cells: &mut Cells, column: usize, wanted: Option<&str>, report: &
 
 /// Names the numeric columns of a file without a header that hold a bar (after the stamp:
 /// open, high, low, close and volume, in the usual order) and records it.
-fn name_bar_columns(names: &mut [String], numeric: &[(usize, Vec<Cell>)], report: &mut CleaningReport) {
-    let values: Vec<Vec<Option<f64>>> = numeric.iter().take(5).map(|(_, cells)| cells.iter().map(|c| c.value()).collect()).collect();
+fn name_bar_columns(
+    names: &mut [String],
+    numeric: &[(usize, Vec<Cell>)],
+    report: &mut CleaningReport,
+) {
+    let values: Vec<Vec<Option<f64>>> = numeric
+        .iter()
+        .take(5)
+        .map(|(_, cells)| cells.iter().map(|c| c.value()).collect())
+        .collect();
     let named = layout::bar_columns(&values);
     for (i, name) in layout::BAR_COLUMNS.iter().take(named).enumerate() {
         let c = numeric[i].0;
@@ -362,13 +430,22 @@ pub(crate) mod tests {
     fn large_files_report_progress_by_byte_offset() {
         let mut csv = String::from("Date,Close\n");
         for day in 0..(2 * PROGRESS_EVERY + 10) {
-            csv += &format!("{},1\n", chrono::NaiveDate::from_num_days_from_ce_opt(700_000 + day as i32).unwrap());
+            csv += &format!(
+                "{},1\n",
+                chrono::NaiveDate::from_num_days_from_ce_opt(700_000 + day as i32).unwrap()
+            );
         }
         let mut offsets = Vec::new();
-        let table = parse_csv_reporting(csv.as_bytes(), &ParseOptions::default(), &mut |at| offsets.push(at)).unwrap();
+        let table = parse_csv_reporting(csv.as_bytes(), &ParseOptions::default(), &mut |at| {
+            offsets.push(at)
+        })
+        .unwrap();
         assert_eq!(table.len(), 2 * PROGRESS_EVERY + 10);
         assert_eq!(offsets.len(), 2);
-        assert!(offsets[0] > 0 && offsets[0] < offsets[1] && offsets[1] < csv.len() as u64, "{offsets:?}");
+        assert!(
+            offsets[0] > 0 && offsets[0] < offsets[1] && offsets[1] < csv.len() as u64,
+            "{offsets:?}"
+        );
     }
 
     #[test]
@@ -393,6 +470,9 @@ pub(crate) mod tests {
             csv += &format!("2020-01-{:02},{}\n", row + 1, cells.join(","));
         }
         let all_missing = parse_csv(csv.as_bytes()).unwrap_err();
-        assert_eq!(all_missing, ParseError::NoUsableRows { source_rows: 10, missing: 10, unreadable_dates: 0 });
+        assert_eq!(
+            all_missing,
+            ParseError::NoUsableRows { source_rows: 10, missing: 10, unreadable_dates: 0 }
+        );
     }
 }

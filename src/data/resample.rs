@@ -34,7 +34,8 @@ impl Rule {
     /// (close, adjusted close, price) takes the bar's last value.
     fn of(name: &str) -> Rule {
         let name = name.trim().to_lowercase();
-        let is = |words: &[&str]| words.iter().any(|w| name == *w || name.starts_with(&format!("{w} ")));
+        let is =
+            |words: &[&str]| words.iter().any(|w| name == *w || name.starts_with(&format!("{w} ")));
         if name.contains("interest") {
             Rule::Last
         } else if is(&["open", "o", "first", "erster"]) {
@@ -43,7 +44,11 @@ impl Rule {
             Rule::Max
         } else if is(&["low", "l", "min", "tief"]) {
             Rule::Min
-        } else if ["vol", "quantity", "qty", "trades", "count", "turnover", "shares", "umsatz"].iter().any(|w| name.contains(w)) || name == "v" {
+        } else if ["vol", "quantity", "qty", "trades", "count", "turnover", "shares", "umsatz"]
+            .iter()
+            .any(|w| name.contains(w))
+            || name == "v"
+        {
             Rule::Sum
         } else {
             Rule::Last
@@ -66,7 +71,9 @@ impl Rule {
 fn bar_start(stamp: Stamp, bar: BarSize) -> Stamp {
     let day = stamp.0.div_euclid(DAY);
     match bar {
-        BarSize::Minutes(m) if DAY_MINUTES.is_multiple_of(m) => Stamp(day * DAY + (stamp.second_of_day() / 60 / m * m) as i64 * 60),
+        BarSize::Minutes(m) if DAY_MINUTES.is_multiple_of(m) => {
+            Stamp(day * DAY + (stamp.second_of_day() / 60 / m * m) as i64 * 60)
+        }
         BarSize::Minutes(m) => Stamp(stamp.0.div_euclid(m as i64 * 60) * m as i64 * 60),
         BarSize::Days(d) => Stamp(day.div_euclid(d as i64) * d as i64 * DAY),
         BarSize::Weeks(w) => {
@@ -78,7 +85,12 @@ fn bar_start(stamp: Stamp, bar: BarSize) -> Stamp {
         BarSize::Months(m) => {
             let date = stamp.date();
             let month = (date.year() * 12 + date.month0() as i32).div_euclid(m as i32) * m as i32;
-            let first = chrono::NaiveDate::from_ymd_opt(month.div_euclid(12), month.rem_euclid(12) as u32 + 1, 1).expect("a valid month");
+            let first = chrono::NaiveDate::from_ymd_opt(
+                month.div_euclid(12),
+                month.rem_euclid(12) as u32 + 1,
+                1,
+            )
+            .expect("a valid month");
             Stamp::from_date(first)
         }
     }
@@ -101,12 +113,17 @@ pub fn reshape(table: &mut Table, reshape: &Reshape) {
 fn aggregate(table: &mut Table, bar: BarSize) {
     let label = bar.label();
     let Some(stamps) = table.stamps.as_ref() else {
-        table.report.warnings.push(format!("bars={label} was not applied: the rows have no dates to group into bars"));
+        table.report.warnings.push(format!(
+            "bars={label} was not applied: the rows have no dates to group into bars"
+        ));
         return;
     };
     if let Some(current) = table.clock.bar() {
         if current == bar {
-            table.report.reshaped.push(format!("bars={label}: the data is already {} bars", bar.adjective()));
+            table
+                .report
+                .reshaped
+                .push(format!("bars={label}: the data is already {} bars", bar.adjective()));
             return;
         }
         if current.minutes() > bar.minutes() {
@@ -130,7 +147,8 @@ fn aggregate(table: &mut Table, bar: BarSize) {
     }
     for column in &mut table.columns {
         let rule = Rule::of(&column.name);
-        column.values = groups.iter().map(|(_, range)| rule.combine(&column.values[range.clone()])).collect();
+        column.values =
+            groups.iter().map(|(_, range)| rule.combine(&column.values[range.clone()])).collect();
     }
     table.stamps = Some(groups.iter().map(|(s, _)| *s).collect());
     table.report.reshaped.push(format!(
@@ -144,10 +162,18 @@ fn aggregate(table: &mut Table, bar: BarSize) {
 
 /// The next common bar size above `bar`.
 fn coarser_than(bar: BarSize) -> BarSize {
-    [BarSize::Minutes(15), BarSize::Minutes(60), BarSize::Minutes(240), BarSize::DAY, BarSize::Weeks(1), BarSize::Months(1), BarSize::Months(12)]
-        .into_iter()
-        .find(|b| b.minutes() > bar.minutes())
-        .unwrap_or(BarSize::Months(12))
+    [
+        BarSize::Minutes(15),
+        BarSize::Minutes(60),
+        BarSize::Minutes(240),
+        BarSize::DAY,
+        BarSize::Weeks(1),
+        BarSize::Months(1),
+        BarSize::Months(12),
+    ]
+    .into_iter()
+    .find(|b| b.minutes() > bar.minutes())
+    .unwrap_or(BarSize::Months(12))
 }
 
 fn keep_last(table: &mut Table, n: usize) {
@@ -163,7 +189,11 @@ fn keep_last(table: &mut Table, n: usize) {
     for column in &mut table.columns {
         column.values.drain(..cut);
     }
-    table.report.reshaped.push(format!("kept the last {} of {} rows (last={n})", thousands(n), thousands(rows)));
+    table.report.reshaped.push(format!(
+        "kept the last {} of {} rows (last={n})",
+        thousands(n),
+        thousands(rows)
+    ));
     if let Some(stamps) = table.stamps.as_deref() {
         table.clock = Clock::detect(stamps);
     }
@@ -189,7 +219,11 @@ fn size_advice(table: &Table) -> Option<String> {
             candidate = coarser_than(candidate);
             let estimate = (rows as f64 * bar.minutes() / candidate.minutes()).round() as usize;
             if estimate <= TRAINABLE_ROWS {
-                return Some(format!("bars={} (about {} bars) or ", candidate.label(), thousands(estimate.max(1))));
+                return Some(format!(
+                    "bars={} (about {} bars) or ",
+                    candidate.label(),
+                    thousands(estimate.max(1))
+                ));
             }
         }
         None
@@ -218,7 +252,10 @@ mod tests {
     }
 
     fn reshaped(csv: &str, bars: Option<&str>, last: Option<usize>) -> Table {
-        let options = ParseOptions { reshape: Reshape { bars: bars.map(|b| BarSize::parse(b).unwrap()), last }, ..Default::default() };
+        let options = ParseOptions {
+            reshape: Reshape { bars: bars.map(|b| BarSize::parse(b).unwrap()), last },
+            ..Default::default()
+        };
         parse_csv_with(csv.as_bytes(), &options).unwrap()
     }
 
@@ -229,7 +266,10 @@ mod tests {
         assert_eq!(table.clock.frequency().as_deref(), Some("1h"));
         let first = |name: &str| table.column(name).unwrap().values[0];
         // Minute i of the hour: open 100 + i, high +0.5, low -0.5, close +0.25.
-        assert_eq!((first("Open"), first("High"), first("Low"), first("Close"), first("Volume")), (100.0, 159.5, 99.5, 159.25, 60.0));
+        assert_eq!(
+            (first("Open"), first("High"), first("Low"), first("Close"), first("Volume")),
+            (100.0, 159.5, 99.5, 159.25, 60.0)
+        );
         assert_eq!(table.stamps.as_ref().unwrap()[1].to_string(), "2024-01-01 01:00");
         assert!(table.report.notes().iter().any(|n| n == "2,880 1-minute rows aggregated into 48 hourly bars (bars=1h: open first, high max, low min, close last, volume sum)"));
     }
@@ -238,10 +278,17 @@ mod tests {
     fn weeks_start_on_monday_and_months_on_the_first() {
         let day = |y, m, d| Stamp::from_date(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap());
         assert_eq!(bar_start(Stamp(day(2024, 3, 7).0 + 3600), BarSize::Weeks(1)), day(2024, 3, 4));
-        assert_eq!(bar_start(day(2024, 3, 10), BarSize::Weeks(1)), day(2024, 3, 4), "Sunday closes the week");
+        assert_eq!(
+            bar_start(day(2024, 3, 10), BarSize::Weeks(1)),
+            day(2024, 3, 4),
+            "Sunday closes the week"
+        );
         assert_eq!(bar_start(day(2024, 5, 17), BarSize::Months(3)), day(2024, 4, 1));
         assert_eq!(bar_start(day(2024, 5, 17), BarSize::Months(12)), day(2024, 1, 1));
-        assert_eq!(bar_start(Stamp(day(2024, 5, 17).0 + 3 * 3600 + 59 * 60), BarSize::Minutes(240)), day(2024, 5, 17));
+        assert_eq!(
+            bar_start(Stamp(day(2024, 5, 17).0 + 3 * 3600 + 59 * 60), BarSize::Minutes(240)),
+            day(2024, 5, 17)
+        );
     }
 
     #[test]
@@ -257,7 +304,12 @@ mod tests {
         let daily = "Date,Close\n2024-01-01,1\n2024-01-02,2\n2024-01-03,3\n";
         let table = reshaped(daily, Some("1h"), None);
         assert_eq!(table.len(), 3);
-        assert_eq!(table.report.warnings, ["bars=1h was not applied: the data's bars are daily and bars can only be made coarser (e.g. bars=1w)"]);
+        assert_eq!(
+            table.report.warnings,
+            [
+                "bars=1h was not applied: the data's bars are daily and bars can only be made coarser (e.g. bars=1w)"
+            ]
+        );
         let undated = reshaped("Close\n1\n2\n", Some("1d"), None);
         assert!(undated.report.warnings[0].contains("no dates"), "{:?}", undated.report.warnings);
         assert_eq!(Rule::of("Adj Close"), Rule::Last);

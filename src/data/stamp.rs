@@ -184,10 +184,11 @@ fn parse_offset(zone: &str) -> Option<Offset> {
 /// `01:30:00 PM`. `None` for anything else (a price, a date).
 pub fn parse_time_of_day(cell: &str) -> Option<u32> {
     let text = cell.trim().trim_matches('"');
-    let (clock, pm) = match text.len().checked_sub(2).and_then(|i| meridiem(&text[i..]).map(|pm| (i, pm))) {
-        Some((i, pm)) => (text[..i].trim_end(), Some(pm)),
-        None => (text, None),
-    };
+    let (clock, pm) =
+        match text.len().checked_sub(2).and_then(|i| meridiem(&text[i..]).map(|pm| (i, pm))) {
+            Some((i, pm)) => (text[..i].trim_end(), Some(pm)),
+            None => (text, None),
+        };
     let seconds = if clock.contains(':') {
         let mut fields = clock.split(':');
         let hour = small_number(fields.next()?, 1..=2)?;
@@ -203,7 +204,11 @@ pub fn parse_time_of_day(cell: &str) -> Option<u32> {
     } else {
         // `HHMMSS` (MetaTrader, HistData) or `HHMM`; never a 1–3 digit number.
         let (hour, minute, second) = match clock.len() {
-            6 => (small_number(&clock[..2], 2..=2)?, small_number(&clock[2..4], 2..=2)?, small_number(&clock[4..], 2..=2)?),
+            6 => (
+                small_number(&clock[..2], 2..=2)?,
+                small_number(&clock[2..4], 2..=2)?,
+                small_number(&clock[4..], 2..=2)?,
+            ),
             4 => (small_number(&clock[..2], 2..=2)?, small_number(&clock[2..], 2..=2)?, 0),
             _ => return None,
         };
@@ -220,7 +225,9 @@ pub fn parse_time_of_day(cell: &str) -> Option<u32> {
 
 /// A number of `digits` ASCII digits.
 fn small_number(text: &str, digits: std::ops::RangeInclusive<usize>) -> Option<u32> {
-    (digits.contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())).then(|| text.parse().ok()).flatten()
+    (digits.contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
 }
 
 /// The unit of a time column written as a Unix epoch count (API exports and exchange dumps).
@@ -237,7 +244,8 @@ pub enum EpochUnit {
 const EPOCH_SECONDS: std::ops::RangeInclusive<i64> = 100_000_000..=4_102_444_800;
 
 impl EpochUnit {
-    const ALL: [EpochUnit; 4] = [Self::Seconds, Self::Milliseconds, Self::Microseconds, Self::Nanoseconds];
+    const ALL: [EpochUnit; 4] =
+        [Self::Seconds, Self::Milliseconds, Self::Microseconds, Self::Nanoseconds];
 
     fn per_second(self) -> i64 {
         match self {
@@ -309,14 +317,29 @@ mod tests {
     fn stamps_keep_their_time_of_day_and_offset() {
         let us = DayOrder::MonthFirst;
         assert_eq!(parse_stamp("2017-04-19 09:00:00", us), Some((at(2017, 4, 19, 9, 0), None)));
-        assert_eq!(parse_stamp("2018-09-28T16:00:00Z", us), Some((at(2018, 9, 28, 16, 0), Some(0))));
-        assert_eq!(parse_stamp("2024-03-01 09:15:00+05:30", us), Some((at(2024, 3, 1, 9, 15), Some(19_800))));
-        assert_eq!(parse_stamp("2024-03-08 09:30:00-05:00", us), Some((at(2024, 3, 8, 9, 30), Some(-18_000))));
+        assert_eq!(
+            parse_stamp("2018-09-28T16:00:00Z", us),
+            Some((at(2018, 9, 28, 16, 0), Some(0)))
+        );
+        assert_eq!(
+            parse_stamp("2024-03-01 09:15:00+05:30", us),
+            Some((at(2024, 3, 1, 9, 15), Some(19_800)))
+        );
+        assert_eq!(
+            parse_stamp("2024-03-08 09:30:00-05:00", us),
+            Some((at(2024, 3, 8, 9, 30), Some(-18_000)))
+        );
         assert_eq!(parse_stamp("3/1/2024 1:30 PM", us), Some((at(2024, 3, 1, 13, 30), None)));
         assert_eq!(parse_stamp("03/01/2024 12:05:00 AM", us), Some((at(2024, 3, 1, 0, 5), None)));
-        assert_eq!(parse_stamp("2013-04-28 00:00:00 UTC", us), Some((at(2013, 4, 28, 0, 0), Some(0))));
+        assert_eq!(
+            parse_stamp("2013-04-28 00:00:00 UTC", us),
+            Some((at(2013, 4, 28, 0, 0), Some(0)))
+        );
         assert_eq!(parse_stamp("20170419 090000", us), Some((at(2017, 4, 19, 9, 0), None)));
-        assert_eq!(parse_stamp("19.04.2017 09:00:00.000", DayOrder::DayFirst), Some((at(2017, 4, 19, 9, 0), None)));
+        assert_eq!(
+            parse_stamp("19.04.2017 09:00:00.000", DayOrder::DayFirst),
+            Some((at(2017, 4, 19, 9, 0), None))
+        );
         assert_eq!(parse_stamp("2018-09-28", us), Some((at(2018, 9, 28, 0, 0), None)));
         assert_eq!(parse_stamp("2018-09-28 25:00", us), None);
         assert_eq!(parse_stamp("2018-09-28 09:00 Mars", us), None);
@@ -340,13 +363,22 @@ mod tests {
     #[test]
     fn epoch_units_are_told_apart_by_magnitude() {
         let start = at(2023, 1, 3, 0, 0);
-        assert_eq!(detect_epoch(["1672704000", "1672790400.0", ""].into_iter()), Some(EpochUnit::Seconds));
+        assert_eq!(
+            detect_epoch(["1672704000", "1672790400.0", ""].into_iter()),
+            Some(EpochUnit::Seconds)
+        );
         assert_eq!(detect_epoch(["1672704000000"].into_iter()), Some(EpochUnit::Milliseconds));
         assert_eq!(detect_epoch(["1672704000000000"].into_iter()), Some(EpochUnit::Microseconds));
         assert_eq!(detect_epoch(["1672704000000000000"].into_iter()), Some(EpochUnit::Nanoseconds));
         assert_eq!(parse_epoch("1672704000", EpochUnit::Seconds), Some(start));
-        assert_eq!(parse_epoch("1672707599999", EpochUnit::Milliseconds), Some(Stamp(start.0 + 3599)));
-        assert_eq!(parse_epoch("1672736400000000", EpochUnit::Microseconds), Some(at(2023, 1, 3, 9, 0)));
+        assert_eq!(
+            parse_epoch("1672707599999", EpochUnit::Milliseconds),
+            Some(Stamp(start.0 + 3599))
+        );
+        assert_eq!(
+            parse_epoch("1672736400000000", EpochUnit::Microseconds),
+            Some(at(2023, 1, 3, 9, 0))
+        );
         // Prices, volumes, fractions, units mixed, dates past 2100: not epoch columns.
         assert_eq!(detect_epoch(["125.07", "130.15"].into_iter()), None);
         assert_eq!(detect_epoch(["1672704000.5"].into_iter()), None);
@@ -368,6 +400,9 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2018, 2, 7).unwrap();
         assert_eq!(Stamp::from_date(day).day_number(), day.num_days_from_ce() as f64);
         assert_eq!(Stamp::from_day_number(stamp.day_number()), stamp);
-        assert_eq!((offset_label(19_800), offset_label(-14_400), offset_label(0)), ("+05:30".into(), "-04:00".into(), "UTC".into()));
+        assert_eq!(
+            (offset_label(19_800), offset_label(-14_400), offset_label(0)),
+            ("+05:30".into(), "-04:00".into(), "UTC".into())
+        );
     }
 }

@@ -6,7 +6,9 @@
 use super::cells::Cells;
 use super::dates::{DayOrder, detect_day_order, parse_date, split_stamp};
 use super::parse::ParseError;
-use super::stamp::{EpochUnit, Offset, Stamp, detect_epoch, parse_epoch, parse_stamp, parse_time_of_day};
+use super::stamp::{
+    EpochUnit, Offset, Stamp, detect_epoch, parse_epoch, parse_stamp, parse_time_of_day,
+};
 
 /// How a stamp column is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +61,8 @@ fn share<'a>(cells: impl Iterator<Item = &'a str>, read: impl Fn(&str) -> bool) 
 /// Whether a column's numbers run strictly up or down (a clock, unlike prices or volumes).
 fn monotone(cells: &Cells, column: usize) -> bool {
     let values: Vec<f64> = cells.column(column).filter_map(|c| c.parse().ok()).collect();
-    values.len() > 1 && (values.windows(2).all(|w| w[0] < w[1]) || values.windows(2).all(|w| w[0] > w[1]))
+    values.len() > 1
+        && (values.windows(2).all(|w| w[0] < w[1]) || values.windows(2).all(|w| w[0] > w[1]))
 }
 
 impl StampColumns {
@@ -67,7 +70,12 @@ impl StampColumns {
     /// in `order` when the person chose one. The leftmost column of stamps is used (of a bar's
     /// open and close time, the open). A time column named so whose cells are not times, beside
     /// dates that repeat, is refused: read without it, intraday bars would collapse into days.
-    pub fn find(names: &[String], cells: &Cells, ticker: Option<usize>, order: Option<DayOrder>) -> Result<Self, ParseError> {
+    pub fn find(
+        names: &[String],
+        cells: &Cells,
+        ticker: Option<usize>,
+        order: Option<DayOrder>,
+    ) -> Result<Self, ParseError> {
         let sample = |c: usize| cells.column(c).take(SAMPLE);
         let columns = || (0..names.len()).filter(move |&c| Some(c) != ticker);
         let date_share = |c: usize| {
@@ -76,7 +84,8 @@ impl StampColumns {
         };
         let epoch = |c: usize| {
             detect_epoch(sample(c))?;
-            detect_epoch(cells.column(c)).filter(|_| named_like_date(&names[c]) || monotone(cells, c))
+            detect_epoch(cells.column(c))
+                .filter(|_| named_like_date(&names[c]) || monotone(cells, c))
         };
         let stamps: Vec<(usize, Option<EpochUnit>)> = columns()
             .filter_map(|c| {
@@ -88,7 +97,10 @@ impl StampColumns {
                 }
             })
             .collect();
-        let mut found = StampColumns { others: stamps.iter().skip(1).map(|(c, _)| *c).collect(), ..Default::default() };
+        let mut found = StampColumns {
+            others: stamps.iter().skip(1).map(|(c, _)| *c).collect(),
+            ..Default::default()
+        };
         match stamps.first() {
             Some(&(c, Some(unit))) => found.main = Some((c, Reading::Epoch(unit))),
             Some(&(c, None)) => {
@@ -105,7 +117,10 @@ impl StampColumns {
             }
             None => {
                 // Times of day with no dates to join them to: kept out of the numbers.
-                found.time = columns().find(|&c| named_like_time(&names[c]) && share(sample(c), |t| parse_time_of_day(t).is_some()) >= 0.9);
+                found.time = columns().find(|&c| {
+                    named_like_time(&names[c])
+                        && share(sample(c), |t| parse_time_of_day(t).is_some()) >= 0.9
+                });
             }
         }
         Ok(found)
@@ -140,7 +155,13 @@ impl StampColumns {
 /// The time-of-day column beside date column `date`: one named like a time (`Time`, `<TIME>`,
 /// `Hour`) whose cells are times, or the column right after the dates holding `09:00`-style
 /// times (files without a header).
-fn find_time_column(names: &[String], cells: &Cells, date: usize, others: &[usize], ticker: Option<usize>) -> Result<Option<usize>, ParseError> {
+fn find_time_column(
+    names: &[String],
+    cells: &Cells,
+    date: usize,
+    others: &[usize],
+    ticker: Option<usize>,
+) -> Result<Option<usize>, ParseError> {
     let sample = |c: usize| cells.column(c).take(SAMPLE);
     let times = |c: usize| share(sample(c), |t| parse_time_of_day(t).is_some());
     let clock_like = |c: usize| share(sample(c), |t| t.contains(':') || t.len() == 6);
@@ -153,17 +174,22 @@ fn find_time_column(names: &[String], cells: &Cells, date: usize, others: &[usiz
         let dates: Vec<&str> = sample(date).collect();
         let repeats = dates.windows(2).any(|w| w[0] == w[1]);
         if repeats {
-            let example = sample(named).find(|t| parse_time_of_day(t).is_none()).unwrap_or("").to_string();
+            let example =
+                sample(named).find(|t| parse_time_of_day(t).is_none()).unwrap_or("").to_string();
             return Err(ParseError::UnreadableTimes { column: names[named].clone(), example });
         }
         return Ok(None);
     }
     let next = date + 1;
-    Ok((next < names.len() && free(next) && times(next) >= 0.9 && clock_like(next) >= 0.9).then_some(next))
+    Ok((next < names.len() && free(next) && times(next) >= 0.9 && clock_like(next) >= 0.9)
+        .then_some(next))
 }
 
 fn is_numeric_date(cell: &str) -> bool {
-    cell.trim().split(['/', '.', '-']).next().is_some_and(|first| first.len() <= 2 && first.parse::<u32>().is_ok())
+    cell.trim()
+        .split(['/', '.', '-'])
+        .next()
+        .is_some_and(|first| first.len() <= 2 && first.parse::<u32>().is_ok())
 }
 
 #[cfg(test)]
@@ -180,7 +206,9 @@ mod tests {
 
     #[test]
     fn a_time_column_is_joined_to_its_dates() {
-        let (names, rows) = records("Date,Time,Open,Close\n2018-01-29,09:00:00,1,2\n2018-01-29,10:00:00,1,2\n2018-01-29,30:00:00,1,2\n");
+        let (names, rows) = records(
+            "Date,Time,Open,Close\n2018-01-29,09:00:00,1,2\n2018-01-29,10:00:00,1,2\n2018-01-29,30:00:00,1,2\n",
+        );
         let found = StampColumns::find(&names, &rows, None, None).unwrap();
         assert_eq!((found.main.map(|m| m.0), found.time), (Some(0), Some(1)));
         let (stamp, offset) = found.read(&rows, 1).unwrap().unwrap();
@@ -191,7 +219,9 @@ mod tests {
 
     #[test]
     fn of_two_stamp_columns_the_first_is_used() {
-        let (names, rows) = records("open_time,open,close,close_time\n1735689600000000,1,2,1735693199999999\n1735693200000000,2,3,1735696799999999\n");
+        let (names, rows) = records(
+            "open_time,open,close,close_time\n1735689600000000,1,2,1735693199999999\n1735693200000000,2,3,1735696799999999\n",
+        );
         let found = StampColumns::find(&names, &rows, None, None).unwrap();
         assert_eq!(found.main, Some((0, Reading::Epoch(EpochUnit::Microseconds))));
         assert_eq!(found.others, [3]);
@@ -202,9 +232,16 @@ mod tests {
     fn a_time_column_that_does_not_parse_beside_repeated_dates_is_refused() {
         let (names, rows) = records("Date,Time,Close\n2018-01-29,9h00,1\n2018-01-29,10h00,2\n");
         let error = StampColumns::find(&names, &rows, None, None).unwrap_err();
-        assert_eq!(error, ParseError::UnreadableTimes { column: "Time".into(), example: "9h00".into() });
+        assert_eq!(
+            error,
+            ParseError::UnreadableTimes { column: "Time".into(), example: "9h00".into() }
+        );
         let (names, rows) = records("Date,Time,Close\n2018-01-29,n/a,1\n2018-01-30,n/a,2\n");
-        assert_eq!(StampColumns::find(&names, &rows, None, None).unwrap().time, None, "one row a day: the dates suffice");
+        assert_eq!(
+            StampColumns::find(&names, &rows, None, None).unwrap().time,
+            None,
+            "one row a day: the dates suffice"
+        );
     }
 
     #[test]

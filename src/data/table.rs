@@ -97,12 +97,20 @@ impl CleaningReport {
     /// The cleaning steps that changed something, one sentence each.
     pub fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
-        notes.extend(self.skipped_lines.iter().map(|line| format!("line above the header skipped: '{line}'")));
+        notes.extend(
+            self.skipped_lines
+                .iter()
+                .map(|line| format!("line above the header skipped: '{line}'")),
+        );
         if self.headerless {
             let named = match (self.bar_columns.first(), self.bar_columns.last()) {
                 (Some((first, _)), Some((last, _))) => {
-                    let names: Vec<&str> = self.bar_columns.iter().map(|(_, n)| n.as_str()).collect();
-                    format!("; columns {first}–{last} read as {} (the usual order: choose another target column if that is wrong)", names.join(", "))
+                    let names: Vec<&str> =
+                        self.bar_columns.iter().map(|(_, n)| n.as_str()).collect();
+                    format!(
+                        "; columns {first}–{last} read as {} (the usual order: choose another target column if that is wrong)",
+                        names.join(", ")
+                    )
                 }
                 _ => String::new(),
             };
@@ -110,7 +118,8 @@ impl CleaningReport {
         }
         match (&self.ticker, self.tickers.len()) {
             (Some(ticker), 1) => notes.push(format!("ticker {ticker}")),
-            (Some(ticker), n) => notes.push(format!("ticker {ticker} (the file lists {n}: {})", self.tickers.join(", "))),
+            (Some(ticker), n) => notes
+                .push(format!("ticker {ticker} (the file lists {n}: {})", self.tickers.join(", "))),
             (None, _) => {}
         }
         match &self.date_column {
@@ -121,8 +130,16 @@ impl CleaningReport {
                     (Some(DayOrder::DayFirst), _) => ", read as day/month/year".into(),
                     (None, None) => String::new(),
                 };
-                let time = self.time_column.as_ref().map(|t| format!(" with times of day from column '{t}'")).unwrap_or_default();
-                let unproven = if self.day_order_unproven { " (no date proves the order: choose it below if wrong)" } else { "" };
+                let time = self
+                    .time_column
+                    .as_ref()
+                    .map(|t| format!(" with times of day from column '{t}'"))
+                    .unwrap_or_default();
+                let unproven = if self.day_order_unproven {
+                    " (no date proves the order: choose it below if wrong)"
+                } else {
+                    ""
+                };
                 notes.push(format!("dates from column '{name}'{time}{order}{unproven}"));
             }
             None if self.times_without_dates => {}
@@ -149,21 +166,49 @@ impl CleaningReport {
         if self.resorted {
             notes.push("rows were out of date order: sorted by date".into());
         }
-        let (one, many) = if self.timed { ("duplicate stamp", "duplicate stamps") } else { ("duplicate date", "duplicate dates") };
+        let (one, many) = if self.timed {
+            ("duplicate stamp", "duplicate stamps")
+        } else {
+            ("duplicate date", "duplicate dates")
+        };
         let conflicting = match self.conflicting_duplicates {
             0 => String::new(),
             n => format!(", {n} of them with other values than the row kept"),
         };
         let counts = [
             (self.duplicate_dates, one, many, format!("dropped (first kept){conflicting}")),
-            (self.unreadable_dates, "row with an unreadable date", "rows with unreadable dates", "dropped".into()),
-            (self.rows_with_missing_values, "row with missing values", "rows with missing values", "dropped".into()),
-            (self.thousands_separators, "value with thousands separators", "values with thousands separators", "read".into()),
-            (self.currency_signs, "value with a currency sign", "values with currency signs", "read".into()),
+            (
+                self.unreadable_dates,
+                "row with an unreadable date",
+                "rows with unreadable dates",
+                "dropped".into(),
+            ),
+            (
+                self.rows_with_missing_values,
+                "row with missing values",
+                "rows with missing values",
+                "dropped".into(),
+            ),
+            (
+                self.thousands_separators,
+                "value with thousands separators",
+                "values with thousands separators",
+                "read".into(),
+            ),
+            (
+                self.currency_signs,
+                "value with a currency sign",
+                "values with currency signs",
+                "read".into(),
+            ),
         ];
         for (count, one, many, done) in counts {
             if count > 0 {
-                notes.push(format!("{} {} {done}", thousands(count), if count == 1 { one } else { many }));
+                notes.push(format!(
+                    "{} {} {done}",
+                    thousands(count),
+                    if count == 1 { one } else { many }
+                ));
             }
         }
         notes.extend(self.ignored_columns.iter().map(|c| format!("ignored column {c}")));
@@ -199,13 +244,16 @@ impl Table {
     /// (splits and dividends accounted for) when there is one, else the closing price under the
     /// names exporters use, else a column named like a closing price, else the first column.
     pub fn default_target(&self) -> &Column {
-        const EXACT: [&str; 7] = ["Adj Close", "Close", "Close/Last", "Price", "Close Price", "Last", "c"];
+        const EXACT: [&str; 7] =
+            ["Adj Close", "Close", "Close/Last", "Price", "Close Price", "Last", "c"];
         const LIKE: [&str; 5] = ["close", "schluss", "clôture", "price", "last"];
         EXACT
             .iter()
             .find_map(|name| self.column(name))
             .or_else(|| {
-                LIKE.iter().find_map(|word| self.columns.iter().find(|c| c.name.to_lowercase().contains(word)))
+                LIKE.iter().find_map(|word| {
+                    self.columns.iter().find(|c| c.name.to_lowercase().contains(word))
+                })
             })
             .unwrap_or(&self.columns[0])
     }
@@ -216,7 +264,10 @@ impl Table {
             None => Ok(self.default_target()),
             Some(name) => self.column(name).ok_or_else(|| {
                 let names: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
-                format!("target column '{name}' is not in this file; its numeric columns are: {}", names.join(", "))
+                format!(
+                    "target column '{name}' is not in this file; its numeric columns are: {}",
+                    names.join(", ")
+                )
             }),
         }
     }
@@ -231,12 +282,19 @@ impl Table {
     /// the worker to the page as typed arrays (a copy) rather than as JSON (a long parse).
     /// Stamps come out as their seconds (exact in an `f64`).
     pub fn take_values(&mut self) -> (Option<Vec<f64>>, Vec<Vec<f64>>) {
-        let stamps = self.stamps.as_mut().map(|stamps| std::mem::take(stamps).into_iter().map(|s| s.0 as f64).collect());
+        let stamps = self
+            .stamps
+            .as_mut()
+            .map(|stamps| std::mem::take(stamps).into_iter().map(|s| s.0 as f64).collect());
         (stamps, self.columns.iter_mut().map(|c| std::mem::take(&mut c.values)).collect())
     }
 
     /// Puts back what [`Table::take_values`] took.
-    pub fn restore_values(&mut self, stamps: Option<Vec<f64>>, values: Vec<Vec<f64>>) -> Result<(), String> {
+    pub fn restore_values(
+        &mut self,
+        stamps: Option<Vec<f64>>,
+        values: Vec<Vec<f64>>,
+    ) -> Result<(), String> {
         if values.len() != self.columns.len() || stamps.is_some() != self.stamps.is_some() {
             return Err("the table's values do not match its columns".into());
         }
@@ -273,7 +331,9 @@ impl Table {
     /// 2017-04-19 08:00 to 2018-02-07 15:00, target column 'Close'`.
     pub fn summary(&self, target: &str) -> String {
         let range = match self.stamp_range() {
-            Some((first, last)) => format!(", {} to {}", self.clock.label(first), self.clock.label(last)),
+            Some((first, last)) => {
+                format!(", {} to {}", self.clock.label(first), self.clock.label(last))
+            }
             None => String::new(),
         };
         format!("{}{range}, target column '{target}'", self.clock.describe(self.len()))
@@ -301,7 +361,9 @@ mod tests {
 
     #[test]
     fn values_taken_out_and_put_back_give_the_same_table() {
-        let table = crate::data::parse::parse_csv(b"Date,Open,Close\n2020-01-02,1,2\n2020-01-03,3,4\n").unwrap();
+        let table =
+            crate::data::parse::parse_csv(b"Date,Open,Close\n2020-01-02,1,2\n2020-01-03,3,4\n")
+                .unwrap();
         let mut light = table.clone();
         let (stamps, values) = light.take_values();
         assert!(light.columns.iter().all(|c| c.values.is_empty()));

@@ -47,7 +47,8 @@ impl Timetable {
             *seen.entry(minute).or_default() += 1;
         }
         let busiest = dates.iter().map(HashSet::len).max().unwrap_or(0);
-        let mut trading: Vec<bool> = dates.iter().map(|d| !d.is_empty() && d.len() * SHARE >= busiest).collect();
+        let mut trading: Vec<bool> =
+            dates.iter().map(|d| !d.is_empty() && d.len() * SHARE >= busiest).collect();
         let span = stamps.last().map_or(0, |last| last.0 - stamps[0].0) / DAY;
         let days: usize = dates.iter().map(HashSet::len).sum();
         if span < SHORT_SPAN_DAYS || days < FEW_DAYS {
@@ -65,18 +66,26 @@ impl Timetable {
                 *counts.entry(s.second_of_day() / 60).or_default() += 1;
                 counts
             });
-            let time = commonest.into_iter().max_by_key(|&(time, count)| (count, std::cmp::Reverse(time))).map_or(0, |(t, _)| t);
+            let time = commonest
+                .into_iter()
+                .max_by_key(|&(time, count)| (count, std::cmp::Reverse(time)))
+                .map_or(0, |(t, _)| t);
             times = trading.iter().map(|&t| if t { vec![time] } else { Vec::new() }).collect();
         } else {
             // Weekdays assumed to trade (short data) take the times of the days that were seen.
-            let union: Vec<u32> = times.iter().flatten().copied().collect::<HashSet<_>>().into_iter().collect();
+            let union: Vec<u32> =
+                times.iter().flatten().copied().collect::<HashSet<_>>().into_iter().collect();
             for (day, list) in times.iter_mut().enumerate() {
                 if trading[day] && list.is_empty() {
                     list.clone_from(&union);
                 }
             }
         }
-        let mut slots: Vec<u32> = times.iter().enumerate().flat_map(|(day, list)| list.iter().map(move |t| day as u32 * DAY_MINUTES + t)).collect();
+        let mut slots: Vec<u32> = times
+            .iter()
+            .enumerate()
+            .flat_map(|(day, list)| list.iter().map(move |t| day as u32 * DAY_MINUTES + t))
+            .collect();
         slots.sort_unstable();
         Self::from_slots(&slots, step)
     }
@@ -106,7 +115,11 @@ impl Timetable {
         let after = (stamp.second_of_week() / 60 + 1) as u32;
         let from = self.ranges.partition_point(|&(_, end)| end <= after);
         let later = self.ranges[from..].iter().find_map(|&(start, end)| {
-            let slot = if start >= after { start } else { start + (after - start).div_ceil(self.step) * self.step };
+            let slot = if start >= after {
+                start
+            } else {
+                start + (after - start).div_ceil(self.step) * self.step
+            };
             (slot < end).then_some(slot)
         });
         match (later, self.ranges.first()) {
@@ -150,7 +163,8 @@ impl Timetable {
         // A run of days, possibly across Sunday–Monday: start where the day before is closed.
         let start = open.iter().copied().find(|&d| bars[(d + 6) % 7] == 0);
         if let Some(start) = start {
-            let run: Vec<usize> = (0..7).map(|i| (start + i) % 7).take_while(|&d| bars[d] > 0).collect();
+            let run: Vec<usize> =
+                (0..7).map(|i| (start + i) % 7).take_while(|&d| bars[d] > 0).collect();
             if run.len() == open.len() && run.len() > 1 {
                 return format!("{}–{}", WEEKDAYS[run[0]], WEEKDAYS[run[run.len() - 1]]);
             }
@@ -161,11 +175,17 @@ impl Timetable {
     /// The busiest weekday's session: `24 h`, or its first and last bar (`09:30–15:55`).
     pub fn session(&self) -> String {
         let bars = self.bars_per_weekday();
-        let Some(day) = (0..7).max_by_key(|&d| (bars[d], std::cmp::Reverse(d))) else { return String::new() };
+        let Some(day) = (0..7).max_by_key(|&d| (bars[d], std::cmp::Reverse(d))) else {
+            return String::new();
+        };
         if bars[day] as u32 * self.step >= DAY_MINUTES {
             return "24 h".into();
         }
-        let day_slots: Vec<u32> = self.slots().filter(|s| s / DAY_MINUTES == day as u32).map(|s| s % DAY_MINUTES).collect();
+        let day_slots: Vec<u32> = self
+            .slots()
+            .filter(|s| s / DAY_MINUTES == day as u32)
+            .map(|s| s % DAY_MINUTES)
+            .collect();
         let clock = |m: u32| format!("{:02}:{:02}", m / 60, m % 60);
         format!("{}–{}", clock(day_slots[0]), clock(day_slots[day_slots.len() - 1]))
     }
@@ -190,17 +210,25 @@ mod tests {
         let start = at(2024, 1, 1, 0, 0); // a Monday
         (0..days * 1440 / step as i64)
             .map(|i| Stamp(start.0 + i * step as i64 * 60))
-            .filter(|s| (hours.0 * 60..hours.1 * 60).contains(&(s.second_of_day() / 60)) && trades(*s))
+            .filter(|s| {
+                (hours.0 * 60..hours.1 * 60).contains(&(s.second_of_day() / 60)) && trades(*s)
+            })
             .collect()
     }
 
     #[test]
     fn a_us_session_continues_at_the_next_open() {
         let weekdays = |s: Stamp| s.weekday().num_days_from_monday() < 5;
-        let stamps: Vec<Stamp> = bars(28, 5, (0, 24), weekdays).into_iter().filter(|s| (570..960).contains(&(s.second_of_day() / 60))).collect();
+        let stamps: Vec<Stamp> = bars(28, 5, (0, 24), weekdays)
+            .into_iter()
+            .filter(|s| (570..960).contains(&(s.second_of_day() / 60)))
+            .collect();
         let table = Timetable::learn(&stamps, 5);
         assert_eq!(table.session(), "09:30–15:55");
-        assert_eq!((table.weekdays(), table.days_per_week(), table.bars_per_day()), ("Mon–Fri".into(), 5, 78));
+        assert_eq!(
+            (table.weekdays(), table.days_per_week(), table.bars_per_day()),
+            ("Mon–Fri".into(), 5, 78)
+        );
         // Friday 15:55 → Monday 09:30; 09:30 → 09:35.
         assert_eq!(table.next_after(at(2024, 1, 26, 15, 55)), at(2024, 1, 29, 9, 30));
         assert_eq!(table.next_after(at(2024, 1, 29, 9, 30)), at(2024, 1, 29, 9, 35));
@@ -213,29 +241,42 @@ mod tests {
             (6 * 24 + 22..7 * 24).contains(&hour) || hour < 4 * 24 + 22
         };
         let table = Timetable::learn(&bars(35, 60, (0, 24), fx), 60);
-        assert_eq!((table.session(), table.weekdays(), table.days_per_week()), ("24 h".into(), "Sun–Fri".into(), 5));
+        assert_eq!(
+            (table.session(), table.weekdays(), table.days_per_week()),
+            ("24 h".into(), "Sun–Fri".into(), 5)
+        );
         assert_eq!(table.next_after(at(2024, 1, 26, 21, 0)), at(2024, 1, 28, 22, 0));
     }
 
     #[test]
     fn crypto_trades_every_hour_of_every_day() {
         let table = Timetable::learn(&bars(21, 60, (0, 24), |_| true), 60);
-        assert_eq!((table.session(), table.weekdays(), table.days_per_week()), ("24 h".into(), "7 days a week".into(), 7));
+        assert_eq!(
+            (table.session(), table.weekdays(), table.days_per_week()),
+            ("24 h".into(), "7 days a week".into(), 7)
+        );
         assert_eq!(table.ranges, vec![(0, WEEK_MINUTES)]);
         assert_eq!(table.next_after(at(2024, 1, 21, 23, 0)), at(2024, 1, 22, 0, 0));
     }
 
     #[test]
     fn holidays_and_stray_bars_do_not_change_the_timetable() {
-        let stamps: Vec<Stamp> = bars(70, DAY_MINUTES, (0, 24), |s| s.weekday().num_days_from_monday() < 5 && s.date() != NaiveDate::from_ymd_opt(2024, 1, 15).unwrap())
-            .into_iter()
-            .chain([at(2024, 3, 16, 0, 0)]) // one Saturday
-            .collect();
+        let stamps: Vec<Stamp> = bars(70, DAY_MINUTES, (0, 24), |s| {
+            s.weekday().num_days_from_monday() < 5
+                && s.date() != NaiveDate::from_ymd_opt(2024, 1, 15).unwrap()
+        })
+        .into_iter()
+        .chain([at(2024, 3, 16, 0, 0)]) // one Saturday
+        .collect();
         let mut sorted = stamps;
         sorted.sort();
         let table = Timetable::learn(&sorted, DAY_MINUTES);
         assert_eq!((table.weekdays(), table.days_per_week()), ("Mon–Fri".into(), 5));
-        assert_eq!(table.next_after(at(2024, 1, 12, 0, 0)), at(2024, 1, 15, 0, 0), "holidays are not known: Monday follows Friday");
+        assert_eq!(
+            table.next_after(at(2024, 1, 12, 0, 0)),
+            at(2024, 1, 15, 0, 0),
+            "holidays are not known: Monday follows Friday"
+        );
     }
 
     #[test]

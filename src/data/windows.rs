@@ -79,40 +79,90 @@ pub fn train_len(rows: usize, split_percent: u32) -> usize {
 
 impl Prepared {
     /// Splits and scales `prices` alone, or says how many rows the settings need.
-    pub fn new(prices: &[f64], window: usize, split_percent: u32, scaling: Scaling) -> Result<Self, String> {
+    pub fn new(
+        prices: &[f64],
+        window: usize,
+        split_percent: u32,
+        scaling: Scaling,
+    ) -> Result<Self, String> {
         Self::with_inputs(prices, Vec::new(), window, split_percent, scaling)
     }
 
     /// Splits and scales `prices` with `extra` inputs (each as long as `prices`), each input
     /// min-max scaled on its own.
-    pub fn with_inputs(prices: &[f64], extra: Vec<Vec<f64>>, window: usize, split_percent: u32, scaling: Scaling) -> Result<Self, String> {
+    pub fn with_inputs(
+        prices: &[f64],
+        extra: Vec<Vec<f64>>,
+        window: usize,
+        split_percent: u32,
+        scaling: Scaling,
+    ) -> Result<Self, String> {
         check_length(prices.len(), window, split_percent)?;
         Ok(Self::split_at(prices, extra, window, train_len(prices.len(), split_percent), scaling))
     }
 
     /// Like [`Prepared::with_inputs`] with scalers fitted before (a loaded model's, the target's
     /// first), so the model sees the numbers it was trained on.
-    pub fn with_scalers(prices: &[f64], extra: Vec<Vec<f64>>, window: usize, split_percent: u32, scalers: &[MinMaxScaler]) -> Result<Self, String> {
+    pub fn with_scalers(
+        prices: &[f64],
+        extra: Vec<Vec<f64>>,
+        window: usize,
+        split_percent: u32,
+        scalers: &[MinMaxScaler],
+    ) -> Result<Self, String> {
         check_length(prices.len(), window, split_percent)?;
-        Ok(Self::scaled_with(prices, extra, window, train_len(prices.len(), split_percent), scalers))
+        Ok(Self::scaled_with(
+            prices,
+            extra,
+            window,
+            train_len(prices.len(), split_percent),
+            scalers,
+        ))
     }
 
     /// Splits the inputs so that the rows before `train_end` train, scaling as `scaling` says.
-    fn split_at(prices: &[f64], extra: Vec<Vec<f64>>, window: usize, train_end: usize, scaling: Scaling) -> Self {
+    fn split_at(
+        prices: &[f64],
+        extra: Vec<Vec<f64>>,
+        window: usize,
+        train_end: usize,
+        scaling: Scaling,
+    ) -> Self {
         let fit = |values: &[f64]| match scaling {
             Scaling::TrainOnly => MinMaxScaler::fit(&values[..train_end]),
             Scaling::All => MinMaxScaler::fit(values),
         };
-        let scalers: Vec<MinMaxScaler> = std::iter::once(prices).chain(extra.iter().map(Vec::as_slice)).map(fit).collect();
+        let scalers: Vec<MinMaxScaler> =
+            std::iter::once(prices).chain(extra.iter().map(Vec::as_slice)).map(fit).collect();
         Self::scaled_with(prices, extra, window, train_end, &scalers)
     }
 
-    fn scaled_with(prices: &[f64], extra: Vec<Vec<f64>>, window: usize, train_end: usize, scalers: &[MinMaxScaler]) -> Self {
-        let columns: Vec<&[f64]> = std::iter::once(prices).chain(extra.iter().map(Vec::as_slice)).collect();
+    fn scaled_with(
+        prices: &[f64],
+        extra: Vec<Vec<f64>>,
+        window: usize,
+        train_end: usize,
+        scalers: &[MinMaxScaler],
+    ) -> Self {
+        let columns: Vec<&[f64]> =
+            std::iter::once(prices).chain(extra.iter().map(Vec::as_slice)).collect();
         let scaled = (0..prices.len())
-            .flat_map(|row| columns.iter().zip(scalers).map(move |(column, scaler)| scaler.scale(column[row]) as f32))
+            .flat_map(|row| {
+                columns
+                    .iter()
+                    .zip(scalers)
+                    .map(move |(column, scaler)| scaler.scale(column[row]) as f32)
+            })
             .collect();
-        Self { prices: prices.to_vec(), extra, scaled, scaler: scalers[0], extra_scalers: scalers[1..].to_vec(), window, train_end }
+        Self {
+            prices: prices.to_vec(),
+            extra,
+            scaled,
+            scaler: scalers[0],
+            extra_scalers: scalers[1..].to_vec(),
+            window,
+            train_end,
+        }
     }
 
     /// Inputs per row: the target and the extra inputs.
@@ -166,7 +216,9 @@ impl Prepared {
     /// The scaled windows before each target, flattened row-major as `[targets, window, width]`.
     pub fn inputs(&self, targets: Range<usize>) -> Vec<f32> {
         let width = self.width();
-        targets.flat_map(|t| self.scaled[(t - self.window) * width..t * width].iter().copied()).collect()
+        targets
+            .flat_map(|t| self.scaled[(t - self.window) * width..t * width].iter().copied())
+            .collect()
     }
 
     /// The scaled target rows themselves (every input), `[targets, width]`.
@@ -201,15 +253,25 @@ mod tests {
     #[test]
     fn extra_inputs_are_scaled_each_on_its_own_and_interleaved() {
         let volume: Vec<f64> = (0..40).map(|i| 1000.0 * (i % 4) as f64).collect();
-        let data = Prepared::with_inputs(&prices(40), vec![volume], 3, 75, Scaling::TrainOnly).unwrap();
+        let data =
+            Prepared::with_inputs(&prices(40), vec![volume], 3, 75, Scaling::TrainOnly).unwrap();
         assert_eq!(data.width(), 2);
-        assert_eq!(data.scalers(), vec![MinMaxScaler { min: 100.0, max: 129.0 }, MinMaxScaler { min: 0.0, max: 3000.0 }]);
+        assert_eq!(
+            data.scalers(),
+            vec![MinMaxScaler { min: 100.0, max: 129.0 }, MinMaxScaler { min: 0.0, max: 3000.0 }]
+        );
         assert_eq!(data.scaled[2..4], [(1.0f64 / 29.0) as f32, (1.0f64 / 3.0) as f32]);
         assert_eq!(data.inputs(3..4), data.scaled[0..6].to_vec());
         assert_eq!(data.targets(3..5), data.scaled[6..10].to_vec());
-        let loaded = Prepared::with_scalers(&prices(40), data.extra.clone(), 3, 75, &data.scalers()).unwrap();
+        let loaded =
+            Prepared::with_scalers(&prices(40), data.extra.clone(), 3, 75, &data.scalers())
+                .unwrap();
         assert_eq!(loaded, data);
-        let folds = Prepared::with_inputs(&prices(100), vec![prices(100)], 5, 70, Scaling::TrainOnly).unwrap().folds(3, Scaling::TrainOnly).unwrap();
+        let folds =
+            Prepared::with_inputs(&prices(100), vec![prices(100)], 5, 70, Scaling::TrainOnly)
+                .unwrap()
+                .folds(3, Scaling::TrainOnly)
+                .unwrap();
         assert_eq!((folds[0].extra[0].len(), folds[0].extra_scalers[0].max), (80, 169.0));
     }
 
@@ -232,13 +294,19 @@ mod tests {
         assert_eq!(folds[1].test_targets(), 80..90);
         assert_eq!(folds[2].scaler, MinMaxScaler { min: 100.0, max: 189.0 });
         let error = data.folds(7, Scaling::TrainOnly).unwrap_err();
-        assert!(error.starts_with("the test part has 30 rows: a 7-fold backtest needs at least 35"), "{error}");
+        assert!(
+            error.starts_with("the test part has 30 rows: a 7-fold backtest needs at least 35"),
+            "{error}"
+        );
     }
 
     #[test]
     fn too_short_series_says_how_many_rows_are_needed() {
         let needed = min_rows(100, 65);
-        assert_eq!(needed, 211, "137 training rows: 110 fitted (100 + 10 windows), 27 to calibrate");
+        assert_eq!(
+            needed, 211,
+            "137 training rows: 110 fitted (100 + 10 windows), 27 to calibrate"
+        );
         let error = Prepared::new(&prices(16), 100, 65, Scaling::TrainOnly).unwrap_err();
         assert!(error.starts_with("only 16 rows after cleaning"), "{error}");
         assert!(error.contains("at least 211 rows"), "{error}");

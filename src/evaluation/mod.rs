@@ -23,7 +23,12 @@ pub fn metrics(actual: &[f64], predicted: &[f64]) -> Metrics {
     let errors = actual.iter().zip(predicted).map(|(a, p)| p - a);
     let rmse = (errors.clone().map(|e| e * e).sum::<f64>() / n).sqrt();
     let mae = errors.map(f64::abs).sum::<f64>() / n;
-    let relative: Vec<f64> = actual.iter().zip(predicted).filter(|(a, _)| **a != 0.0).map(|(a, p)| ((p - a) / a).abs()).collect();
+    let relative: Vec<f64> = actual
+        .iter()
+        .zip(predicted)
+        .filter(|(a, _)| **a != 0.0)
+        .map(|(a, p)| ((p - a) / a).abs())
+        .collect();
     let mape = 100.0 * relative.iter().sum::<f64>() / relative.len().max(1) as f64;
     Metrics { rmse, mae, mape }
 }
@@ -45,7 +50,11 @@ pub fn spread(values: &[f64]) -> Spread {
 
 /// Percent of days where the predicted move from the previous day has the sign of the actual
 /// move; days without an actual move are left out. `None` when no day moved.
-pub fn directional_accuracy(prices: &[f64], targets: Range<usize>, predicted: &[f64]) -> Option<f64> {
+pub fn directional_accuracy(
+    prices: &[f64],
+    targets: Range<usize>,
+    predicted: &[f64],
+) -> Option<f64> {
     let (mut right, mut counted) = (0usize, 0usize);
     for (t, p) in targets.zip(predicted) {
         let actual = prices[t] - prices[t - 1];

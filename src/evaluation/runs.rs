@@ -72,7 +72,13 @@ impl RunRecord {
     pub fn changed_settings(&self) -> String {
         let defaults = Settings::default().to_query();
         let defaults: Vec<&str> = defaults.split('&').collect();
-        let changed: Vec<String> = self.settings.to_query().split('&').filter(|pair| !defaults.contains(pair)).map(str::to_string).collect();
+        let changed: Vec<String> = self
+            .settings
+            .to_query()
+            .split('&')
+            .filter(|pair| !defaults.contains(pair))
+            .map(str::to_string)
+            .collect();
         if changed.is_empty() { "defaults".into() } else { changed.join(", ") }
     }
 }
@@ -80,7 +86,10 @@ impl RunRecord {
 /// The storage key of a data set's runs: its file name, row count and date range, so the same
 /// file loaded again finds its runs and another file does not.
 pub fn data_key(file_name: &str, table: &Table) -> String {
-    let range = table.stamp_range().map(|(first, last)| format!("{first}..{last}")).unwrap_or_else(|| "undated".into());
+    let range = table
+        .stamp_range()
+        .map(|(first, last)| format!("{first}..{last}"))
+        .unwrap_or_else(|| "undated".into());
     format!("stocklstm.runs:{file_name}|{}|{range}", table.len())
 }
 
@@ -127,7 +136,11 @@ pub fn runs_csv(runs: &[RunRecord]) -> String {
 
 /// A CSV field, quoted when it holds a comma, quote or line break.
 fn quoted(field: &str) -> String {
-    if field.contains([',', '"', '\n']) { format!("\"{}\"", field.replace('"', "\"\"")) } else { field.to_string() }
+    if field.contains([',', '"', '\n']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -149,12 +162,23 @@ mod tests {
             test_start: 0,
             test_fit: vec![],
             forecast: vec![],
-            coverage: crate::forecast::bands::Coverage { horizon: 2, one_day: None, horizon_days: None },
+            coverage: crate::forecast::bands::Coverage {
+                horizon: 2,
+                one_day: None,
+                horizon_days: None,
+            },
             backtest: None,
             notes: Vec::new(),
         };
         let settings = Settings { epochs: 3, seed: id, ..Settings::default() };
-        let context = RunContext { id, finished: "2026-11-28 13:00".into(), backend: "CPU".into(), seconds_per_epoch: Some(1.5), from_model_file: false, line: vec![] };
+        let context = RunContext {
+            id,
+            finished: "2026-11-28 13:00".into(),
+            backend: "CPU".into(),
+            seconds_per_epoch: Some(1.5),
+            from_model_file: false,
+            line: vec![],
+        };
         RunRecord::new(&settings, &result, context)
     }
 
@@ -162,8 +186,14 @@ mod tests {
     fn a_record_carries_the_figures_and_what_changed() {
         let run = record(7, 1.0);
         assert_eq!(run.changed_settings(), "epochs=3, seed=7");
-        assert_eq!(run.verdict, "The model beat the naive baseline on the test part: RMSE 50.0% lower.");
-        assert_eq!((run.train_rmse, run.test.rmse, run.naive_rmse, run.direction), (0.5, 1.0, 2.0, Some(51.0)));
+        assert_eq!(
+            run.verdict,
+            "The model beat the naive baseline on the test part: RMSE 50.0% lower."
+        );
+        assert_eq!(
+            (run.train_rmse, run.test.rmse, run.naive_rmse, run.direction),
+            (0.5, 1.0, 2.0, Some(51.0))
+        );
         let defaults = RunRecord { settings: Settings::default(), ..run };
         assert_eq!(defaults.changed_settings(), "defaults");
     }

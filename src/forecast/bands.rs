@@ -132,9 +132,12 @@ impl Learning {
     /// does not, and one that misses less narrows.
     fn learn(&mut self, outcome: Outcome) {
         let sorted = &mut self.known[outcome.step - 1];
-        sorted.insert(sorted.partition_point(|s| s.total_cmp(&outcome.score).is_le()), outcome.score);
+        sorted
+            .insert(sorted.partition_point(|s| s.total_cmp(&outcome.score).is_le()), outcome.score);
         if let Some(held) = outcome.held {
-            for ((level, nominal), held) in self.levels[outcome.step - 1].iter_mut().zip(LEVELS).zip(held) {
+            for ((level, nominal), held) in
+                self.levels[outcome.step - 1].iter_mut().zip(LEVELS).zip(held)
+            {
                 *level += self.rate * (nominal - f64::from(u8::from(held)));
             }
         }
@@ -144,7 +147,8 @@ impl Learning {
     /// where it has none yet of the longest shorter step that has some, widened by
     /// √(step / that step); `None` when no step up to `step` has a score.
     fn quantiles(&self, step: usize) -> Option<[f64; 2]> {
-        let (k, sorted) = self.known[..step].iter().enumerate().rev().find(|(_, s)| !s.is_empty())?;
+        let (k, sorted) =
+            self.known[..step].iter().enumerate().rev().find(|(_, s)| !s.is_empty())?;
         let widen = (step as f64 / (k + 1) as f64).sqrt();
         Some(self.levels[step - 1].map(|level| conformal_quantile(sorted, level) * widen))
     }
@@ -167,12 +171,27 @@ pub const ADAPTATION_RATE: f64 = 0.005;
 /// the nominal level or its complement). The forecast's bands are the same method after every
 /// miss in the data: the bands measured here. `Err` when no miss can be scored or a band is
 /// infinite (a forecast of exactly 0, in percent).
-pub fn calibrate(scale: ErrorScale, paths: &[Vec<f64>], origins: Range<usize>, held_out: usize, actual: &[f64], end: usize) -> Result<(Bands, Coverage), String> {
+pub fn calibrate(
+    scale: ErrorScale,
+    paths: &[Vec<f64>],
+    origins: Range<usize>,
+    held_out: usize,
+    actual: &[f64],
+    end: usize,
+) -> Result<(Bands, Coverage), String> {
     adapting_at(ADAPTATION_RATE, scale, paths, origins, held_out, actual, end)
 }
 
 /// [`calibrate`] with the levels moving by `rate` per outcome (0: plain online split-conformal).
-fn adapting_at(rate: f64, scale: ErrorScale, paths: &[Vec<f64>], origins: Range<usize>, held_out: usize, actual: &[f64], end: usize) -> Result<(Bands, Coverage), String> {
+fn adapting_at(
+    rate: f64,
+    scale: ErrorScale,
+    paths: &[Vec<f64>],
+    origins: Range<usize>,
+    held_out: usize,
+    actual: &[f64],
+    end: usize,
+) -> Result<(Bands, Coverage), String> {
     let horizon = paths.len();
     let mut learning = Learning::new(horizon, rate);
     // Outcomes waiting for their day: row r's in slot r mod (horizon + 1), emptied at origin r.
@@ -187,7 +206,11 @@ fn adapting_at(rate: f64, scale: ErrorScale, paths: &[Vec<f64>], origins: Range<
         let shown = origin >= held_out;
         for step in (1..=horizon).take_while(|step| origin + step < end) {
             let score = scale.score(actual[origin + step], paths[step - 1][i], volatility);
-            let held = if shown { learning.quantiles(step).map(|quantiles| quantiles.map(|q| score <= q)) } else { None };
+            let held = if shown {
+                learning.quantiles(step).map(|quantiles| quantiles.map(|q| score <= q))
+            } else {
+                None
+            };
             if let Some(held) = held {
                 for s in (0..2).filter(|&s| counted[s] == step) {
                     days[s] += 1;
@@ -202,7 +225,12 @@ fn adapting_at(rate: f64, scale: ErrorScale, paths: &[Vec<f64>], origins: Range<
     for outcome in arriving.into_iter().flatten() {
         learning.learn(outcome);
     }
-    let step = |s: usize| (days[s] > 0).then(|| StepCoverage { percent: inside[s].map(|c| 100.0 * c as f64 / days[s] as f64), days: days[s] });
+    let step = |s: usize| {
+        (days[s] > 0).then(|| StepCoverage {
+            percent: inside[s].map(|c| 100.0 * c as f64 / days[s] as f64),
+            days: days[s],
+        })
+    };
     let coverage = Coverage { horizon, one_day: step(0), horizon_days: step(1) };
     let quantiles: Vec<[f64; 2]> = (1..=horizon)
         .map(|k| learning.quantiles(k))
@@ -236,7 +264,9 @@ impl Coverage {
     /// The sentence the page shows in the data's bars, e.g. "80% band held the price on 77% of
     /// test bars (1 hourly bar ahead), 71% (30 hourly bars ahead); 95% band: 94%, 90%".
     pub fn sentence(&self, part: &str, clock: &Clock) -> String {
-        let percent = |c: Option<StepCoverage>, level: usize| c.map_or("—".to_string(), |c| format!("{:.0}%", c.percent[level]));
+        let percent = |c: Option<StepCoverage>, level: usize| {
+            c.map_or("—".to_string(), |c| format!("{:.0}%", c.percent[level]))
+        };
         let noun = if clock.bar().is_some() { "bars" } else { "rows" };
         format!(
             "80% band held the price on {} of {part} {noun} ({} ahead), {} ({} ahead); 95% band: {}, {}.",
@@ -256,23 +286,47 @@ mod tests {
     use crate::training::rng::SeededRng;
 
     /// Paths of `predictor(origin value, step)` from every origin in `origins`.
-    fn paths(series: &[f64], origins: Range<usize>, steps: usize, predictor: impl Fn(f64, usize) -> f64) -> Vec<Vec<f64>> {
+    fn paths(
+        series: &[f64],
+        origins: Range<usize>,
+        steps: usize,
+        predictor: impl Fn(f64, usize) -> f64,
+    ) -> Vec<Vec<f64>> {
         (1..=steps).map(|k| origins.clone().map(|o| predictor(series[o], k)).collect()).collect()
     }
 
     /// The coverage of bands from `predictor`'s forecasts of `series`, held out from
     /// `held_out`, with levels adapting at `rate`.
-    fn measure(series: &[f64], held_out: usize, horizon: usize, rate: f64, predictor: impl Fn(f64, usize) -> f64) -> Coverage {
+    fn measure(
+        series: &[f64],
+        held_out: usize,
+        horizon: usize,
+        rate: f64,
+        predictor: impl Fn(f64, usize) -> f64,
+    ) -> Coverage {
         let origins = 0..series.len() - 1;
         let scale = ErrorScale::for_series(series);
-        adapting_at(rate, scale, &paths(series, origins.clone(), horizon, predictor), origins, held_out, series, series.len()).unwrap().1
+        adapting_at(
+            rate,
+            scale,
+            &paths(series, origins.clone(), horizon, predictor),
+            origins,
+            held_out,
+            series,
+            series.len(),
+        )
+        .unwrap()
+        .1
     }
 
     /// Checks coverage 1 and `horizon` days ahead within ±3 points of 80% and 95%.
     fn assert_nominal(measured: Coverage) {
         for step in [measured.one_day.unwrap(), measured.horizon_days.unwrap()] {
             for (got, nominal) in step.percent.into_iter().zip([80.0, 95.0]) {
-                assert!((got - nominal).abs() <= 3.0, "{got:.1}% against {nominal}% ({measured:?})");
+                assert!(
+                    (got - nominal).abs() <= 3.0,
+                    "{got:.1}% against {nominal}% ({measured:?})"
+                );
             }
         }
     }
@@ -283,7 +337,12 @@ mod tests {
     fn a_random_walk_is_covered_at_the_nominal_rate() {
         let mut rng = SeededRng::new(11);
         let mut price = 0.0;
-        let series: Vec<f64> = (0..40_000).map(|_| { price += 2.0 * rng.normal(); price }).collect();
+        let series: Vec<f64> = (0..40_000)
+            .map(|_| {
+                price += 2.0 * rng.normal();
+                price
+            })
+            .collect();
         assert_eq!(ErrorScale::for_series(&series), ErrorScale::Absolute);
         assert_nominal(measure(&series, 10_000, 10, ADAPTATION_RATE, |last, _| last));
     }
@@ -295,9 +354,16 @@ mod tests {
         let mut rng = SeededRng::new(5);
         let (drift, sigma) = (0.0005, 0.015);
         let mut price: f64 = 100.0;
-        let series: Vec<f64> = (0..40_000).map(|_| { price *= (drift + sigma * rng.normal()).exp(); price }).collect();
+        let series: Vec<f64> = (0..40_000)
+            .map(|_| {
+                price *= (drift + sigma * rng.normal()).exp();
+                price
+            })
+            .collect();
         assert_eq!(ErrorScale::for_series(&series), ErrorScale::Relative);
-        assert_nominal(measure(&series, 10_000, 10, ADAPTATION_RATE, |last, k| last * (drift * k as f64).exp()));
+        assert_nominal(measure(&series, 10_000, 10, ADAPTATION_RATE, |last, k| {
+            last * (drift * k as f64).exp()
+        }));
     }
 
     /// A price flat for 3,000 days that then trends up 0.3% a day (1.5% daily moves), under the
@@ -308,7 +374,12 @@ mod tests {
     fn a_trend_the_forecast_misses_is_covered_once_the_levels_adapt() {
         let mut rng = SeededRng::new(3);
         let mut price: f64 = 100.0;
-        let series: Vec<f64> = (0..6_000).map(|t| { price *= (if t < 3_000 { 0.0 } else { 0.003 } + 0.015 * rng.normal()).exp(); price }).collect();
+        let series: Vec<f64> = (0..6_000)
+            .map(|t| {
+                price *= (if t < 3_000 { 0.0 } else { 0.003 } + 0.015 * rng.normal()).exp();
+                price
+            })
+            .collect();
         let fixed = measure(&series, 3_000, 10, 0.0, |last, _| last);
         assert!(fixed.horizon_days.unwrap().percent[0] < 77.0, "{fixed:?}");
         assert_nominal(measure(&series, 3_000, 10, ADAPTATION_RATE, |last, _| last));
@@ -320,8 +391,16 @@ mod tests {
         for score in 1..=9 {
             learning.learn(Outcome { step: 1, score: score as f64, held: None });
         }
-        assert_eq!(learning.levels, vec![LEVELS; 2], "the calibration block's misses only add scores");
-        assert_eq!(learning.quantiles(1), Some([8.0, 9.0]), "ranks ⌈10·0.8⌉ = 8 and ⌈10·0.95⌉ = 10, past n: the largest");
+        assert_eq!(
+            learning.levels,
+            vec![LEVELS; 2],
+            "the calibration block's misses only add scores"
+        );
+        assert_eq!(
+            learning.quantiles(1),
+            Some([8.0, 9.0]),
+            "ranks ⌈10·0.8⌉ = 8 and ⌈10·0.95⌉ = 10, past n: the largest"
+        );
         learning.learn(Outcome { step: 1, score: 10.0, held: Some([false, true]) });
         // 80% band missed: 0.8 + 0.1·0.8 = 0.88, rank ⌈11·0.88⌉ = 10; 95% band held: 0.95 − 0.1·0.05.
         let [l80, l95] = learning.levels[0];
@@ -332,7 +411,11 @@ mod tests {
         assert!((l80 - 0.86).abs() < 1e-12 && (l95 - 0.94).abs() < 1e-12, "{:?}", learning.levels);
         // Step 2 has no score yet: step 1's at step 2's own (unmoved) levels, widened by √2.
         assert_eq!(learning.levels[1], LEVELS);
-        assert_eq!(learning.quantiles(2), Some([9.0 * 2f64.sqrt(), 10.0 * 2f64.sqrt()]), "ranks ⌈12·0.8⌉ = 10 and 12 of 11");
+        assert_eq!(
+            learning.quantiles(2),
+            Some([9.0 * 2f64.sqrt(), 10.0 * 2f64.sqrt()]),
+            "ranks ⌈12·0.8⌉ = 10 and 12 of 11"
+        );
     }
 
     #[test]
@@ -343,7 +426,8 @@ mod tests {
         // and 2 have scores, step 4 is widened from step 2.
         let series = [10.0, 11.0, 13.0, 10.0];
         let naive = paths(&series, 0..1, 4, |last, _| last);
-        let (bands, coverage) = calibrate(ErrorScale::Absolute, &naive, 0..1, 1, &series, 3).unwrap();
+        let (bands, coverage) =
+            calibrate(ErrorScale::Absolute, &naive, 0..1, 1, &series, 3).unwrap();
         assert_eq!((coverage.one_day, coverage.horizon_days), (None, None));
         assert_eq!(bands.quantiles[0], [1.0, 1.0]);
         assert_eq!(bands.quantiles[1], [3.0, 3.0]);
@@ -353,10 +437,18 @@ mod tests {
         let relative = Bands { scale: ErrorScale::Relative, quantiles: vec![[0.1, 0.2]] };
         assert_eq!(relative.half_widths(50.0, 1, 1.0), [5.0, 10.0]);
         let none = calibrate(ErrorScale::Absolute, &naive, 0..1, 1, &series, 1).unwrap_err();
-        assert!(none.ends_with("no forecast from the calibration block has a day to compare with"), "{none}");
+        assert!(
+            none.ends_with("no forecast from the calibration block has a day to compare with"),
+            "{none}"
+        );
         let zero = vec![vec![0.0]];
         let infinite = calibrate(ErrorScale::Relative, &zero, 0..1, 1, &series, 2).unwrap_err();
-        assert!(infinite.ends_with("the model forecast a price of exactly 0, which it misses by an infinite percentage"), "{infinite}");
+        assert!(
+            infinite.ends_with(
+                "the model forecast a price of exactly 0, which it misses by an infinite percentage"
+            ),
+            "{infinite}"
+        );
     }
 
     #[test]
@@ -365,8 +457,14 @@ mod tests {
         assert_eq!(ErrorScale::Absolute.volatility(&prices, 0), 1.0, "no move yet");
         assert_eq!(ErrorScale::Absolute.volatility(&prices, 3), (11.0f64 / 3.0).sqrt());
         assert!((ErrorScale::Relative.volatility(&prices, 1) - 2f64.ln()).abs() < 1e-12);
-        let long: Vec<f64> = (0..200).map(|i| if i < 100 { 10.0 * (i % 2) as f64 } else { (i % 2) as f64 }).collect();
-        assert_eq!(ErrorScale::Absolute.volatility(&long, 199), 1.0, "only the last {VOLATILITY_DAYS} moves count");
+        let long: Vec<f64> = (0..200)
+            .map(|i| if i < 100 { 10.0 * (i % 2) as f64 } else { (i % 2) as f64 })
+            .collect();
+        assert_eq!(
+            ErrorScale::Absolute.volatility(&long, 199),
+            1.0,
+            "only the last {VOLATILITY_DAYS} moves count"
+        );
         assert_eq!(ErrorScale::Absolute.volatility(&[5.0; 9], 8), MIN_VOLATILITY, "a flat stretch");
     }
 
@@ -382,7 +480,8 @@ mod tests {
         // origin 2 scores 2.5 / 0.79 ≈ 3.2: outside both. Origin 3 has no second day.
         // Each held-out hit lowers its step's levels by γ × 0.2 and γ × 0.05, the 2-day miss raises
         // them by γ × 0.8 and γ × 0.95: too little to move a rank here.
-        let (last, measured) = calibrate(ErrorScale::Absolute, &naive, 0..4, 2, &series, 5).unwrap();
+        let (last, measured) =
+            calibrate(ErrorScale::Absolute, &naive, 0..4, 2, &series, 5).unwrap();
         assert_eq!(measured.one_day, Some(StepCoverage { percent: [100.0, 100.0], days: 2 }));
         assert_eq!(measured.horizon_days, Some(StepCoverage { percent: [0.0, 0.0], days: 1 }));
         assert_eq!(

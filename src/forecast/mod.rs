@@ -54,14 +54,26 @@ mod tests {
 
     #[test]
     fn the_stated_method_names_the_adaptation_rate_in_use() {
-        assert!(INTERVAL_METHOD.contains(&format!("γ = {}", bands::ADAPTATION_RATE)), "{INTERVAL_METHOD}");
+        assert!(
+            INTERVAL_METHOD.contains(&format!("γ = {}", bands::ADAPTATION_RATE)),
+            "{INTERVAL_METHOD}"
+        );
     }
 
     #[test]
     fn intervals_come_from_the_bands_of_each_step() {
-        let day = |step| ForecastDay { step, stamp: None, value: 100.0, half_width_80: 0.0, half_width_95: 0.0 };
+        let day = |step| ForecastDay {
+            step,
+            stamp: None,
+            value: 100.0,
+            half_width_80: 0.0,
+            half_width_95: 0.0,
+        };
         let mut days = vec![day(1), day(2)];
-        let bands = bands::Bands { scale: bands::ErrorScale::Relative, quantiles: vec![[0.01, 0.02], [0.03, 0.04]] };
+        let bands = bands::Bands {
+            scale: bands::ErrorScale::Relative,
+            quantiles: vec![[0.01, 0.02], [0.03, 0.04]],
+        };
         add_intervals(&mut days, &bands, 2.0);
         assert_eq!((days[0].half_width_80, days[0].half_width_95), (2.0, 4.0));
         assert_eq!((days[1].half_width_80, days[1].half_width_95), (6.0, 8.0));

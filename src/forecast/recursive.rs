@@ -21,7 +21,10 @@ pub async fn forecast_paths(
     device: &burn::tensor::Device,
 ) -> Result<Vec<Vec<f64>>, String> {
     let (window, width) = (data.window, data.width());
-    assert!(origins.start + 1 >= window && origins.end <= data.prices.len(), "every origin has a whole window");
+    assert!(
+        origins.start + 1 >= window && origins.end <= data.prices.len(),
+        "every origin has a whole window"
+    );
     let mut windows: Vec<f32> = data.inputs(origins.start + 1..origins.end + 1);
     let mut paths = Vec::with_capacity(steps);
     for step in 0..steps {
@@ -50,7 +53,13 @@ pub async fn recursive_forecast(
         .into_iter()
         .zip(paths)
         .enumerate()
-        .map(|(step, (stamp, value))| ForecastDay { step: step + 1, stamp, value: value[0], half_width_80: 0.0, half_width_95: 0.0 })
+        .map(|(step, (stamp, value))| ForecastDay {
+            step: step + 1,
+            stamp,
+            value: value[0],
+            half_width_80: 0.0,
+            half_width_95: 0.0,
+        })
         .collect())
 }
 
@@ -64,14 +73,19 @@ mod tests {
         let device = burn::tensor::Device::flex();
         let prices: Vec<f64> = (0..60).map(|i| 50.0 + (i as f64 / 5.0).sin()).collect();
         let data = Prepared::new(&prices, 8, 80, Scaling::TrainOnly).unwrap();
-        let model = StackedLstm::new(ModelShape { features: 1, layers: 1, units: 4, dropout: 0.0, predict_change: true }, 1, &device);
+        let model = StackedLstm::new(
+            ModelShape { features: 1, layers: 1, units: 4, dropout: 0.0, predict_change: true },
+            1,
+            &device,
+        );
         (data, model, device)
     }
 
     #[test]
     fn forecast_has_one_finite_value_per_day() {
         let (data, model, device) = setup();
-        let days = pollster::block_on(recursive_forecast(&model, &data, vec![None; 5], &device)).unwrap();
+        let days =
+            pollster::block_on(recursive_forecast(&model, &data, vec![None; 5], &device)).unwrap();
         assert_eq!(days.len(), 5);
         assert_eq!(days.iter().map(|d| d.step).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5]);
         assert!(days.iter().all(|d| d.value.is_finite()));
@@ -82,15 +96,23 @@ mod tests {
     #[test]
     fn batched_paths_equal_one_origin_at_a_time() {
         let (data, model, device) = setup();
-        let batched = pollster::block_on(forecast_paths(&model, &data, 40..50, 4, &device)).unwrap();
+        let batched =
+            pollster::block_on(forecast_paths(&model, &data, 40..50, 4, &device)).unwrap();
         assert_eq!((batched.len(), batched[0].len()), (4, 10));
         for (i, origin) in (40..50).enumerate() {
-            let alone = pollster::block_on(forecast_paths(&model, &data, origin..origin + 1, 4, &device)).unwrap();
+            let alone =
+                pollster::block_on(forecast_paths(&model, &data, origin..origin + 1, 4, &device))
+                    .unwrap();
             for k in 0..4 {
-                assert!((alone[k][0] - batched[k][i]).abs() < 1e-4, "origin {origin}, step {}", k + 1);
+                assert!(
+                    (alone[k][0] - batched[k][i]).abs() < 1e-4,
+                    "origin {origin}, step {}",
+                    k + 1
+                );
             }
         }
-        let one_day = pollster::block_on(predict(&model, &data.inputs(41..51), 8, &device)).unwrap();
+        let one_day =
+            pollster::block_on(predict(&model, &data.inputs(41..51), 8, &device)).unwrap();
         let fit: Vec<f64> = one_day.iter().map(|v| data.scaler.unscale(*v as f64)).collect();
         assert_eq!(batched[0], fit);
     }

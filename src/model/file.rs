@@ -7,8 +7,8 @@
 
 use base64::Engine;
 use burn::module::{Module, Param};
-use burn::store::ModuleRecord;
 use burn::nn::Linear;
+use burn::store::ModuleRecord;
 use burn::tensor::{Bytes, Device, Tensor};
 use serde::{Deserialize, Serialize};
 
@@ -68,25 +68,47 @@ fn assemble(template: &StackedLstm, tensors: Vec<Tensor<2>>) -> StackedLstm {
             hidden: layer.hidden,
         })
         .collect();
-    let head = Linear { weight: Param::from_tensor(next()), bias: Some(Param::from_tensor(next().squeeze_dim(0))) };
+    let head = Linear {
+        weight: Param::from_tensor(next()),
+        bias: Some(Param::from_tensor(next().squeeze_dim(0))),
+    };
     StackedLstm { layers, head, ..template.clone() }
 }
 
 impl ModelFile {
     /// Reads the model's weights (asynchronously, on any backend) into a file.
     /// `scalers`: every input's, the target's first; `bar`: the training data's bar size.
-    pub async fn from_model(model: &StackedLstm, settings: &Settings, scalers: &[MinMaxScaler], bar: Option<String>) -> Result<Self, String> {
+    pub async fn from_model(
+        model: &StackedLstm,
+        settings: &Settings,
+        scalers: &[MinMaxScaler],
+        bar: Option<String>,
+    ) -> Result<Self, String> {
         let cpu = Device::flex();
         let mut tensors = Vec::new();
         for (name, tensor) in named(model) {
-            let data = tensor.into_data_async().await.map_err(|e| format!("reading {name} failed: {e:?}"))?;
+            let data = tensor
+                .into_data_async()
+                .await
+                .map_err(|e| format!("reading {name} failed: {e:?}"))?;
             tensors.push(Tensor::<2>::from_data(data, &cpu));
         }
         let copy = assemble(&StackedLstm::new(settings.model_shape(), 0, &cpu), tensors);
-        let bytes = copy.into_record().into_bytes().map_err(|e| format!("the model could not be recorded: {e:?}"))?;
+        let bytes = copy
+            .into_record()
+            .into_bytes()
+            .map_err(|e| format!("the model could not be recorded: {e:?}"))?;
         let record = base64::engine::general_purpose::STANDARD.encode(&bytes[..]);
         let (scaler, input_scalers) = (scalers[0], scalers[1..].to_vec());
-        Ok(Self { format: FORMAT.into(), version: VERSION, settings: settings.clone(), scaler, input_scalers, record, bar })
+        Ok(Self {
+            format: FORMAT.into(),
+            version: VERSION,
+            settings: settings.clone(),
+            scaler,
+            input_scalers,
+            record,
+            bar,
+        })
     }
 
     /// Every input's scaler, the target's first; a file whose scalers do not match its inputs
@@ -94,16 +116,25 @@ impl ModelFile {
     pub fn scalers(&self) -> Result<Vec<MinMaxScaler>, String> {
         let inputs = &self.settings.features;
         if self.input_scalers.len() != inputs.len() {
-            return Err(format!("the model file is damaged: {} inputs ({}) but {} input scalers", inputs.len(), inputs.join(", "), self.input_scalers.len()));
+            return Err(format!(
+                "the model file is damaged: {} inputs ({}) but {} input scalers",
+                inputs.len(),
+                inputs.join(", "),
+                self.input_scalers.len()
+            ));
         }
         Ok(std::iter::once(self.scaler).chain(self.input_scalers.iter().copied()).collect())
     }
 
     /// Reads a file's text, refusing anything that is not a StockLSTM model of this version.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let file: Self = serde_json::from_str(text).map_err(|e| format!("this is not a StockLSTM model file ({e})"))?;
+        let file: Self = serde_json::from_str(text)
+            .map_err(|e| format!("this is not a StockLSTM model file ({e})"))?;
         if file.format != FORMAT || file.version != VERSION {
-            return Err(format!("this model file is '{}' version {}, expected '{FORMAT}' version {VERSION}", file.format, file.version));
+            return Err(format!(
+                "this model file is '{}' version {}, expected '{FORMAT}' version {VERSION}",
+                file.format, file.version
+            ));
         }
         Ok(file)
     }
@@ -123,9 +154,14 @@ impl ModelFile {
     /// Rebuilds the model on `device` from its record, which must match the settings exactly.
     pub fn to_model(&self, device: &Device) -> Result<StackedLstm, String> {
         let damaged = |why: String| format!("the model file is damaged: {why}");
-        let bytes = base64::engine::general_purpose::STANDARD.decode(&self.record).map_err(|e| damaged(e.to_string()))?;
-        let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes)).map_err(|e| damaged(format!("{e:?}")))?;
-        StackedLstm::new(self.settings.model_shape(), 0, device).try_load_record(record).map_err(|e| damaged(format!("{e:?}")))
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&self.record)
+            .map_err(|e| damaged(e.to_string()))?;
+        let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes))
+            .map_err(|e| damaged(format!("{e:?}")))?;
+        StackedLstm::new(self.settings.model_shape(), 0, device)
+            .try_load_record(record)
+            .map_err(|e| damaged(format!("{e:?}")))
     }
 }
 
@@ -142,7 +178,13 @@ mod tests {
         let device = Device::flex();
         let model = StackedLstm::new(settings().model_shape(), 5, &device);
         let scaler = MinMaxScaler { min: 1.0, max: 2.0 };
-        let file = pollster::block_on(ModelFile::from_model(&model, &settings(), &[scaler], Some("1h".into()))).unwrap();
+        let file = pollster::block_on(ModelFile::from_model(
+            &model,
+            &settings(),
+            &[scaler],
+            Some("1h".into()),
+        ))
+        .unwrap();
         let text = serde_json::to_string(&file).unwrap();
         let back = ModelFile::parse(&text).unwrap();
         assert_eq!(back, file);
@@ -155,18 +197,34 @@ mod tests {
     fn damaged_or_foreign_files_are_refused_with_messages() {
         let device = Device::flex();
         let model = StackedLstm::new(settings().model_shape(), 5, &device);
-        let file = pollster::block_on(ModelFile::from_model(&model, &settings(), &[MinMaxScaler { min: 0.0, max: 1.0 }], None)).unwrap();
-        assert!(ModelFile::parse("{\"a\": 1}").unwrap_err().starts_with("this is not a StockLSTM model file"));
+        let file = pollster::block_on(ModelFile::from_model(
+            &model,
+            &settings(),
+            &[MinMaxScaler { min: 0.0, max: 1.0 }],
+            None,
+        ))
+        .unwrap();
+        assert!(
+            ModelFile::parse("{\"a\": 1}")
+                .unwrap_err()
+                .starts_with("this is not a StockLSTM model file")
+        );
         let mut other = file.clone();
         other.version = 9;
         let text = serde_json::to_string(&other).unwrap();
-        assert_eq!(ModelFile::parse(&text).unwrap_err(), "this model file is 'stocklstm-model' version 9, expected 'stocklstm-model' version 1");
+        assert_eq!(
+            ModelFile::parse(&text).unwrap_err(),
+            "this model file is 'stocklstm-model' version 9, expected 'stocklstm-model' version 1"
+        );
         let mut cut = file.clone();
         cut.record.truncate(cut.record.len() / 2);
         assert!(cut.to_model(&device).unwrap_err().starts_with("the model file is damaged"));
         let mut resized = file;
         resized.settings.units = 5;
         let error = resized.to_model(&device).unwrap_err();
-        assert!(error.starts_with("the model file is damaged") && error.contains("shape mismatch"), "{error}");
+        assert!(
+            error.starts_with("the model file is damaged") && error.contains("shape mismatch"),
+            "{error}"
+        );
     }
 }

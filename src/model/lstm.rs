@@ -41,7 +41,8 @@ impl LstmLayer {
         let gates = 4 * hidden;
         let input = glorot_uniform(rng, inputs, gates);
         let recurrent = orthogonal(rng, hidden, gates);
-        let bias: Vec<f32> = (0..gates).map(|i| if (hidden..2 * hidden).contains(&i) { 1.0 } else { 0.0 }).collect();
+        let bias: Vec<f32> =
+            (0..gates).map(|i| if (hidden..2 * hidden).contains(&i) { 1.0 } else { 0.0 }).collect();
         let param = |values: Vec<f32>, shape: [usize; 2]| {
             Param::from_tensor(Tensor::from_data(TensorData::new(values, shape), device))
         };
@@ -60,7 +61,12 @@ impl LstmLayer {
     }
 
     /// [`forward`](Self::forward) with the time loop run the way `path` says.
-    pub fn forward_with(&self, path: Recurrence, input: Tensor<3>, keep_sequence: bool) -> (Option<Tensor<3>>, Tensor<2>) {
+    pub fn forward_with(
+        &self,
+        path: Recurrence,
+        input: Tensor<3>,
+        keep_sequence: bool,
+    ) -> (Option<Tensor<3>>, Tensor<2>) {
         let projected = self.project(input);
         match path {
             Recurrence::Fused => {
@@ -85,7 +91,11 @@ impl LstmLayer {
 
     /// The recurrence as burn tensor operations, one fused-gate matmul per step: the reference
     /// the kernels are checked against.
-    fn step_by_step(&self, projected: Tensor<3>, keep_sequence: bool) -> (Option<Tensor<3>>, Tensor<2>) {
+    fn step_by_step(
+        &self,
+        projected: Tensor<3>,
+        keep_sequence: bool,
+    ) -> (Option<Tensor<3>>, Tensor<2>) {
         let [batch, steps, _] = projected.dims();
         let h = self.hidden;
         let device = projected.device();
@@ -94,7 +104,8 @@ impl LstmLayer {
         let mut cell = Tensor::<2>::zeros([batch, h], &device);
         let mut outputs = Vec::with_capacity(if keep_sequence { steps } else { 0 });
         for t in 0..steps {
-            let gates = projected.clone().narrow(1, t, 1).reshape([batch, 4 * h]) + hidden.matmul(recurrent.clone());
+            let gates = projected.clone().narrow(1, t, 1).reshape([batch, 4 * h])
+                + hidden.matmul(recurrent.clone());
             let squashed = sigmoid(gates.clone());
             let input_gate = squashed.clone().narrow(1, 0, h);
             let forget_gate = squashed.clone().narrow(1, h, h);
@@ -146,7 +157,10 @@ mod tests {
     type Forward<'a> = dyn Fn(Tensor<3>) -> (Option<Tensor<3>>, Tensor<2>) + 'a;
 
     fn assert_close(ours: Tensor<2>, theirs: Tensor<2>, tolerance: f32, what: &str) {
-        let (ours, theirs) = (ours.into_data().try_to_vec::<f32>().unwrap(), theirs.into_data().try_to_vec::<f32>().unwrap());
+        let (ours, theirs) = (
+            ours.into_data().try_to_vec::<f32>().unwrap(),
+            theirs.into_data().try_to_vec::<f32>().unwrap(),
+        );
         assert_eq!(ours.len(), theirs.len(), "{what}");
         for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
             assert!((a - b).abs() <= tolerance, "{what}[{i}]: ours {a}, stock {b}");
@@ -165,35 +179,79 @@ mod tests {
             device.seed(11);
             let ours = LstmLayer::new(inputs, hidden, &mut SeededRng::new(3), &device);
             let stock = stock_twin(&ours, inputs, &device);
-            let x = Tensor::<3>::random([batch, steps, inputs], Distribution::Normal(0.0, 1.0), &device);
-            let weights = Tensor::<3>::random([batch, steps, hidden], Distribution::Normal(0.0, 1.0), &device);
+            let x = Tensor::<3>::random(
+                [batch, steps, inputs],
+                Distribution::Normal(0.0, 1.0),
+                &device,
+            );
+            let weights = Tensor::<3>::random(
+                [batch, steps, hidden],
+                Distribution::Normal(0.0, 1.0),
+                &device,
+            );
             let x_stock = x.clone().detach().require_grad();
             let (stock_sequence, stock_state) = stock.forward(x_stock.clone(), None);
             let stock_grads = (stock_sequence.clone() * weights.clone()).sum().backward();
             let rows = batch * steps;
             let kernel = |x: Tensor<3>| ours.forward_with(Recurrence::Fused, x, true);
             let step_by_step = |x: Tensor<3>| ours.forward_with(Recurrence::StepByStep, x, true);
-            let paths: [(&str, &Forward); 2] = [("kernel", &kernel), ("step by step", &step_by_step)];
+            let paths: [(&str, &Forward); 2] =
+                [("kernel", &kernel), ("step by step", &step_by_step)];
             for (path, forward) in paths {
                 let what = |name: &str| format!("{path}, hidden {hidden}: {name}");
                 let x_ours = x.clone().detach().require_grad();
                 let (sequence, last) = forward(x_ours.clone());
                 let sequence = sequence.unwrap();
-                assert_close(sequence.clone().reshape([rows, hidden]), stock_sequence.clone().reshape([rows, hidden]), 1e-5, &what("outputs"));
+                assert_close(
+                    sequence.clone().reshape([rows, hidden]),
+                    stock_sequence.clone().reshape([rows, hidden]),
+                    1e-5,
+                    &what("outputs"),
+                );
                 assert_close(last, stock_state.hidden.clone(), 1e-5, &what("last hidden state"));
 
                 let grads = (sequence * weights.clone()).sum().backward();
                 let grad2 = |t: Tensor<3>, g| t.grad(g).unwrap().reshape([rows, inputs]);
-                assert_close(grad2(x_ours, &grads), grad2(x_stock.clone(), &stock_grads), 1e-4, &what("input gradients"));
+                assert_close(
+                    grad2(x_ours, &grads),
+                    grad2(x_stock.clone(), &stock_grads),
+                    1e-4,
+                    &what("input gradients"),
+                );
                 let h = hidden;
-                let gates = [&stock.input_gate, stock.forget_gate.as_ref().unwrap(), &stock.cell_gate, &stock.output_gate];
+                let gates = [
+                    &stock.input_gate,
+                    stock.forget_gate.as_ref().unwrap(),
+                    &stock.cell_gate,
+                    &stock.output_gate,
+                ];
                 for (k, gate) in gates.into_iter().enumerate() {
                     let ours_in = ours.input_weight.val().grad(&grads).unwrap().narrow(1, k * h, h);
-                    assert_close(ours_in, gate.input_transform.weight.val().grad(&stock_grads).unwrap(), 1e-4, &what("input weights"));
-                    let ours_rec = ours.recurrent_weight.val().grad(&grads).unwrap().narrow(1, k * h, h);
-                    assert_close(ours_rec, gate.hidden_transform.weight.val().grad(&stock_grads).unwrap(), 1e-4, &what("recurrent weights"));
-                    let ours_bias = ours.bias.val().grad(&grads).unwrap().narrow(0, k * h, h).unsqueeze::<2>();
-                    let stock_bias = gate.input_transform.bias.as_ref().unwrap().val().grad(&stock_grads).unwrap().unsqueeze::<2>();
+                    assert_close(
+                        ours_in,
+                        gate.input_transform.weight.val().grad(&stock_grads).unwrap(),
+                        1e-4,
+                        &what("input weights"),
+                    );
+                    let ours_rec =
+                        ours.recurrent_weight.val().grad(&grads).unwrap().narrow(1, k * h, h);
+                    assert_close(
+                        ours_rec,
+                        gate.hidden_transform.weight.val().grad(&stock_grads).unwrap(),
+                        1e-4,
+                        &what("recurrent weights"),
+                    );
+                    let ours_bias =
+                        ours.bias.val().grad(&grads).unwrap().narrow(0, k * h, h).unsqueeze::<2>();
+                    let stock_bias = gate
+                        .input_transform
+                        .bias
+                        .as_ref()
+                        .unwrap()
+                        .val()
+                        .grad(&stock_grads)
+                        .unwrap()
+                        .unsqueeze::<2>();
                     assert_close(ours_bias, stock_bias, 1e-4, &what("bias"));
                 }
             }

@@ -24,14 +24,29 @@ impl StackedLstm {
     pub fn new(shape: ModelShape, seed: u64, device: &Device) -> Self {
         let mut rng = SeededRng::new(seed);
         let layers = (0..shape.layers)
-            .map(|i| LstmLayer::new(if i == 0 { shape.features } else { shape.units }, shape.units, &mut rng, device))
+            .map(|i| {
+                LstmLayer::new(
+                    if i == 0 { shape.features } else { shape.units },
+                    shape.units,
+                    &mut rng,
+                    device,
+                )
+            })
             .collect();
         let weight = glorot_uniform(&mut rng, shape.units, shape.features);
         let head = Linear {
-            weight: Param::from_tensor(Tensor::from_data(TensorData::new(weight, [shape.units, shape.features]), device)),
+            weight: Param::from_tensor(Tensor::from_data(
+                TensorData::new(weight, [shape.units, shape.features]),
+                device,
+            )),
             bias: Some(Param::from_tensor(Tensor::zeros([shape.features], device))),
         };
-        Self { layers, dropout: DropoutConfig::new(shape.dropout).init(), head, predict_change: shape.predict_change }
+        Self {
+            layers,
+            dropout: DropoutConfig::new(shape.dropout).init(),
+            head,
+            predict_change: shape.predict_change,
+        }
     }
 
     /// Inputs per day the model reads (and predicts).
@@ -53,7 +68,11 @@ impl StackedLstm {
     pub fn forward_with(&self, path: Recurrence, windows: Tensor<3>) -> Tensor<2> {
         let [batch, steps, features] = windows.dims();
         let last = windows.clone().narrow(1, steps - 1, 1).reshape([batch, features]);
-        let mut sequence = if self.predict_change { windows - last.clone().unsqueeze_dim::<3>(1) } else { windows };
+        let mut sequence = if self.predict_change {
+            windows - last.clone().unsqueeze_dim::<3>(1)
+        } else {
+            windows
+        };
         let last_layer = self.layers.len() - 1;
         for (i, layer) in self.layers.iter().enumerate() {
             let (next, hidden) = layer.forward_with(path, sequence.clone(), i < last_layer);
@@ -76,7 +95,8 @@ mod tests {
     #[test]
     fn maps_windows_to_one_value_each() {
         let device = Device::flex();
-        let shape = ModelShape { features: 1, layers: 2, units: 8, dropout: 0.0, predict_change: false };
+        let shape =
+            ModelShape { features: 1, layers: 2, units: 8, dropout: 0.0, predict_change: false };
         let model = StackedLstm::new(shape, 1, &device);
         assert_eq!(model.layers.len(), 2);
         assert_eq!(model.layers[0].input_weight.val().dims(), [1, 32]);
@@ -91,8 +111,11 @@ mod tests {
     #[test]
     fn same_seed_gives_same_weights() {
         let device = Device::flex();
-        let shape = ModelShape { features: 1, layers: 1, units: 4, dropout: 0.0, predict_change: false };
-        let weights = |seed| StackedLstm::new(shape, seed, &device).layers[0].recurrent_weight.val().into_data();
+        let shape =
+            ModelShape { features: 1, layers: 1, units: 4, dropout: 0.0, predict_change: false };
+        let weights = |seed| {
+            StackedLstm::new(shape, seed, &device).layers[0].recurrent_weight.val().into_data()
+        };
         assert_eq!(weights(3), weights(3));
         assert_ne!(weights(3), weights(4));
     }
@@ -100,11 +123,18 @@ mod tests {
     #[test]
     fn predicting_change_starts_near_the_naive_forecast() {
         let device = Device::flex();
-        let shape = ModelShape { features: 1, layers: 1, units: 4, dropout: 0.0, predict_change: true };
+        let shape =
+            ModelShape { features: 1, layers: 1, units: 4, dropout: 0.0, predict_change: true };
         let model = StackedLstm::new(shape, 1, &device);
         // Two flat windows at different levels: the relative inputs are identical (all zero),
         // so the predictions differ by exactly the difference in level.
-        let windows = Tensor::<3>::from_data(TensorData::new(vec![0.2f32; 6].into_iter().chain(vec![0.7f32; 6]).collect::<Vec<_>>(), [2, 6, 1]), &device);
+        let windows = Tensor::<3>::from_data(
+            TensorData::new(
+                vec![0.2f32; 6].into_iter().chain(vec![0.7f32; 6]).collect::<Vec<_>>(),
+                [2, 6, 1],
+            ),
+            &device,
+        );
         let out = model.forward(windows).into_data().try_into_vec::<f32>().unwrap();
         assert!((out[1] - out[0] - 0.5).abs() < 1e-6, "{out:?}");
     }

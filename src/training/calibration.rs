@@ -52,7 +52,11 @@ pub fn shape_key(settings: &Settings) -> String {
 
 impl Calibration {
     fn pick(&self) -> Pick {
-        if self.gpu_seconds_per_batch < self.cpu_seconds_per_batch { Pick::WebGpu } else { Pick::Cpu }
+        if self.gpu_seconds_per_batch < self.cpu_seconds_per_batch {
+            Pick::WebGpu
+        } else {
+            Pick::Cpu
+        }
     }
 
     /// "CPU (2 workers): 3.1× faster than WebGPU (nvidia ampere) here".
@@ -63,7 +67,11 @@ impl Calibration {
             Pick::WebGpu => (gpu_name.as_str(), cpu_name, cpu / gpu),
             Pick::Cpu => (cpu_name, gpu_name.as_str(), gpu / cpu),
         };
-        format!("{winner}: {ratio:.1}× faster than {loser} here ({:.0} ms vs {:.0} ms per batch of this model)", 1000.0 * cpu.min(gpu), 1000.0 * cpu.max(gpu))
+        format!(
+            "{winner}: {ratio:.1}× faster than {loser} here ({:.0} ms vs {:.0} ms per batch of this model)",
+            1000.0 * cpu.min(gpu),
+            1000.0 * cpu.max(gpu)
+        )
     }
 }
 
@@ -81,7 +89,10 @@ pub async fn decide(
     let adapter = match gpu {
         Err(error) => return cpu(format!("WebGPU unavailable ({error}): training on the CPU")),
         Ok(adapter) if adapter.software => {
-            return cpu(format!("WebGPU here is a software adapter ({}), no GPU: training on the CPU", adapter.name));
+            return cpu(format!(
+                "WebGPU here is a software adapter ({}), no GPU: training on the CPU",
+                adapter.name
+            ));
         }
         Ok(adapter) => adapter,
     };
@@ -92,14 +103,34 @@ pub async fn decide(
     }
     let gpu_seconds = match measure(Pick::WebGpu).await {
         Ok(seconds) => seconds,
-        Err(error) => return cpu(format!("WebGPU ({}) failed while measuring its speed ({error}): training on the CPU", adapter.name)),
+        Err(error) => {
+            return cpu(format!(
+                "WebGPU ({}) failed while measuring its speed ({error}): training on the CPU",
+                adapter.name
+            ));
+        }
     };
     let cpu_seconds = match measure(Pick::Cpu).await {
         Ok(seconds) => seconds,
-        Err(error) => return Decision { pick: Pick::WebGpu, reason: format!("the CPU could not be measured ({error}): training on WebGPU"), measured: None },
+        Err(error) => {
+            return Decision {
+                pick: Pick::WebGpu,
+                reason: format!("the CPU could not be measured ({error}): training on WebGPU"),
+                measured: None,
+            };
+        }
     };
-    let calibration = Calibration { adapter: adapter.name, shape, cpu_seconds_per_batch: cpu_seconds, gpu_seconds_per_batch: gpu_seconds };
-    Decision { pick: calibration.pick(), reason: calibration.reason(cpu_name), measured: Some(calibration) }
+    let calibration = Calibration {
+        adapter: adapter.name,
+        shape,
+        cpu_seconds_per_batch: cpu_seconds,
+        gpu_seconds_per_batch: gpu_seconds,
+    };
+    Decision {
+        pick: calibration.pick(),
+        reason: calibration.reason(cpu_name),
+        measured: Some(calibration),
+    }
 }
 
 #[cfg(test)]
@@ -111,15 +142,26 @@ mod tests {
     }
 
     /// Runs `decide` with fixed timings, recording which backends were measured.
-    fn decide_with(gpu: Result<Adapter, String>, known: &[Calibration], cpu_s: f64, gpu_s: Result<f64, String>) -> (Decision, Vec<Pick>) {
+    fn decide_with(
+        gpu: Result<Adapter, String>,
+        known: &[Calibration],
+        cpu_s: f64,
+        gpu_s: Result<f64, String>,
+    ) -> (Decision, Vec<Pick>) {
         let mut measured = Vec::new();
-        let decision = pollster::block_on(decide(gpu, "CPU (2 workers)", &Settings::default(), known, async |pick| {
-            measured.push(pick);
-            match pick {
-                Pick::Cpu => Ok(cpu_s),
-                Pick::WebGpu => gpu_s.clone(),
-            }
-        }));
+        let decision = pollster::block_on(decide(
+            gpu,
+            "CPU (2 workers)",
+            &Settings::default(),
+            known,
+            async |pick| {
+                measured.push(pick);
+                match pick {
+                    Pick::Cpu => Ok(cpu_s),
+                    Pick::WebGpu => gpu_s.clone(),
+                }
+            },
+        ));
         (decision, measured)
     }
 
@@ -128,10 +170,17 @@ mod tests {
         let software = Ok(Adapter { name: "SwiftShader".into(), software: true });
         let (decision, measured) = decide_with(software, &[], 1.0, Ok(0.1));
         assert_eq!(decision.pick, Pick::Cpu);
-        assert_eq!(decision.reason, "WebGPU here is a software adapter (SwiftShader), no GPU: training on the CPU");
+        assert_eq!(
+            decision.reason,
+            "WebGPU here is a software adapter (SwiftShader), no GPU: training on the CPU"
+        );
         assert!(measured.is_empty());
-        let (decision, _) = decide_with(Err("this browser does not offer WebGPU".into()), &[], 1.0, Ok(0.1));
-        assert_eq!(decision.reason, "WebGPU unavailable (this browser does not offer WebGPU): training on the CPU");
+        let (decision, _) =
+            decide_with(Err("this browser does not offer WebGPU".into()), &[], 1.0, Ok(0.1));
+        assert_eq!(
+            decision.reason,
+            "WebGPU unavailable (this browser does not offer WebGPU): training on the CPU"
+        );
     }
 
     #[test]
@@ -139,7 +188,10 @@ mod tests {
         let (decision, measured) = decide_with(hardware(), &[], 0.062, Ok(0.02));
         assert_eq!(measured, [Pick::WebGpu, Pick::Cpu]);
         assert_eq!(decision.pick, Pick::WebGpu);
-        assert_eq!(decision.reason, "WebGPU (nvidia ampere): 3.1× faster than CPU (2 workers) here (20 ms vs 62 ms per batch of this model)");
+        assert_eq!(
+            decision.reason,
+            "WebGPU (nvidia ampere): 3.1× faster than CPU (2 workers) here (20 ms vs 62 ms per batch of this model)"
+        );
         let kept = decision.measured.expect("a new measurement to keep");
         assert_eq!(kept.shape, "3x50 window 100 batch 64 dropout 0");
 
@@ -157,9 +209,19 @@ mod tests {
     fn a_slower_gpu_or_a_failing_one_gives_the_cpu() {
         let (decision, _) = decide_with(hardware(), &[], 0.5, Ok(1.5));
         assert_eq!(decision.pick, Pick::Cpu);
-        assert!(decision.reason.starts_with("CPU (2 workers): 3.0× faster than WebGPU (nvidia ampere) here"), "{}", decision.reason);
-        let (decision, measured) = decide_with(hardware(), &[], 0.5, Err("shader compilation failed".into()));
+        assert!(
+            decision
+                .reason
+                .starts_with("CPU (2 workers): 3.0× faster than WebGPU (nvidia ampere) here"),
+            "{}",
+            decision.reason
+        );
+        let (decision, measured) =
+            decide_with(hardware(), &[], 0.5, Err("shader compilation failed".into()));
         assert_eq!((decision.pick, measured), (Pick::Cpu, vec![Pick::WebGpu]));
-        assert_eq!(decision.reason, "WebGPU (nvidia ampere) failed while measuring its speed (shader compilation failed): training on the CPU");
+        assert_eq!(
+            decision.reason,
+            "WebGPU (nvidia ampere) failed while measuring its speed (shader compilation failed): training on the CPU"
+        );
     }
 }

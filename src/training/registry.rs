@@ -87,9 +87,15 @@ impl fmt::Display for SettingError {
                 let keys: Vec<&str> = SPECS.iter().map(|s| s.key).collect();
                 write!(f, "unknown setting '{key}'; the settings are: {}", keys.join(", "))
             }
-            Self::Invalid { key, value, expected } => write!(f, "{key}: '{value}' is not valid: expected {expected}"),
-            Self::TooManyNames { key, given, max } => write!(f, "{key}: {given} inputs given, at most {max} are allowed"),
-            Self::NameRepeated { key, name, position } => write!(f, "{key}: '{name}' is listed twice (input {position})"),
+            Self::Invalid { key, value, expected } => {
+                write!(f, "{key}: '{value}' is not valid: expected {expected}")
+            }
+            Self::TooManyNames { key, given, max } => {
+                write!(f, "{key}: {given} inputs given, at most {max} are allowed")
+            }
+            Self::NameRepeated { key, name, position } => {
+                write!(f, "{key}: '{name}' is listed twice (input {position})")
+            }
         }
     }
 }
@@ -350,20 +356,27 @@ pub static SPECS: &[Spec] = &[
         place: Place::Model,
         counts_bars: false,
         read: |s| if s.scaling == Scaling::All { "all" } else { "train" }.into(),
-        write: |s, v| s.scaling = if v.choice() == "all" { Scaling::All } else { Scaling::TrainOnly },
+        write: |s, v| {
+            s.scaling = if v.choice() == "all" { Scaling::All } else { Scaling::TrainOnly }
+        },
     },
     Spec {
         key: "predict",
         label: "Network predicts",
         help: "the network predicts the `change` from the window's last bar, or the price `level` as the notebook does",
         more: "",
-        kind: Kind::Choice(&[("change", "change from last bar"), ("level", "price level (notebook)")]),
+        kind: Kind::Choice(&[
+            ("change", "change from last bar"),
+            ("level", "price level (notebook)"),
+        ]),
         default: "change",
         unset: None,
         place: Place::Model,
         counts_bars: false,
         read: |s| if s.predict == Prediction::Level { "level" } else { "change" }.into(),
-        write: |s, v| s.predict = if v.choice() == "level" { Prediction::Level } else { Prediction::Change },
+        write: |s, v| {
+            s.predict = if v.choice() == "level" { Prediction::Level } else { Prediction::Change }
+        },
     },
     Spec {
         key: "backtest",
@@ -402,12 +415,14 @@ pub static SPECS: &[Spec] = &[
         unset: None,
         place: Place::Model,
         counts_bars: false,
-        read: |s| match s.backend {
-            BackendChoice::Auto => "auto",
-            BackendChoice::WebGpu => "webgpu",
-            BackendChoice::Cpu => "cpu",
-        }
-        .into(),
+        read: |s| {
+            match s.backend {
+                BackendChoice::Auto => "auto",
+                BackendChoice::WebGpu => "webgpu",
+                BackendChoice::Cpu => "cpu",
+            }
+            .into()
+        },
         write: |s, v| {
             s.backend = match v.choice() {
                 "webgpu" => BackendChoice::WebGpu,
@@ -420,7 +435,10 @@ pub static SPECS: &[Spec] = &[
 
 /// The spec of `key`.
 pub fn spec(key: &str) -> Result<&'static Spec, SettingError> {
-    SPECS.iter().find(|s| s.key == key).ok_or_else(|| SettingError::Unknown { key: key.to_string() })
+    SPECS
+        .iter()
+        .find(|s| s.key == key)
+        .ok_or_else(|| SettingError::Unknown { key: key.to_string() })
 }
 
 impl Kind {
@@ -429,11 +447,21 @@ impl Kind {
         match self {
             Kind::Whole { min, max } => format!("a whole number from {min} to {max}"),
             Kind::Decimal { min, max, open: false } => format!("a number from {min} to {max}"),
-            Kind::Decimal { min, max, open: true } => format!("a number above {min} and at most {max}"),
+            Kind::Decimal { min, max, open: true } => {
+                format!("a number above {min} and at most {max}")
+            }
             Kind::Choice(options) => {
-                let quoted: Vec<String> = options.iter().filter(|(v, _)| !v.is_empty()).map(|(v, _)| format!("'{v}'")).collect();
+                let quoted: Vec<String> = options
+                    .iter()
+                    .filter(|(v, _)| !v.is_empty())
+                    .map(|(v, _)| format!("'{v}'"))
+                    .collect();
                 let (last, rest) = quoted.split_last().expect("a choice has options");
-                if rest.is_empty() { last.clone() } else { format!("{} or {last}", rest.join(", ")) }
+                if rest.is_empty() {
+                    last.clone()
+                } else {
+                    format!("{} or {last}", rest.join(", "))
+                }
             }
             Kind::Names { max } => format!("at most {max} names separated by commas"),
             Kind::Text => "any text".into(),
@@ -458,16 +486,29 @@ impl Spec {
         if text.is_empty() && self.unset.is_some() {
             return Ok(Value::Unset);
         }
-        let invalid = || SettingError::Invalid { key: self.key, value: text.to_string(), expected: self.kind.expected() };
+        let invalid = || SettingError::Invalid {
+            key: self.key,
+            value: text.to_string(),
+            expected: self.kind.expected(),
+        };
         match self.kind {
-            Kind::Whole { min, max } => text.parse::<u64>().ok().filter(|n| (min..=max).contains(n)).map(Value::Whole).ok_or_else(invalid),
+            Kind::Whole { min, max } => text
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (min..=max).contains(n))
+                .map(Value::Whole)
+                .ok_or_else(invalid),
             Kind::Decimal { min, max, open } => text
                 .parse::<f64>()
                 .ok()
                 .filter(|x| x.is_finite() && *x <= max && if open { *x > min } else { *x >= min })
                 .map(Value::Decimal)
                 .ok_or_else(invalid),
-            Kind::Choice(options) => options.iter().find(|(v, _)| *v == text).map(|(v, _)| Value::Choice(v)).ok_or_else(invalid),
+            Kind::Choice(options) => options
+                .iter()
+                .find(|(v, _)| *v == text)
+                .map(|(v, _)| Value::Choice(v))
+                .ok_or_else(invalid),
             Kind::Names { max } => names(self.key, text, max).map(Value::Names),
             Kind::Text => Ok(Value::Text(text.to_string())),
         }
@@ -486,11 +527,16 @@ impl Spec {
 
 /// A list of names separated by commas, each at most once (case ignored), at most `max`.
 fn names(key: &'static str, text: &str, max: usize) -> Result<Vec<String>, SettingError> {
-    let names: Vec<String> = text.split(',').map(str::trim).filter(|n| !n.is_empty()).map(String::from).collect();
+    let names: Vec<String> =
+        text.split(',').map(str::trim).filter(|n| !n.is_empty()).map(String::from).collect();
     if names.len() > max {
         return Err(SettingError::TooManyNames { key, given: names.len(), max });
     }
-    if let Some((i, name)) = names.iter().enumerate().find(|(i, n)| names[..*i].iter().any(|m| m.eq_ignore_ascii_case(n))) {
+    if let Some((i, name)) = names
+        .iter()
+        .enumerate()
+        .find(|(i, n)| names[..*i].iter().any(|m| m.eq_ignore_ascii_case(n)))
+    {
         return Err(SettingError::NameRepeated { key, name: name.clone(), position: i + 1 });
     }
     Ok(names)
@@ -518,25 +564,40 @@ mod tests {
             let (below, above, ends) = match spec.kind {
                 Kind::Whole { min, max } => {
                     let below = min.checked_sub(1).map_or("-1".to_string(), |n| n.to_string());
-                    let above = max.checked_add(1).map_or("18446744073709551616".to_string(), |n| n.to_string());
+                    let above = max
+                        .checked_add(1)
+                        .map_or("18446744073709551616".to_string(), |n| n.to_string());
                     (below, above, [min.to_string(), max.to_string()])
                 }
                 Kind::Decimal { min, max, open } => {
                     let low = if open { min + 1e-9 } else { min };
-                    ((min - if open { 0.0 } else { 1e-9 }).to_string(), (max + 1e-9).to_string(), [low.to_string(), max.to_string()])
+                    (
+                        (min - if open { 0.0 } else { 1e-9 }).to_string(),
+                        (max + 1e-9).to_string(),
+                        [low.to_string(), max.to_string()],
+                    )
                 }
                 _ => continue,
             };
             for bad in [below, above] {
                 let error = spec.parse(&bad).unwrap_err();
-                let expected = format!("{}: '{bad}' is not valid: expected {}", spec.key, spec.kind.expected());
+                let expected = format!(
+                    "{}: '{bad}' is not valid: expected {}",
+                    spec.key,
+                    spec.kind.expected()
+                );
                 assert_eq!(error.to_string(), expected);
                 assert!(matches!(error, SettingError::Invalid { key, .. } if key == spec.key));
             }
             for good in ends {
                 let mut settings = Settings::default();
                 settings.set(spec.key, &good).unwrap_or_else(|e| panic!("{}: {e}", spec.key));
-                assert_eq!(settings.get(spec.key).parse::<f64>().unwrap(), good.parse::<f64>().unwrap(), "{}", spec.key);
+                assert_eq!(
+                    settings.get(spec.key).parse::<f64>().unwrap(),
+                    good.parse::<f64>().unwrap(),
+                    "{}",
+                    spec.key
+                );
             }
         }
         assert_eq!(spec("window").unwrap().kind.expected(), "a whole number from 2 to 1000");
@@ -564,19 +625,32 @@ mod tests {
     #[test]
     fn names_are_listed_once_and_not_too_many() {
         let features = spec("features").unwrap();
-        assert_eq!(features.parse("Open, Volume ,return").unwrap(), Value::Names(vec!["Open".into(), "Volume".into(), "return".into()]));
+        assert_eq!(
+            features.parse("Open, Volume ,return").unwrap(),
+            Value::Names(vec!["Open".into(), "Volume".into(), "return".into()])
+        );
         let repeated = features.parse("Open,Volume,open").unwrap_err();
-        assert_eq!(repeated, SettingError::NameRepeated { key: "features", name: "open".into(), position: 3 });
+        assert_eq!(
+            repeated,
+            SettingError::NameRepeated { key: "features", name: "open".into(), position: 3 }
+        );
         assert_eq!(repeated.to_string(), "features: 'open' is listed twice (input 3)");
         let many = (0..17).map(|i| format!("c{i}")).collect::<Vec<_>>().join(",");
-        assert_eq!(features.parse(&many).unwrap_err(), SettingError::TooManyNames { key: "features", given: 17, max: 16 });
+        assert_eq!(
+            features.parse(&many).unwrap_err(),
+            SettingError::TooManyNames { key: "features", given: 17, max: 16 }
+        );
     }
 
     /// The README's table is the registry's, word for word.
     #[test]
     fn the_readme_lists_the_registry() {
-        let readme = std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let readme =
+            std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
         let table = readme_table();
-        assert!(readme.contains(&table), "README.md's settings table differs from the registry; it should read:\n{table}");
+        assert!(
+            readme.contains(&table),
+            "README.md's settings table differs from the registry; it should read:\n{table}"
+        );
     }
 }

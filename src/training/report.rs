@@ -51,7 +51,8 @@ impl BatchProgress {
     pub fn percent(&self, folds: usize) -> f64 {
         let stage = self.fold.map_or(0, |(i, _)| i) as f64;
         let within_epoch = self.batch as f64 / self.batches.max(1) as f64;
-        let within_stage = ((self.epoch.max(1) - 1) as f64 + within_epoch) / self.epochs.max(1) as f64;
+        let within_stage =
+            ((self.epoch.max(1) - 1) as f64 + within_epoch) / self.epochs.max(1) as f64;
         (100.0 * (stage + within_stage.clamp(0.0, 1.0)) / (1 + folds) as f64).clamp(0.0, 100.0)
     }
 }
@@ -75,7 +76,14 @@ mod tests {
         assert_eq!(at(4, 10, None).percent(0), 100.0);
         assert_eq!(at(4, 10, None).percent(3), 25.0, "the main run is one of four shares");
         assert_eq!(at(2, 0, Some((2, 3))).percent(3), 100.0 * (2.0 + 0.25) / 4.0);
-        let report = EpochReport { epoch: 2, epochs: 4, train_loss: 0.0, val_loss: 0.0, fold: None, launches: None };
+        let report = EpochReport {
+            epoch: 2,
+            epochs: 4,
+            train_loss: 0.0,
+            val_loss: 0.0,
+            fold: None,
+            launches: None,
+        };
         assert_eq!(BatchProgress::after(&report).percent(0), 50.0);
     }
 }

@@ -4,12 +4,12 @@ use std::ops::Range;
 
 use burn::tensor::Device;
 
-use super::settings::Settings;
 use super::report::{BatchProgress, EpochReport, StopReason};
+use super::settings::Settings;
 use super::trainer::{TrainingHost, train};
 use crate::data::Table;
-use crate::data::scaling::MinMaxScaler;
 use crate::data::inputs::extra_inputs;
+use crate::data::scaling::MinMaxScaler;
 use crate::data::windows::{Prepared, check_length, train_len};
 use crate::evaluation::{directional_accuracy, metrics, naive_predictions, spread};
 use crate::forecast::add_intervals;
@@ -30,7 +30,12 @@ pub fn prepare(table: &Table, settings: &Settings) -> Result<Prepared, String> {
 fn inputs<'a>(table: &'a Table, settings: &Settings) -> Result<(&'a [f64], Vec<Vec<f64>>), String> {
     let target = table.target(settings.target.as_deref())?;
     check_length(target.values.len(), settings.window, settings.split)?;
-    let extra = extra_inputs(table, target, &settings.features, train_len(target.values.len(), settings.split))?;
+    let extra = extra_inputs(
+        table,
+        target,
+        &settings.features,
+        train_len(target.values.len(), settings.split),
+    )?;
     Ok((&target.values, extra))
 }
 
@@ -43,10 +48,22 @@ pub struct Finished {
 }
 
 /// Trains on an autodiff `device` and returns metrics in price units, fits and the forecast.
-pub async fn run(table: &Table, settings: &Settings, device: &Device, host: &mut impl TrainingHost) -> Result<Finished, String> {
+pub async fn run(
+    table: &Table,
+    settings: &Settings,
+    device: &Device,
+    host: &mut impl TrainingHost,
+) -> Result<Finished, String> {
     let data = prepare(table, settings)?;
     let trained = train(device, &data, settings, host).await?;
-    let mut result = evaluate(&trained.model, &data, table, settings.horizon, &device.clone().without_autodiff()).await?;
+    let mut result = evaluate(
+        &trained.model,
+        &data,
+        table,
+        settings.horizon,
+        &device.clone().without_autodiff(),
+    )
+    .await?;
     result.epochs_done = trained.epochs_done;
     result.stopped = trained.stop == StopReason::Stopped;
     if settings.backtest && !result.stopped {
@@ -57,17 +74,28 @@ pub async fn run(table: &Table, settings: &Settings, device: &Device, host: &mut
 
 /// Evaluates a saved model on `table` with the settings, inputs and scalers it was trained
 /// with; a file without one of those inputs is refused with a message naming it.
-pub async fn evaluate_saved(file: &ModelFile, table: &Table, device: &Device) -> Result<RunResult, String> {
+pub async fn evaluate_saved(
+    file: &ModelFile,
+    table: &Table,
+    device: &Device,
+) -> Result<RunResult, String> {
     let settings = &file.settings;
     let (target, extra) = inputs(table, settings)?;
-    let data = Prepared::with_scalers(target, extra, settings.window, settings.split, &file.scalers()?)?;
-    let mut result = evaluate(&file.to_model(device)?, &data, table, settings.horizon, device).await?;
+    let data =
+        Prepared::with_scalers(target, extra, settings.window, settings.split, &file.scalers()?)?;
+    let mut result =
+        evaluate(&file.to_model(device)?, &data, table, settings.horizon, device).await?;
     result.notes.extend(file.bar_mismatch(table.clock.frequency().as_deref()));
     Ok(result)
 }
 
 /// The model's predictions for `targets`, in price units.
-async fn fit(model: &StackedLstm, data: &Prepared, targets: Range<usize>, inference: &Device) -> Result<Vec<f64>, String> {
+async fn fit(
+    model: &StackedLstm,
+    data: &Prepared,
+    targets: Range<usize>,
+    inference: &Device,
+) -> Result<Vec<f64>, String> {
     let scaled = predict(model, &data.inputs(targets), data.window, inference).await?;
     Ok(scaled.chunks(data.width()).map(|row| data.scaler.unscale(row[0] as f64)).collect())
 }
@@ -85,13 +113,19 @@ pub struct Calibrated {
 /// part's unfitted end) and of the test part, and calibrates the bands on their misses as the
 /// days pass, measuring on the test part how often the bands of each day held the price (see
 /// [`crate::forecast::bands::calibrate`]).
-pub async fn calibrate(model: &StackedLstm, data: &Prepared, horizon: usize, inference: &Device) -> Result<Calibrated, String> {
+pub async fn calibrate(
+    model: &StackedLstm,
+    data: &Prepared,
+    horizon: usize,
+    inference: &Device,
+) -> Result<Calibrated, String> {
     let scale = ErrorScale::for_series(&data.prices);
     let end = data.prices.len();
     let origins = data.fit_end() - 1..end - 1;
     let paths = forecast_paths(model, data, origins.clone(), horizon, inference).await?;
     let test = data.train_end - 1;
-    let (bands, coverage) = bands::calibrate(scale, &paths, origins.clone(), test, &data.prices, end)?;
+    let (bands, coverage) =
+        bands::calibrate(scale, &paths, origins.clone(), test, &data.prices, end)?;
     let test_paths = paths.iter().map(|path| path[test - origins.start..].to_vec()).collect();
     Ok(Calibrated { bands, test_paths, coverage })
 }
@@ -99,12 +133,24 @@ pub async fn calibrate(model: &StackedLstm, data: &Prepared, horizon: usize, inf
 /// Fits, metrics (beside the naive baseline), the forecast with calibrated intervals and their
 /// measured coverage, for `model` on `data`; the training fields (epochs, stop, backtest) are
 /// left for the caller.
-async fn evaluate(model: &StackedLstm, data: &Prepared, table: &Table, horizon: usize, inference: &Device) -> Result<RunResult, String> {
+async fn evaluate(
+    model: &StackedLstm,
+    data: &Prepared,
+    table: &Table,
+    horizon: usize,
+    inference: &Device,
+) -> Result<RunResult, String> {
     let train_fit = fit(model, data, data.train_targets(), inference).await?;
-    let Calibrated { bands, mut test_paths, coverage } = calibrate(model, data, horizon, inference).await?;
+    let Calibrated { bands, mut test_paths, coverage } =
+        calibrate(model, data, horizon, inference).await?;
     let test_fit = test_paths.swap_remove(0);
-    let mut forecast = recursive_forecast(model, data, table.forecast_stamps(horizon), inference).await?;
-    add_intervals(&mut forecast, &bands, bands.scale.volatility(&data.prices, data.prices.len() - 1));
+    let mut forecast =
+        recursive_forecast(model, data, table.forecast_stamps(horizon), inference).await?;
+    add_intervals(
+        &mut forecast,
+        &bands,
+        bands.scale.volatility(&data.prices, data.prices.len() - 1),
+    );
     let test_actual = &data.prices[data.test_targets()];
     Ok(RunResult {
         coverage,
@@ -154,7 +200,12 @@ impl<H: TrainingHost> TrainingHost for FoldHost<'_, H> {
 
 /// Retrains a fresh model on each expanding-window fold and reports the spread of test RMSE for
 /// the model and the naive baseline. Stopping ends the backtest with the folds done so far.
-async fn backtest(data: &Prepared, settings: &Settings, device: &Device, host: &mut impl TrainingHost) -> Result<Backtest, String> {
+async fn backtest(
+    data: &Prepared,
+    settings: &Settings,
+    device: &Device,
+    host: &mut impl TrainingHost,
+) -> Result<Backtest, String> {
     let folds = data.folds(settings.folds, settings.scaling)?;
     let inference = device.clone().without_autodiff();
     let (mut model_rmse, mut naive_rmse, mut coverage) = (Vec::new(), Vec::new(), Vec::new());
@@ -165,12 +216,18 @@ async fn backtest(data: &Prepared, settings: &Settings, device: &Device, host: &
         let actual = &fold.prices[fold.test_targets()];
         model_rmse.push(metrics(actual, &calibrated.test_paths[0]).rmse);
         coverage.push(calibrated.coverage);
-        naive_rmse.push(metrics(actual, &naive_predictions(&fold.prices, fold.test_targets())).rmse);
+        naive_rmse
+            .push(metrics(actual, &naive_predictions(&fold.prices, fold.test_targets())).rmse);
         if trained.stop == StopReason::Stopped {
             break;
         }
     }
-    Ok(Backtest { folds: model_rmse.len(), model_rmse: spread(&model_rmse), naive_rmse: spread(&naive_rmse), coverage })
+    Ok(Backtest {
+        folds: model_rmse.len(),
+        model_rmse: spread(&model_rmse),
+        naive_rmse: spread(&naive_rmse),
+        coverage,
+    })
 }
 
 #[cfg(test)]
@@ -189,7 +246,14 @@ mod tests {
     fn a_run_on_the_sample_gives_finite_metrics_and_a_forecast() {
         let table = sample();
         let settings = Settings { epochs: 2, horizon: 7, ..small_settings() };
-        let result = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut RecordingHost::<NoHelper>::default())).unwrap().result;
+        let result = pollster::block_on(run(
+            &table,
+            &settings,
+            &Device::flex().autodiff(),
+            &mut RecordingHost::<NoHelper>::default(),
+        ))
+        .unwrap()
+        .result;
         assert_eq!(result.test_fit.len(), 3270 - 3270 * 65 / 100);
         assert_eq!(result.train_fit.len(), 3270 * 65 / 100 - 12);
         assert_eq!(result.forecast.len(), 7);
@@ -211,9 +275,13 @@ mod tests {
     #[test]
     fn a_backtest_retrains_per_fold_and_reports_the_spread() {
         let table = sample();
-        let settings = Settings { epochs: 1, horizon: 2, backtest: true, folds: 3, ..small_settings() };
+        let settings =
+            Settings { epochs: 1, horizon: 2, backtest: true, folds: 3, ..small_settings() };
         let mut host = RecordingHost::<NoHelper>::default();
-        let result = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut host)).unwrap().result;
+        let result =
+            pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut host))
+                .unwrap()
+                .result;
         let backtest = result.backtest.unwrap();
         assert_eq!(backtest.folds, 3);
         assert!(backtest.model_rmse.mean > 0.0 && backtest.naive_rmse.mean > 0.0);
@@ -225,20 +293,52 @@ mod tests {
     #[test]
     fn a_saved_model_reproduces_the_run_without_training() {
         let table = sample();
-        let settings = Settings { epochs: 1, horizon: 3, scaling: crate::data::windows::Scaling::All, ..small_settings() };
-        let finished = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut RecordingHost::<NoHelper>::default())).unwrap();
-        let file = pollster::block_on(ModelFile::from_model(&finished.model, &settings, &finished.scalers, table.clock.frequency())).unwrap();
+        let settings = Settings {
+            epochs: 1,
+            horizon: 3,
+            scaling: crate::data::windows::Scaling::All,
+            ..small_settings()
+        };
+        let finished = pollster::block_on(run(
+            &table,
+            &settings,
+            &Device::flex().autodiff(),
+            &mut RecordingHost::<NoHelper>::default(),
+        ))
+        .unwrap();
+        let file = pollster::block_on(ModelFile::from_model(
+            &finished.model,
+            &settings,
+            &finished.scalers,
+            table.clock.frequency(),
+        ))
+        .unwrap();
         let loaded = pollster::block_on(evaluate_saved(&file, &table, &Device::flex())).unwrap();
         assert_eq!(loaded.test, finished.result.test);
         assert_eq!(loaded.forecast, finished.result.forecast);
         assert!(loaded.notes.is_empty(), "{:?}", loaded.notes);
         // The same model on weekly bars of the same prices: evaluated, and told.
-        let options = crate::data::parse::ParseOptions { reshape: Settings { bars: crate::data::bar::BarSize::parse("1w"), ..Settings::default() }.reshape(), ..Default::default() };
-        let weekly = crate::data::parse::parse_csv_with(&crate::data::parse::tests::ibm_sample(), &options).unwrap();
+        let options = crate::data::parse::ParseOptions {
+            reshape: Settings {
+                bars: crate::data::bar::BarSize::parse("1w"),
+                ..Settings::default()
+            }
+            .reshape(),
+            ..Default::default()
+        };
+        let weekly =
+            crate::data::parse::parse_csv_with(&crate::data::parse::tests::ibm_sample(), &options)
+                .unwrap();
         let on_weeks = pollster::block_on(evaluate_saved(&file, &weekly, &Device::flex())).unwrap();
-        assert!(on_weeks.notes[0].starts_with("this model was trained on 1d bars and the loaded data's bars are 1w"), "{:?}", on_weeks.notes);
+        assert!(
+            on_weeks.notes[0]
+                .starts_with("this model was trained on 1d bars and the loaded data's bars are 1w"),
+            "{:?}",
+            on_weeks.notes
+        );
         let other = parse_csv(b"Date,Open\n2020-01-01,1\n").unwrap();
-        let refused = pollster::block_on(evaluate_saved(&file, &other, &Device::flex())).unwrap_err();
+        let refused =
+            pollster::block_on(evaluate_saved(&file, &other, &Device::flex())).unwrap_err();
         assert!(refused.starts_with("only 1 rows after cleaning"), "{refused}");
     }
 
@@ -249,23 +349,43 @@ mod tests {
         let table = sample();
         let features = ["Open", "Volume", "return", "logvolume"].map(String::from).to_vec();
         let settings = Settings { epochs: 1, horizon: 4, features, ..small_settings() };
-        let finished = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut RecordingHost::<NoHelper>::default())).unwrap();
+        let finished = pollster::block_on(run(
+            &table,
+            &settings,
+            &Device::flex().autodiff(),
+            &mut RecordingHost::<NoHelper>::default(),
+        ))
+        .unwrap();
         assert_eq!((finished.model.features(), finished.scalers.len()), (5, 5));
         let result = &finished.result;
-        assert!(result.forecast.iter().all(|d| d.value.is_finite() && d.half_width_80.is_finite() && d.half_width_80 > 0.0));
+        assert!(
+            result.forecast.iter().all(|d| d.value.is_finite()
+                && d.half_width_80.is_finite()
+                && d.half_width_80 > 0.0)
+        );
         assert!(result.test.rmse.is_finite() && result.coverage.horizon_days.is_some());
-        let file = pollster::block_on(ModelFile::from_model(&finished.model, &settings, &finished.scalers, None)).unwrap();
+        let file = pollster::block_on(ModelFile::from_model(
+            &finished.model,
+            &settings,
+            &finished.scalers,
+            None,
+        ))
+        .unwrap();
         let file = ModelFile::parse(&serde_json::to_string(&file).unwrap()).unwrap();
         assert_eq!(file.settings.features, settings.features);
         let loaded = pollster::block_on(evaluate_saved(&file, &table, &Device::flex())).unwrap();
         assert_eq!((loaded.test, &loaded.forecast), (result.test, &result.forecast));
         let mut without_open = table.clone();
         without_open.columns.retain(|c| c.name != "Open");
-        let refused = pollster::block_on(evaluate_saved(&file, &without_open, &Device::flex())).unwrap_err();
+        let refused =
+            pollster::block_on(evaluate_saved(&file, &without_open, &Device::flex())).unwrap_err();
         assert!(refused.starts_with("input column 'Open' is not in this file"), "{refused}");
         let mut damaged = file;
         damaged.input_scalers.pop();
-        assert_eq!(damaged.scalers().unwrap_err(), "the model file is damaged: 4 inputs (Open, Volume, return, logvolume) but 3 input scalers");
+        assert_eq!(
+            damaged.scalers().unwrap_err(),
+            "the model file is damaged: 4 inputs (Open, Volume, return, logvolume) but 3 input scalers"
+        );
     }
 
     /// Band coverage on the bundled sample after a short real training, for the rule the page
@@ -278,23 +398,41 @@ mod tests {
         let table = sample();
         let epochs = std::env::var("EPOCHS").ok().and_then(|e| e.parse().ok()).unwrap_or(20);
         let settings = Settings { epochs, ..Settings::default() };
-        let finished = pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut RecordingHost::<NoHelper>::default())).unwrap();
+        let finished = pollster::block_on(run(
+            &table,
+            &settings,
+            &Device::flex().autodiff(),
+            &mut RecordingHost::<NoHelper>::default(),
+        ))
+        .unwrap();
         let data = prepare(&table, &settings).unwrap();
         let (h, end) = (settings.horizon, data.prices.len());
-        let calibrated = pollster::block_on(calibrate(&finished.model, &data, h, &Device::flex())).unwrap();
-        let mut errors: Vec<f64> = data.prices[data.test_targets()].iter().zip(&calibrated.test_paths[0]).map(|(a, p)| (a - p).abs()).collect();
+        let calibrated =
+            pollster::block_on(calibrate(&finished.model, &data, h, &Device::flex())).unwrap();
+        let mut errors: Vec<f64> = data.prices[data.test_targets()]
+            .iter()
+            .zip(&calibrated.test_paths[0])
+            .map(|(a, p)| (a - p).abs())
+            .collect();
         errors.sort_by(f64::total_cmp);
         let percentile = |level: f64| errors[(errors.len() as f64 * level).ceil() as usize - 1];
         // The old rule's band for step k: ± the percentile × √k, the same at every origin.
         let inside = |k: usize, level: f64| {
             let origins = (data.train_end - 1..end - k).enumerate();
-            let hits = origins.clone().filter(|&(i, o)| (data.prices[o + k] - calibrated.test_paths[k - 1][i]).abs() <= percentile(level) * (k as f64).sqrt());
+            let hits = origins.clone().filter(|&(i, o)| {
+                (data.prices[o + k] - calibrated.test_paths[k - 1][i]).abs()
+                    <= percentile(level) * (k as f64).sqrt()
+            });
             100.0 * hits.count() as f64 / origins.count() as f64
         };
-        let before: Vec<(usize, f64, f64)> = [1, h].iter().map(|&k| (k, inside(k, 0.8), inside(k, 0.95))).collect();
+        let before: Vec<(usize, f64, f64)> =
+            [1, h].iter().map(|&k| (k, inside(k, 0.8), inside(k, 0.95))).collect();
         let after = finished.result.coverage;
         println!("settings: {}", settings.to_query());
-        println!("test RMSE {:.4}, naive {:.4}", finished.result.test.rmse, finished.result.naive.rmse);
+        println!(
+            "test RMSE {:.4}, naive {:.4}",
+            finished.result.test.rmse, finished.result.naive.rmse
+        );
         println!("before (√h rule), (days ahead, 80%, 95%): {before:?}");
         println!("after (calibrated): {after:?}\n  {}", after.sentence("test", &table.clock));
         for step in [after.one_day.unwrap(), after.horizon_days.unwrap()] {
@@ -313,9 +451,13 @@ mod tests {
         let settings = Settings { target: Some("Volume".into()), ..Settings::default() };
         let missing = prepare(&table, &settings).unwrap_err();
         assert_eq!(settings.check(&table), Err(missing.clone()));
-        assert_eq!(missing, "target column 'Volume' is not in this file; its numeric columns are: Close");
+        assert_eq!(
+            missing,
+            "target column 'Volume' is not in this file; its numeric columns are: Close"
+        );
         let long = parse_csv(&crate::data::parse::tests::ibm_sample()).unwrap();
-        let settings = Settings { features: vec!["Open".into(), "Dividends".into()], ..Settings::default() };
+        let settings =
+            Settings { features: vec!["Open".into(), "Dividends".into()], ..Settings::default() };
         let absent = prepare(&long, &settings).unwrap_err();
         assert_eq!(settings.check(&long), Err(absent.clone()));
         assert!(absent.starts_with("input column 'Dividends' is not in this file"), "{absent}");

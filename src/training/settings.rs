@@ -102,7 +102,8 @@ impl Settings {
     pub fn check(&self, table: &Table) -> Result<(), String> {
         let target = table.target(self.target.as_deref())?;
         check_length(target.values.len(), self.window, self.split)?;
-        extra_inputs(table, target, &self.features, train_len(target.values.len(), self.split)).map(drop)
+        extra_inputs(table, target, &self.features, train_len(target.values.len(), self.split))
+            .map(drop)
     }
 
     /// Sets one setting from its text form, as typed in the page or found in the URL; an
@@ -123,7 +124,10 @@ impl Settings {
     /// reported and keeps its default. The data's address (`csv=`) is not a setting.
     pub fn from_query(text: &str) -> (Self, Vec<SettingError>) {
         let mut settings = Self::default();
-        let errors = query::pairs(text).filter(|(key, _)| key != DATA_KEY).filter_map(|(key, value)| settings.set(&key, &value).err()).collect();
+        let errors = query::pairs(text)
+            .filter(|(key, _)| key != DATA_KEY)
+            .filter_map(|(key, value)| settings.set(&key, &value).err())
+            .collect();
         (settings, errors)
     }
 
@@ -173,7 +177,10 @@ mod tests {
     #[test]
     fn defaults_are_the_reference_notebook() {
         let s = Settings::default();
-        assert_eq!((s.window, s.split, s.layers, s.units, s.epochs, s.batch, s.horizon), (100, 65, 3, 50, 100, 64, 30));
+        assert_eq!(
+            (s.window, s.split, s.layers, s.units, s.epochs, s.batch, s.horizon),
+            (100, 65, 3, 50, 100, 64, 30)
+        );
         assert_eq!((s.dropout, s.lr), (0.0, 0.001));
         assert_eq!(s.target, None);
     }
@@ -182,11 +189,30 @@ mod tests {
     fn query_round_trips_every_setting() {
         let (mut s, errors) = Settings::from_query("");
         assert!(errors.is_empty());
-        for (key, value) in [("bars", "4h"), ("last", "5000"), ("target", "Adj Close"), ("features", "Open,Volume,return"), ("window", "20"), ("dropout", "0.2"), ("lr", "0.01"), ("scaling", "all"), ("predict", "level"), ("backtest", "on"), ("folds", "4"), ("backend", "cpu"), ("seed", "7")] {
+        for (key, value) in [
+            ("bars", "4h"),
+            ("last", "5000"),
+            ("target", "Adj Close"),
+            ("features", "Open,Volume,return"),
+            ("window", "20"),
+            ("dropout", "0.2"),
+            ("lr", "0.01"),
+            ("scaling", "all"),
+            ("predict", "level"),
+            ("backtest", "on"),
+            ("folds", "4"),
+            ("backend", "cpu"),
+            ("seed", "7"),
+        ] {
             s.set(key, value).unwrap();
         }
         let query = s.to_query();
-        assert!(query.starts_with("bars=4h&last=5000&target=Adj%20Close&features=Open%2CVolume%2Creturn&"), "{query}");
+        assert!(
+            query.starts_with(
+                "bars=4h&last=5000&target=Adj%20Close&features=Open%2CVolume%2Creturn&"
+            ),
+            "{query}"
+        );
         assert_eq!(s.reshape(), Reshape { bars: Some(BarSize::Minutes(240)), last: Some(5000) });
         assert_eq!(s.model_shape().features, 4);
         let (back, errors) = Settings::from_query(&format!("?{query}"));
@@ -207,23 +233,44 @@ mod tests {
 
     #[test]
     fn invalid_values_are_rejected_not_clamped() {
-        let (s, errors) = Settings::from_query("window=0&epochs=abc&lr=-1&backend=tpu&colour=red&units=64");
+        let (s, errors) =
+            Settings::from_query("window=0&epochs=abc&lr=-1&backend=tpu&colour=red&units=64");
         assert_eq!(s.window, 100);
         assert_eq!(s.units, 64);
-        let keys: Vec<String> = errors.iter().map(|e| match e {
-            SettingError::Invalid { key, .. } => key.to_string(),
-            SettingError::Unknown { key } => format!("unknown {key}"),
-            other => panic!("{other:?}"),
-        }).collect();
+        let keys: Vec<String> = errors
+            .iter()
+            .map(|e| match e {
+                SettingError::Invalid { key, .. } => key.to_string(),
+                SettingError::Unknown { key } => format!("unknown {key}"),
+                other => panic!("{other:?}"),
+            })
+            .collect();
         assert_eq!(keys, ["window", "epochs", "lr", "backend", "unknown colour"]);
-        assert_eq!(errors[0].to_string(), "window: '0' is not valid: expected a whole number from 2 to 1000");
-        assert!(errors[4].to_string().starts_with("unknown setting 'colour'; the settings are: bars, last, target,"));
+        assert_eq!(
+            errors[0].to_string(),
+            "window: '0' is not valid: expected a whole number from 2 to 1000"
+        );
+        assert!(
+            errors[4]
+                .to_string()
+                .starts_with("unknown setting 'colour'; the settings are: bars, last, target,")
+        );
         let (_, errors) = Settings::from_query("features=Open,Volume,open");
-        assert_eq!(errors, [SettingError::NameRepeated { key: "features", name: "open".into(), position: 3 }]);
+        assert_eq!(
+            errors,
+            [SettingError::NameRepeated { key: "features", name: "open".into(), position: 3 }]
+        );
         let (s, errors) = Settings::from_query("bars=2x&last=1&last=abc");
         assert_eq!((s.bars, s.last), (None, None));
-        assert_eq!(errors[0].to_string(), "bars: '2x' is not valid: expected '1min', '5min', '15min', '30min', '1h', '4h', '1d', '1w', '1M', '1Q' or '1Y'");
-        assert!(matches!(&errors[1], SettingError::Invalid { key: "last", value, .. } if value == "1"));
-        assert!(matches!(&errors[2], SettingError::Invalid { key: "last", value, .. } if value == "abc"));
+        assert_eq!(
+            errors[0].to_string(),
+            "bars: '2x' is not valid: expected '1min', '5min', '15min', '30min', '1h', '4h', '1d', '1w', '1M', '1Q' or '1Y'"
+        );
+        assert!(
+            matches!(&errors[1], SettingError::Invalid { key: "last", value, .. } if value == "1")
+        );
+        assert!(
+            matches!(&errors[2], SettingError::Invalid { key: "last", value, .. } if value == "abc")
+        );
     }
 }

@@ -43,7 +43,13 @@ pub struct Share {
 
 /// The gradient of the share `indices` of a batch of `batch_len` windows: of its squared errors
 /// summed and divided by `batch_len`, so the two shares' gradients add up to the batch's mean.
-pub fn share_gradients(model: &StackedLstm, examples: Examples, indices: &[usize], batch_len: usize, device: &Device) -> Share {
+pub fn share_gradients(
+    model: &StackedLstm,
+    examples: Examples,
+    indices: &[usize],
+    batch_len: usize,
+    device: &Device,
+) -> Share {
     let Examples { series, window, width } = examples;
     let rows = |from: usize, to: usize| series[from * width..to * width].iter().copied();
     let x: Vec<f32> = indices.iter().flat_map(|&i| rows(i, i + window)).collect();
@@ -52,7 +58,10 @@ pub fn share_gradients(model: &StackedLstm, examples: Examples, indices: &[usize
     let y = Tensor::<2>::from_data(TensorData::new(y, [indices.len(), width]), device);
     let squared_error = (model.forward(x) - y).powi_scalar(2).sum();
     let loss = squared_error.clone().div_scalar(batch_len as f64);
-    Share { gradients: GradientsParams::from_grads(loss.backward(), model), squared_error: squared_error.detach() }
+    Share {
+        gradients: GradientsParams::from_grads(loss.backward(), model),
+        squared_error: squared_error.detach(),
+    }
 }
 
 /// A second worker computing the second share of each batch on its own copy of the model.
@@ -99,14 +108,23 @@ impl HelperModel {
     pub fn new(shape: ModelShape, examples: Examples, parameters: &[f32]) -> Self {
         let device = Device::flex().autodiff();
         let model = with_flat_parameters(StackedLstm::new(shape, 0, &device), parameters);
-        Self { model, series: examples.series.to_vec(), window: examples.window, width: examples.width, device }
+        Self {
+            model,
+            series: examples.series.to_vec(),
+            window: examples.window,
+            width: examples.width,
+            device,
+        }
     }
 
     /// The flat gradient and squared error of the share `indices` of a batch of `batch_len`.
     pub fn gradients(&self, indices: &[usize], batch_len: usize) -> (Vec<f32>, f64) {
         let examples = Examples { series: &self.series, window: self.window, width: self.width };
         let share = share_gradients(&self.model, examples, indices, batch_len, &self.device);
-        (flat_gradients(&self.model, &share.gradients), share.squared_error.into_scalar::<f32>() as f64)
+        (
+            flat_gradients(&self.model, &share.gradients),
+            share.squared_error.into_scalar::<f32>() as f64,
+        )
     }
 
     /// Takes the trainer's parameters after an optimiser step.
@@ -146,7 +164,11 @@ pub fn flat_gradients(model: &StackedLstm, gradients: &GradientsParams) -> Vec<f
 }
 
 /// `gradients` plus a flat gradient in [`flat_parameters`] order.
-pub fn add_flat_gradients(model: &StackedLstm, mut gradients: GradientsParams, flat: &[f32]) -> GradientsParams {
+pub fn add_flat_gradients(
+    model: &StackedLstm,
+    mut gradients: GradientsParams,
+    flat: &[f32],
+) -> GradientsParams {
     struct Add<'a> {
         gradients: &'a mut GradientsParams,
         flat: &'a [f32],
@@ -157,7 +179,8 @@ pub fn add_flat_gradients(model: &StackedLstm, mut gradients: GradientsParams, f
             let (shape, device) = (value.shape(), value.device().without_autodiff());
             let (own, rest) = self.flat.split_at(shape.num_elements());
             self.flat = rest;
-            let other = Tensor::<D>::from_data(TensorData::new(own.to_vec(), shape.clone()), &device);
+            let other =
+                Tensor::<D>::from_data(TensorData::new(own.to_vec(), shape.clone()), &device);
             let sum = match self.gradients.remove::<D>(param.id) {
                 Some(grad) => grad + other,
                 None => other,
@@ -186,7 +209,11 @@ pub fn with_flat_parameters(model: StackedLstm, flat: &[f32]) -> StackedLstm {
 }
 
 fn values<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
-    tensor.into_data().convert::<f32>().try_into_vec::<f32>().expect("parameters are f32 after convert")
+    tensor
+        .into_data()
+        .convert::<f32>()
+        .try_into_vec::<f32>()
+        .expect("parameters are f32 after convert")
 }
 
 #[cfg(test)]
@@ -194,7 +221,8 @@ mod tests {
     use super::*;
 
     fn model(seed: u64) -> StackedLstm {
-        let shape = ModelShape { features: 1, layers: 2, units: 6, dropout: 0.0, predict_change: true };
+        let shape =
+            ModelShape { features: 1, layers: 2, units: 6, dropout: 0.0, predict_change: true };
         StackedLstm::new(shape, seed, &Device::flex().autodiff())
     }
 
@@ -216,12 +244,17 @@ mod tests {
         let second = share_gradients(&model, examples, &batch[3..], batch.len(), &device);
         let sse = |s: &Share| s.squared_error.clone().into_scalar::<f32>();
         assert!((sse(&whole) - (sse(&first) + sse(&second))).abs() < 1e-5, "squared errors add up");
-        let summed = add_flat_gradients(&model, first.gradients, &flat_gradients(&model, &second.gradients));
-        let (whole_flat, summed_flat) = (flat_gradients(&model, &whole.gradients), flat_gradients(&model, &summed));
+        let summed =
+            add_flat_gradients(&model, first.gradients, &flat_gradients(&model, &second.gradients));
+        let (whole_flat, summed_flat) =
+            (flat_gradients(&model, &whole.gradients), flat_gradients(&model, &summed));
         assert_eq!(whole_flat.len(), flat_parameters(&model).len());
         assert!(whole_flat.iter().any(|g| g.abs() > 1e-4), "a real gradient");
         for (i, (a, b)) in whole_flat.iter().zip(&summed_flat).enumerate() {
-            assert!((a - b).abs() <= 1e-6 + 1e-4 * a.abs(), "gradient {i}: whole batch {a}, two shares {b}");
+            assert!(
+                (a - b).abs() <= 1e-6 + 1e-4 * a.abs(),
+                "gradient {i}: whole batch {a}, two shares {b}"
+            );
         }
     }
 
@@ -233,7 +266,13 @@ mod tests {
         let loaded = with_flat_parameters(target, &flat);
         assert_eq!(flat_parameters(&loaded), flat);
         // Still trainable: the loaded parameters get gradients.
-        let share = share_gradients(&loaded, Examples { series: &series(), window: 8, width: 1 }, &[0, 1], 2, &Device::flex().autodiff());
+        let share = share_gradients(
+            &loaded,
+            Examples { series: &series(), window: 8, width: 1 },
+            &[0, 1],
+            2,
+            &Device::flex().autodiff(),
+        );
         assert!(flat_gradients(&loaded, &share.gradients).iter().any(|g| *g != 0.0));
     }
 }

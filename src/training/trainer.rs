@@ -9,7 +9,9 @@ use super::adam::FusedAdam;
 use super::report::{BatchProgress, EpochReport, Launches, StopReason};
 use super::rng::SeededRng;
 use super::settings::Settings;
-use super::shares::{Examples, Helper, add_flat_gradients, flat_gradients, flat_parameters, share_gradients};
+use super::shares::{
+    Examples, Helper, add_flat_gradients, flat_gradients, flat_parameters, share_gradients,
+};
 use crate::data::windows::Prepared;
 use crate::model::predict::predict;
 use crate::model::{StackedLstm, is_cpu};
@@ -56,22 +58,48 @@ struct Learner<'a> {
 impl<'a> Learner<'a> {
     /// A fresh model for `settings` on an autodiff `device` and what trains it; the host's
     /// helper (if any) gets a copy of the model.
-    fn new(device: &Device, data: &'a Prepared, settings: &Settings, host: &mut impl TrainingHost) -> (StackedLstm, Self) {
+    fn new(
+        device: &Device,
+        data: &'a Prepared,
+        settings: &Settings,
+        host: &mut impl TrainingHost,
+    ) -> (StackedLstm, Self) {
         device.seed(settings.seed);
         let model = StackedLstm::new(settings.model_shape(), settings.seed, device);
-        let examples = Examples { series: &data.scaled[..data.fit_end() * data.width()], window: data.window, width: data.width() };
+        let examples = Examples {
+            series: &data.scaled[..data.fit_end() * data.width()],
+            window: data.window,
+            width: data.width(),
+        };
         let in_shares = is_cpu(device);
         // Dropout masks come from each worker's own random stream: with dropout the trainer
         // computes both shares, so a seed gives the same run on one core or two.
-        let helped = in_shares && settings.dropout == 0.0 && host.helper().begin(settings.model_shape(), examples, &flat_parameters(&model));
+        let helped = in_shares
+            && settings.dropout == 0.0
+            && host.helper().begin(settings.model_shape(), examples, &flat_parameters(&model));
         let optimizer = FusedAdam::init();
-        (model, Self { optimizer, examples, device: device.clone(), lr: settings.lr, in_shares, helped })
+        (
+            model,
+            Self {
+                optimizer,
+                examples,
+                device: device.clone(),
+                lr: settings.lr,
+                in_shares,
+                helped,
+            },
+        )
     }
 
     /// One optimiser step of `model` on the examples `batch`; returns the stepped model and the
     /// batch's summed squared error (on WebGPU not yet read back, so that batches queue without
     /// waiting for each other).
-    async fn step(&mut self, model: StackedLstm, batch: &[usize], host: &mut impl TrainingHost) -> Result<(StackedLstm, Tensor<1>), String> {
+    async fn step(
+        &mut self,
+        model: StackedLstm,
+        batch: &[usize],
+        host: &mut impl TrainingHost,
+    ) -> Result<(StackedLstm, Tensor<1>), String> {
         let (examples, device) = (self.examples, &self.device);
         let (gradients, squared_error) = if self.in_shares {
             let (first, second) = batch.split_at(batch.len().div_ceil(2));
@@ -86,11 +114,18 @@ impl<'a> Learner<'a> {
                 (false, true) => host.helper().finish().await?,
                 (false, false) => {
                     let share = share_gradients(&model, examples, second, batch.len(), device);
-                    (flat_gradients(&model, &share.gradients), read_scalar(share.squared_error).await?)
+                    (
+                        flat_gradients(&model, &share.gradients),
+                        read_scalar(share.squared_error).await?,
+                    )
                 }
             };
             error += other_error;
-            let gradients = if other.is_empty() { mine.gradients } else { add_flat_gradients(&model, mine.gradients, &other) };
+            let gradients = if other.is_empty() {
+                mine.gradients
+            } else {
+                add_flat_gradients(&model, mine.gradients, &other)
+            };
             (gradients, Tensor::<1>::zeros([1], device).add_scalar(error))
         } else {
             let whole = share_gradients(&model, examples, batch, batch.len(), device);
@@ -109,7 +144,12 @@ impl<'a> Learner<'a> {
 /// On the CPU every batch is computed as two shares (see [shares](super::shares)), the second by the host's
 /// helper when it has one; on WebGPU a batch is one pass. Fails if the loss stops being finite,
 /// naming the epoch and suggesting a lower learning rate.
-pub async fn train(device: &Device, data: &Prepared, settings: &Settings, host: &mut impl TrainingHost) -> Result<Trained, String> {
+pub async fn train(
+    device: &Device,
+    data: &Prepared,
+    settings: &Settings,
+    host: &mut impl TrainingHost,
+) -> Result<Trained, String> {
     let (mut model, mut learner) = Learner::new(device, data, settings, host);
     let inference_device = device.clone().without_autodiff();
     let val_inputs = data.inputs(data.test_targets());
@@ -134,7 +174,13 @@ pub async fn train(device: &Device, data: &Prepared, settings: &Settings, host: 
             if let (Some(start), Some(end)) = (batch_start, host.launches()) {
                 batch_launches.push(end - start);
             }
-            host.progress(&BatchProgress { epoch, epochs: settings.epochs, batch: done + 1, batches, fold: None });
+            host.progress(&BatchProgress {
+                epoch,
+                epochs: settings.epochs,
+                batch: done + 1,
+                batches,
+                fold: None,
+            });
             if host.stop_requested() {
                 stop = StopReason::Stopped;
                 break;
@@ -143,11 +189,22 @@ pub async fn train(device: &Device, data: &Prepared, settings: &Settings, host: 
         }
         let train_loss = read_scalar(squared_error).await? / (seen * data.width()) as f64;
         check_finite(train_loss, epoch, settings.lr)?;
-        let predictions = predict(&model.valid(), &val_inputs, data.window, &inference_device).await?;
+        let predictions =
+            predict(&model.valid(), &val_inputs, data.window, &inference_device).await?;
         let val_loss = mse(&predictions, &val_targets);
         epochs_done = epoch;
-        let launches = epoch_start.zip(host.launches()).map(|(start, end)| Launches { per_batch: median(&mut batch_launches), per_epoch: end - start });
-        host.report(&EpochReport { epoch, epochs: settings.epochs, train_loss, val_loss, fold: None, launches });
+        let launches = epoch_start.zip(host.launches()).map(|(start, end)| Launches {
+            per_batch: median(&mut batch_launches),
+            per_epoch: end - start,
+        });
+        host.report(&EpochReport {
+            epoch,
+            epochs: settings.epochs,
+            train_loss,
+            val_loss,
+            fold: None,
+            launches,
+        });
         if stop == StopReason::Stopped {
             break;
         }
@@ -186,7 +243,10 @@ pub async fn seconds_per_batch(
 }
 
 async fn read_scalar(value: Tensor<1>) -> Result<f64, String> {
-    Ok(value.into_scalar_async::<f32>().await.map_err(|e| format!("reading the loss failed: {e:?}"))? as f64)
+    Ok(value
+        .into_scalar_async::<f32>()
+        .await
+        .map_err(|e| format!("reading the loss failed: {e:?}"))? as f64)
 }
 
 /// Turns a non-finite loss into the message the page shows.
@@ -194,7 +254,9 @@ fn check_finite(loss: f64, epoch: usize, lr: f64) -> Result<(), String> {
     if loss.is_finite() {
         return Ok(());
     }
-    Err(format!("training diverged: the loss became {loss} in epoch {epoch}; try a lower learning rate (now {lr})"))
+    Err(format!(
+        "training diverged: the loss became {loss} in epoch {epoch}; try a lower learning rate (now {lr})"
+    ))
 }
 
 /// The middle value (the upper one of an even count), 0 for none.
@@ -204,7 +266,8 @@ fn median(values: &mut [u64]) -> u64 {
 }
 
 fn mse(predicted: &[f32], actual: &[f32]) -> f64 {
-    predicted.iter().zip(actual).map(|(p, a)| ((p - a) as f64).powi(2)).sum::<f64>() / actual.len() as f64
+    predicted.iter().zip(actual).map(|(p, a)| ((p - a) as f64).powi(2)).sum::<f64>()
+        / actual.len() as f64
 }
 
 #[cfg(test)]
@@ -248,14 +311,28 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn small_settings() -> Settings {
-        Settings { window: 12, layers: 2, units: 8, epochs: 8, batch: 16, lr: 0.01, ..Settings::default() }
+        Settings {
+            window: 12,
+            layers: 2,
+            units: 8,
+            epochs: 8,
+            batch: 16,
+            lr: 0.01,
+            ..Settings::default()
+        }
     }
 
     #[test]
     fn loss_decreases_on_a_learnable_series() {
         let data = Prepared::new(&sine_prices(200), 12, 75, Scaling::TrainOnly).unwrap();
         let mut host = RecordingHost::<NoHelper>::default();
-        let trained = pollster::block_on(train(&Device::flex().autodiff(), &data, &small_settings(), &mut host)).unwrap();
+        let trained = pollster::block_on(train(
+            &Device::flex().autodiff(),
+            &data,
+            &small_settings(),
+            &mut host,
+        ))
+        .unwrap();
         assert_eq!(trained.epochs_done, 8);
         assert_eq!(trained.stop, StopReason::Finished);
         let losses: Vec<f64> = host.reports.iter().map(|r| r.train_loss).collect();
@@ -273,7 +350,12 @@ pub(crate) mod tests {
     }
 
     impl Helper for InProcessHelper {
-        fn begin(&mut self, shape: crate::model::ModelShape, examples: Examples, parameters: &[f32]) -> bool {
+        fn begin(
+            &mut self,
+            shape: crate::model::ModelShape,
+            examples: Examples,
+            parameters: &[f32],
+        ) -> bool {
             self.model = Some(HelperModel::new(shape, examples, parameters));
             true
         }
@@ -298,10 +380,16 @@ pub(crate) mod tests {
         let settings = Settings { epochs: 3, ..small_settings() };
         let device = Device::flex().autodiff();
         let mut alone = RecordingHost::<NoHelper>::default();
-        let alone_model = pollster::block_on(train(&device, &data, &settings, &mut alone)).unwrap().model;
+        let alone_model =
+            pollster::block_on(train(&device, &data, &settings, &mut alone)).unwrap().model;
         let mut helped = RecordingHost::<InProcessHelper>::default();
-        let helped_model = pollster::block_on(train(&device, &data, &settings, &mut helped)).unwrap().model;
-        assert_eq!(helped.helper.shares, 3 * 4, "4 batches of up to 16 (60 fitted windows) in 3 epochs, each with a second share");
+        let helped_model =
+            pollster::block_on(train(&device, &data, &settings, &mut helped)).unwrap().model;
+        assert_eq!(
+            helped.helper.shares,
+            3 * 4,
+            "4 batches of up to 16 (60 fitted windows) in 3 epochs, each with a second share"
+        );
         assert_eq!(alone.reports, helped.reports);
         assert_eq!(flat_parameters(&alone_model), flat_parameters(&helped_model));
     }
@@ -310,9 +398,18 @@ pub(crate) mod tests {
     fn stop_keeps_the_model_trained_so_far() {
         let data = Prepared::new(&sine_prices(200), 12, 75, Scaling::TrainOnly).unwrap();
         let mut host = RecordingHost::<NoHelper> { stop_after: Some(12), ..Default::default() };
-        let trained = pollster::block_on(train(&Device::flex().autodiff(), &data, &small_settings(), &mut host)).unwrap();
+        let trained = pollster::block_on(train(
+            &Device::flex().autodiff(),
+            &data,
+            &small_settings(),
+            &mut host,
+        ))
+        .unwrap();
         assert_eq!(trained.stop, StopReason::Stopped);
-        assert_eq!(trained.epochs_done, 2, "7 batches per epoch (108 fitted windows): stop lands in epoch 2");
+        assert_eq!(
+            trained.epochs_done, 2,
+            "7 batches per epoch (108 fitted windows): stop lands in epoch 2"
+        );
         assert_eq!(host.reports.len(), 2);
     }
 
@@ -326,12 +423,31 @@ pub(crate) mod tests {
             1000.0 * reads.get()
         };
         let mut host = RecordingHost::<NoHelper>::default();
-        let seconds = pollster::block_on(seconds_per_batch(&Device::flex().autodiff(), &data, &small_settings(), &mut host, 4, clock)).unwrap();
+        let seconds = pollster::block_on(seconds_per_batch(
+            &Device::flex().autodiff(),
+            &data,
+            &small_settings(),
+            &mut host,
+            4,
+            clock,
+        ))
+        .unwrap();
         assert_eq!(reads.get(), 2.0, "the clock is read before and after the timed batches");
         assert_eq!(seconds, 0.25, "one second over four batches");
         let mut helped = RecordingHost::<InProcessHelper>::default();
-        pollster::block_on(seconds_per_batch(&Device::flex().autodiff(), &data, &small_settings(), &mut helped, 2, || 0.0)).unwrap();
-        assert_eq!(helped.helper.shares, 3, "the CPU is timed with its second worker, as it trains");
+        pollster::block_on(seconds_per_batch(
+            &Device::flex().autodiff(),
+            &data,
+            &small_settings(),
+            &mut helped,
+            2,
+            || 0.0,
+        ))
+        .unwrap();
+        assert_eq!(
+            helped.helper.shares, 3,
+            "the CPU is timed with its second worker, as it trains"
+        );
     }
 
     /// Launch counts reach the report only where the host counts them.
@@ -345,7 +461,11 @@ pub(crate) mod tests {
         assert_eq!(uncounted.reports[0].launches, None);
         let mut counted = RecordingHost::<NoHelper> { launches: Some(7), ..Default::default() };
         pollster::block_on(train(&device, &data, &settings, &mut counted)).unwrap();
-        assert_eq!(counted.reports[0].launches, Some(Launches { per_batch: 0, per_epoch: 0 }), "the CPU launches no kernels");
+        assert_eq!(
+            counted.reports[0].launches,
+            Some(Launches { per_batch: 0, per_epoch: 0 }),
+            "the CPU launches no kernels"
+        );
         assert_eq!(median(&mut [9, 1, 5, 5]), 5);
         assert_eq!(median(&mut [3]), 3);
         assert_eq!(median(&mut []), 0);
@@ -355,7 +475,10 @@ pub(crate) mod tests {
     fn a_non_finite_loss_stops_training_with_advice() {
         assert_eq!(check_finite(0.5, 3, 0.1), Ok(()));
         let message = check_finite(f64::NAN, 3, 0.1).unwrap_err();
-        assert_eq!(message, "training diverged: the loss became NaN in epoch 3; try a lower learning rate (now 0.1)");
+        assert_eq!(
+            message,
+            "training diverged: the loss became NaN in epoch 3; try a lower learning rate (now 0.1)"
+        );
         assert!(check_finite(f64::INFINITY, 1, 0.1).is_err());
     }
 }

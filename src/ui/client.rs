@@ -41,7 +41,9 @@ enum Source {
 pub fn start(state: AppState, data_url: Option<String>) {
     spawn_worker(state);
     let source = match data_url {
-        Some(url) => Source::Address { name: url.rsplit('/').next().unwrap_or(&url).to_string(), url },
+        Some(url) => {
+            Source::Address { name: url.rsplit('/').next().unwrap_or(&url).to_string(), url }
+        }
         None => Source::Address { url: SAMPLE_URL.into(), name: SAMPLE_NAME.into() },
     };
     load(state, source, fresh_options(state));
@@ -61,7 +63,8 @@ pub fn restart(state: AppState) {
     }
     PENDING.set(Some(Vec::new()));
     spawn_worker(state);
-    let options = state.dataset.with_untracked(|d| d.as_ref().map(|d| d.options.clone())).unwrap_or_default();
+    let options =
+        state.dataset.with_untracked(|d| d.as_ref().map(|d| d.options.clone())).unwrap_or_default();
     if let Some(source) = SOURCE.with_borrow(Clone::clone) {
         load(state, source, options);
     }
@@ -84,13 +87,18 @@ fn spawn_worker(state: AppState) {
                 register_service_worker();
             }
             Ok(message) => state.apply(message),
-            Err(error) => state.fail(format!("internal error: unreadable message from the worker: {error}")),
+            Err(error) => {
+                state.fail(format!("internal error: unreadable message from the worker: {error}"))
+            }
         }
     });
     worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
     let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
-        let detail = Reflect::get(&event, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
+        let detail = Reflect::get(&event, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+            .unwrap_or_default();
         state.fail(format!("the training worker failed: {detail} (see the browser console)"));
     });
     worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
@@ -126,13 +134,18 @@ fn load(state: AppState, source: Source, options: ParseOptions) {
 /// A worker message: a JSON string, or for a parsed table an object with the JSON and the
 /// table's numbers as typed arrays.
 fn read_message(data: &JsValue) -> Result<FromWorker, String> {
-    let json = data.as_string().or_else(|| Reflect::get(data, &"json".into()).ok()?.as_string()).ok_or("no JSON")?;
+    let json = data
+        .as_string()
+        .or_else(|| Reflect::get(data, &"json".into()).ok()?.as_string())
+        .ok_or("no JSON")?;
     let mut message = serde_json::from_str::<FromWorker>(&json).map_err(|e| e.to_string())?;
     if let FromWorker::Parsed { table, .. } = &mut message {
         let stamps = Reflect::get(data, &"stamps".into()).ok().filter(|d| !d.is_undefined());
         let stamps = stamps.map(|d| d.unchecked_into::<js_sys::Float64Array>().to_vec());
-        let columns: Array = Reflect::get(data, &"columns".into()).map_err(|_| "no columns")?.unchecked_into();
-        let values = columns.iter().map(|c| c.unchecked_into::<js_sys::Float64Array>().to_vec()).collect();
+        let columns: Array =
+            Reflect::get(data, &"columns".into()).map_err(|_| "no columns")?.unchecked_into();
+        let values =
+            columns.iter().map(|c| c.unchecked_into::<js_sys::Float64Array>().to_vec()).collect();
         table.restore_values(stamps, values)?;
     }
     Ok(message)
@@ -215,7 +228,13 @@ fn parse(state: AppState, file_name: String, bytes: ArrayBuffer, options: ParseO
     match parse_csv_with(&Uint8Array::new(&bytes).to_vec(), &options) {
         Ok(table) => {
             let seconds = (js_sys::Date::now() - started) / 1000.0;
-            state.show(Dataset { file_name: file_name.clone(), table, seconds, memory_bytes: None, options: options.clone() });
+            state.show(Dataset {
+                file_name: file_name.clone(),
+                table,
+                seconds,
+                memory_bytes: None,
+                options: options.clone(),
+            });
             send(&ToWorker::Parse { file_name, options, shown: true, load }, Some(bytes));
         }
         Err(error) => state.fail(format!("{file_name} was not loaded: {error}")),
@@ -224,7 +243,10 @@ fn parse(state: AppState, file_name: String, bytes: ArrayBuffer, options: ParseO
 
 /// Has the worker parse the shown file again with a changed choice (ticker, day order, bars).
 pub fn reparse(state: AppState, change: impl FnOnce(&mut ParseOptions)) {
-    let Some(mut options) = state.dataset.with_untracked(|d| d.as_ref().map(|d| d.options.clone())) else { return };
+    let Some(mut options) = state.dataset.with_untracked(|d| d.as_ref().map(|d| d.options.clone()))
+    else {
+        return;
+    };
     change(&mut options);
     state.status.set(Status::Loading);
     send(&ToWorker::Reparse { options, load: next_load() }, None);
@@ -244,14 +266,22 @@ pub fn is_current(load: u64) -> bool {
 
 async fn fetch_bytes(url: &str) -> Result<ArrayBuffer, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let response: Response = JsFuture::from(window.fetch_with_str(url)).await.map_err(|e| describe(&e))?.unchecked_into();
+    let response: Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|e| describe(&e))?
+        .unchecked_into();
     if !response.ok() {
         return Err(format!("{url}: HTTP {}", response.status()));
     }
-    let buffer = JsFuture::from(response.array_buffer().map_err(|e| describe(&e))?).await.map_err(|e| describe(&e))?;
+    let buffer = JsFuture::from(response.array_buffer().map_err(|e| describe(&e))?)
+        .await
+        .map_err(|e| describe(&e))?;
     Ok(buffer.unchecked_into())
 }
 
 fn describe(error: &JsValue) -> String {
-    error.as_string().or_else(|| js_sys::JSON::stringify(error).ok().and_then(|s| s.as_string())).unwrap_or_else(|| format!("{error:?}"))
+    error
+        .as_string()
+        .or_else(|| js_sys::JSON::stringify(error).ok().and_then(|s| s.as_string()))
+        .unwrap_or_else(|| format!("{error:?}"))
 }

@@ -8,7 +8,6 @@ use super::{AppState, Status, client};
 use crate::data::dates::DayOrder;
 use crate::training::registry::{Place, SPECS};
 
-
 #[component]
 pub fn DataPanel(state: AppState) -> impl IntoView {
     let busy = move || matches!(state.status.get(), Status::Training | Status::Loading);
@@ -24,24 +23,36 @@ pub fn DataPanel(state: AppState) -> impl IntoView {
         if busy() {
             return;
         }
-        if let Some(file) = ev.data_transfer().and_then(|t| t.files()).and_then(|files| files.get(0)) {
+        if let Some(file) =
+            ev.data_transfer().and_then(|t| t.files()).and_then(|files| files.get(0))
+        {
             client::load_file(state, file);
         }
     };
     let summary = move || {
         state.dataset.with(|dataset| {
             dataset.as_ref().map(|d| {
-                let target = state.settings.with(|s| d.table.target_or_default(s.target.as_deref()).name.clone());
+                let target = state
+                    .settings
+                    .with(|s| d.table.target_or_default(s.target.as_deref()).name.clone());
                 let mut notes = d.table.report.notes();
                 notes.push(match d.memory_bytes {
-                    Some(memory) => format!("parsed in {:.2} s (worker memory {:.0} MB)", d.seconds, memory / 1e6),
+                    Some(memory) => format!(
+                        "parsed in {:.2} s (worker memory {:.0} MB)",
+                        d.seconds,
+                        memory / 1e6
+                    ),
                     None => format!("parsed in {:.2} s", d.seconds),
                 });
                 (d.file_name.clone(), d.table.summary(&target), notes, d.table.warnings())
             })
         })
     };
-    let clock = move || state.dataset.with(|d| d.as_ref().map(|d| (d.table.clock.frequency(), d.table.clock.week())));
+    let clock = move || {
+        state
+            .dataset
+            .with(|d| d.as_ref().map(|d| (d.table.clock.frequency(), d.table.clock.week())))
+    };
     view! {
         <section class="panel data" on:dragover=|ev: DragEvent| ev.prevent_default() on:drop=on_drop>
             <h2>"Data"</h2>

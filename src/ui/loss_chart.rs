@@ -23,10 +23,17 @@ pub fn LossChart(state: AppState) -> impl IntoView {
         });
     });
     let hover = move |event: Option<PointerEvent>| {
-        let (Some(canvas), Some(overlay), Some(frame)) = (canvas.get_untracked(), overlay.get_untracked(), frame.get_value()) else { return };
+        let (Some(canvas), Some(overlay), Some(frame)) =
+            (canvas.get_untracked(), overlay.get_untracked(), frame.get_value())
+        else {
+            return;
+        };
         let scale = canvas.width() as f64 / canvas.client_width().max(1) as f64;
-        let at = event.map(|e| (e.offset_x() as f64 * scale, e.offset_y() as f64 * scale)).filter(|&(x, y)| frame.holds(x, y));
-        let text = at.and_then(|(x, _)| state.history.with_untracked(|h| loss_readout(h, frame.x_at(x))));
+        let at = event
+            .map(|e| (e.offset_x() as f64 * scale, e.offset_y() as f64 * scale))
+            .filter(|&(x, y)| frame.holds(x, y));
+        let text =
+            at.and_then(|(x, _)| state.history.with_untracked(|h| loss_readout(h, frame.x_at(x))));
         let epoch = text.as_ref().and_then(|_| at.map(|(x, _)| frame.x_at(x).round()));
         let _ = draw_crosshair(&overlay, &canvas, &frame, epoch.map(|x| (x, &[][..])));
         readout.set(text);

@@ -132,7 +132,9 @@ impl AppState {
     /// the data loaded again, so the page stays usable.
     fn recover(&self, message: String) {
         let on_gpu = self.status.get_untracked() == Status::Training
-            && self.backend.with_untracked(|b| b.as_ref().is_some_and(|(name, _)| name.starts_with("WebGPU")));
+            && self
+                .backend
+                .with_untracked(|b| b.as_ref().is_some_and(|(name, _)| name.starts_with("WebGPU")));
         let next = if on_gpu {
             self.gpu_failed.set(Some(message.clone()));
             "; from now on runs with backend 'auto' train on the CPU (reload the page to try WebGPU again)"
@@ -173,10 +175,16 @@ impl AppState {
     fn apply(&self, message: FromWorker) {
         match message {
             FromWorker::Ready => {}
-            FromWorker::Parsed { load, .. } | FromWorker::ParseFailed { load, .. } if !client::is_current(load) => {}
-            FromWorker::Parsed { file_name, table, seconds, memory_bytes, options, .. } => {
-                self.show(Dataset { file_name, table, seconds, memory_bytes: Some(memory_bytes), options })
-            }
+            FromWorker::Parsed { load, .. } | FromWorker::ParseFailed { load, .. }
+                if !client::is_current(load) => {}
+            FromWorker::Parsed { file_name, table, seconds, memory_bytes, options, .. } => self
+                .show(Dataset {
+                    file_name,
+                    table,
+                    seconds,
+                    memory_bytes: Some(memory_bytes),
+                    options,
+                }),
             FromWorker::Kept { .. } => {}
             FromWorker::ParseProgress { percent } => self.parse_percent.set(Some(percent)),
             FromWorker::ParseFailed { file_name, message, .. } => {
@@ -205,7 +213,9 @@ impl AppState {
                 runs::record(*self, false);
             }
             FromWorker::ModelSaved { file } => {
-                if let Err(message) = share::download_text(&file, "stocklstm-model.json", "application/json") {
+                if let Err(message) =
+                    share::download_text(&file, "stocklstm-model.json", "application/json")
+                {
                     self.refuse(format!("the model could not be saved: {message}"));
                 }
             }
@@ -216,7 +226,8 @@ impl AppState {
                 self.settings.set(settings);
                 self.history.set(Vec::new());
                 self.epoch.set((0, 0));
-                self.backend.set(Some(("CPU".into(), "a saved model, evaluated without training".into())));
+                self.backend
+                    .set(Some(("CPU".into(), "a saved model, evaluated without training".into())));
                 self.result.set(Some(result));
                 self.error.set(None);
                 self.progress.set(100.0);
@@ -234,7 +245,8 @@ impl AppState {
 /// Replaces the static shell in `index.html` (`#app`, what paints before any wasm arrives) with
 /// the app; mounts on the body if there is no shell.
 pub fn mount() {
-    let shell = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app"));
+    let shell =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app"));
     match shell.and_then(|shell| shell.dyn_into::<web_sys::HtmlElement>().ok()) {
         Some(shell) => {
             shell.set_inner_html("");
@@ -266,7 +278,10 @@ fn App() -> impl IntoView {
     let state = AppState::new(settings);
     if !errors.is_empty() {
         let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        state.refuse(format!("the link's settings were not all valid, defaults kept for: {}", errors.join("; ")));
+        state.refuse(format!(
+            "the link's settings were not all valid, defaults kept for: {}",
+            errors.join("; ")
+        ));
     }
     settings_form::keep_url_in_sync(state, data_url.clone());
     show_progress_in_title(state);

@@ -10,7 +10,9 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{AddEventListenerOptions, HtmlCanvasElement, KeyboardEvent, PointerEvent, WheelEvent};
+use web_sys::{
+    AddEventListenerOptions, HtmlCanvasElement, KeyboardEvent, PointerEvent, WheelEvent,
+};
 
 use super::AppState;
 use crate::chart::crosshair::draw_crosshair;
@@ -63,14 +65,19 @@ impl ChartState {
 
     /// Changes the view with `change(view, frame, scene)`, if a chart is drawn.
     fn change(&self, change: impl FnOnce(Span, &Frame, &Scene) -> Span) {
-        let (Some(frame), Some(scene)) = (self.frame.get_value(), self.scene.get_untracked()) else { return };
+        let (Some(frame), Some(scene)) = (self.frame.get_value(), self.scene.get_untracked())
+        else {
+            return;
+        };
         let span = self.span.get_untracked().unwrap_or(scene.bounds);
         self.span.set(Some(change(span, &frame, &scene)));
     }
 
     /// Zooms by `factor` around `anchor`.
     fn zoom(&self, anchor: impl FnOnce(Span, &Frame) -> f64, factor: f64) {
-        self.change(|span, frame, scene| span.zoom(anchor(span, frame), factor, scene.bounds, scene.narrowest()));
+        self.change(|span, frame, scene| {
+            span.zoom(anchor(span, frame), factor, scene.bounds, scene.narrowest())
+        });
     }
 
     fn preset(&self, preset: Preset) {
@@ -89,27 +96,41 @@ impl ChartState {
     /// Shows the readout and crosshair at axis value `x`, or clears them.
     fn hover(&self, x: Option<f64>) {
         let started = now_ms();
-        let (Some(scene), Some(frame), Some(canvas), Some(overlay)) =
-            (self.scene.get_untracked(), self.frame.get_value(), self.canvas.get_untracked(), self.overlay.get_untracked())
-        else {
+        let (Some(scene), Some(frame), Some(canvas), Some(overlay)) = (
+            self.scene.get_untracked(),
+            self.frame.get_value(),
+            self.canvas.get_untracked(),
+            self.overlay.get_untracked(),
+        ) else {
             return;
         };
         let readout = x.and_then(|x| scene.readout(x, |k| self.shown(k)));
-        let dots: Vec<(f64, String)> = readout.iter().flat_map(|r| r.values.iter().filter_map(|v| Some((v.y?, css_color(v.key))))).collect();
-        let _ = draw_crosshair(&overlay, &canvas, &frame, readout.as_ref().map(|r| (r.x, &dots[..])));
+        let dots: Vec<(f64, String)> = readout
+            .iter()
+            .flat_map(|r| r.values.iter().filter_map(|v| Some((v.y?, css_color(v.key)))))
+            .collect();
+        let _ =
+            draw_crosshair(&overlay, &canvas, &frame, readout.as_ref().map(|r| (r.x, &dots[..])));
         self.readout.set(readout);
         let _ = overlay.set_attribute("data-hover-ms", &format!("{:.2}", now_ms() - started));
     }
 
     fn wheel(&self, event: &WheelEvent) {
-        let Some((px, _)) = self.canvas_point(event.offset_x() as f64, event.offset_y() as f64) else { return };
+        let Some((px, _)) = self.canvas_point(event.offset_x() as f64, event.offset_y() as f64)
+        else {
+            return;
+        };
         event.prevent_default();
-        let notches = event.delta_y() / if event.delta_mode() == WheelEvent::DOM_DELTA_LINE { 3.0 } else { 100.0 };
+        let notches = event.delta_y()
+            / if event.delta_mode() == WheelEvent::DOM_DELTA_LINE { 3.0 } else { 100.0 };
         self.zoom(|_, frame| frame.x_at(px), WHEEL_ZOOM.powf(notches));
     }
 
     fn pointer_down(&self, event: &PointerEvent) {
-        let Some((px, py)) = self.canvas_point(event.offset_x() as f64, event.offset_y() as f64) else { return };
+        let Some((px, py)) = self.canvas_point(event.offset_x() as f64, event.offset_y() as f64)
+        else {
+            return;
+        };
         if let Some(canvas) = self.canvas.get_untracked() {
             let _ = canvas.set_pointer_capture(event.pointer_id());
         }
@@ -118,7 +139,10 @@ impl ChartState {
 
     /// A drag pans, two pointers pinch-zoom around their middle, a free mouse hovers.
     fn pointer_move(&self, event: &PointerEvent) {
-        let Some((px, py)) = self.canvas_point(event.offset_x() as f64, event.offset_y() as f64) else { return };
+        let Some((px, py)) = self.canvas_point(event.offset_x() as f64, event.offset_y() as f64)
+        else {
+            return;
+        };
         let id = event.pointer_id();
         let before = self.pointers.get_value();
         let Some(index) = before.iter().position(|p| p.0 == id) else {
@@ -128,7 +152,9 @@ impl ChartState {
         };
         self.pointers.update_value(|p| p[index] = (id, px, py));
         match before.len() {
-            1 => self.change(|span, frame, scene| span.pan((before[0].1 - px) * frame.units_per_pixel(), scene.bounds)),
+            1 => self.change(|span, frame, scene| {
+                span.pan((before[0].1 - px) * frame.units_per_pixel(), scene.bounds)
+            }),
             2 => {
                 let other = before[1 - index];
                 let (old, new) = ((before[index].1 - other.1).abs(), (px - other.1).abs());
@@ -148,8 +174,12 @@ impl ChartState {
     /// Arrow keys pan, +/− zoom, Home shows everything; the readout then reads the view's centre.
     fn key(&self, event: &KeyboardEvent) {
         match event.key().as_str() {
-            "ArrowLeft" => self.change(|span, _, scene| span.pan(-KEY_PAN * span.width(), scene.bounds)),
-            "ArrowRight" => self.change(|span, _, scene| span.pan(KEY_PAN * span.width(), scene.bounds)),
+            "ArrowLeft" => {
+                self.change(|span, _, scene| span.pan(-KEY_PAN * span.width(), scene.bounds))
+            }
+            "ArrowRight" => {
+                self.change(|span, _, scene| span.pan(KEY_PAN * span.width(), scene.bounds))
+            }
             "+" | "=" => self.zoom(|span, _| (span.start + span.end) / 2.0, KEY_ZOOM),
             "-" | "_" => self.zoom(|span, _| (span.start + span.end) / 2.0, 1.0 / KEY_ZOOM),
             "Home" => self.preset(Preset::All),
@@ -172,17 +202,22 @@ impl ChartState {
             Ok(frame) => {
                 // Where the plotting area is (canvas pixels) and the x span it shows, for tests
                 // that point at a known date.
-                let plot = format!("{} {} {} {} {} {}", frame.left, frame.right, frame.top, frame.bottom, frame.x.start, frame.x.end);
+                let plot = format!(
+                    "{} {} {} {} {} {}",
+                    frame.left, frame.right, frame.top, frame.bottom, frame.x.start, frame.x.end
+                );
                 let _ = canvas.set_attribute("data-plot", &plot);
                 self.frame.set_value(Some(frame));
             }
             Err(message) => state.refuse(format!("the price chart could not be drawn: {message}")),
         }
         let _ = canvas.set_attribute("data-draw-ms", &format!("{:.2}", now_ms() - started));
-        let draws = canvas.get_attribute("data-draws").and_then(|d| d.parse::<u64>().ok()).unwrap_or(0) + 1;
+        let draws =
+            canvas.get_attribute("data-draws").and_then(|d| d.parse::<u64>().ok()).unwrap_or(0) + 1;
         let _ = canvas.set_attribute("data-draws", &draws.to_string());
         // The chart moved under the crosshair: read the same day again where it is now shown.
-        let x = self.readout.with_untracked(|r| r.as_ref().map(|r| r.x)).filter(|&x| span.contains(x));
+        let x =
+            self.readout.with_untracked(|r| r.as_ref().map(|r| r.x)).filter(|&x| span.contains(x));
         self.hover(x);
     }
 }
@@ -192,7 +227,11 @@ fn on_wheel(canvas: &HtmlCanvasElement, chart: ChartState) {
     let listener = Closure::<dyn Fn(WheelEvent)>::new(move |event: WheelEvent| chart.wheel(&event));
     let options = AddEventListenerOptions::new();
     options.set_passive(false);
-    let _ = canvas.add_event_listener_with_callback_and_add_event_listener_options("wheel", listener.as_ref().unchecked_ref(), &options);
+    let _ = canvas.add_event_listener_with_callback_and_add_event_listener_options(
+        "wheel",
+        listener.as_ref().unchecked_ref(),
+        &options,
+    );
     listener.forget();
 }
 
@@ -201,7 +240,8 @@ fn on_wheel(canvas: &HtmlCanvasElement, chart: ChartState) {
 fn on_resize(redraw: RwSignal<u32>) {
     let listener = Closure::<dyn Fn()>::new(move || redraw.update(|n| *n += 1));
     if let Some(window) = web_sys::window() {
-        let _ = window.add_event_listener_with_callback("resize", listener.as_ref().unchecked_ref());
+        let _ =
+            window.add_event_listener_with_callback("resize", listener.as_ref().unchecked_ref());
     }
     listener.forget();
 }
@@ -209,7 +249,14 @@ fn on_resize(redraw: RwSignal<u32>) {
 /// The pinned runs' lines, for the scene.
 fn pinned(state: AppState) -> Vec<Overlay> {
     state.runs.with(|runs| {
-        runs.iter().filter(|r| r.pinned).map(|r| Overlay { run: r.id, label: format!("pinned run {}", r.finished), points: r.line.clone() }).collect()
+        runs.iter()
+            .filter(|r| r.pinned)
+            .map(|r| Overlay {
+                run: r.id,
+                label: format!("pinned run {}", r.finished),
+                points: r.line.clone(),
+            })
+            .collect()
     })
 }
 
@@ -233,18 +280,24 @@ pub fn PriceChart(state: AppState, canvas: NodeRef<Canvas>) -> impl IntoView {
         let overlays = pinned(state);
         let built = state.dataset.with(|dataset| {
             let dataset = dataset.as_ref()?;
-            let target = state.settings.with(|s| dataset.table.target_or_default(s.target.as_deref()).name.clone());
+            let target = state
+                .settings
+                .with(|s| dataset.table.target_or_default(s.target.as_deref()).name.clone());
             state.result.with(|result| {
                 let shown = Shown {
                     data: Some((dataset.file_name.clone(), dataset.table.len())),
-                    run: result.as_ref().map(|r| (r.test_start, r.test_fit.len(), r.test.rmse.to_bits())),
+                    run: result
+                        .as_ref()
+                        .map(|r| (r.test_start, r.test_fit.len(), r.test.rmse.to_bits())),
                 };
                 Some((Scene::new(&dataset.table, &target, result.as_ref(), &overlays), shown))
             })
         });
         match built {
             None => chart.scene.set(None),
-            Some((Err(message), _)) => state.refuse(format!("the price chart could not be drawn: {message}")),
+            Some((Err(message), _)) => {
+                state.refuse(format!("the price chart could not be drawn: {message}"))
+            }
             Some((Ok(scene), shown)) => {
                 let before = last_shown.get_value();
                 let span = if before.data != shown.data {
@@ -270,14 +323,24 @@ pub fn PriceChart(state: AppState, canvas: NodeRef<Canvas>) -> impl IntoView {
             on_resize(redraw);
         }
     });
-    let range = move || chart.scene.with(|s| s.as_ref().map(|s| s.axis.range(chart.span.get().unwrap_or(s.bounds))));
+    let range = move || {
+        chart.scene.with(|s| s.as_ref().map(|s| s.axis.range(chart.span.get().unwrap_or(s.bounds))))
+    };
     let legend = move || {
         chart.scene.with(|scene| {
             let Some(scene) = scene else { return Vec::new() };
             scene.series.iter().rev().map(|s| (s.key, s.label.clone())).collect::<Vec<_>>()
         })
     };
-    let toggle = move |key: Key| chart.hidden.update(|h| if let Some(i) = h.iter().position(|k| *k == key) { h.remove(i); } else { h.push(key); });
+    let toggle = move |key: Key| {
+        chart.hidden.update(|h| {
+            if let Some(i) = h.iter().position(|k| *k == key) {
+                h.remove(i);
+            } else {
+                h.push(key);
+            }
+        })
+    };
     view! {
         <div class="chart-views" role="group" aria-label="Chart view">
             <button class="small" data-testid="view-all" on:click=move |_| chart.preset(Preset::All)>"All"</button>

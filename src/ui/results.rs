@@ -17,7 +17,11 @@ fn number(value: f64) -> String {
 
 fn duration(seconds: f64) -> String {
     let seconds = seconds.round() as u64;
-    if seconds >= 60 { format!("{}m {:02}s", seconds / 60, seconds % 60) } else { format!("{seconds}s") }
+    if seconds >= 60 {
+        format!("{}m {:02}s", seconds / 60, seconds % 60)
+    } else {
+        format!("{seconds}s")
+    }
 }
 
 /// A step's coverage of the 80% (`level` 0) or 95% (1) band as a plain percent, for the page's
@@ -71,12 +75,18 @@ pub fn Results(state: AppState) -> impl IntoView {
             None => "Loading…".to_string(),
         },
         Status::Training => match state.backtest_epoch.get() {
-            Some(EpochReport { fold: Some((i, k)), epoch, epochs, .. }) => format!("Backtest: fold {i}/{k}, epoch {epoch}/{epochs}…"),
+            Some(EpochReport { fold: Some((i, k)), epoch, epochs, .. }) => {
+                format!("Backtest: fold {i}/{k}, epoch {epoch}/{epochs}…")
+            }
             _ => "Training…".to_string(),
         },
         Status::Done => {
             let stopped = state.result.with(|r| r.as_ref().is_some_and(|r| r.stopped));
-            if stopped { "Stopped early: results are for the model trained so far.".into() } else { "Done.".into() }
+            if stopped {
+                "Stopped early: results are for the model trained so far.".into()
+            } else {
+                "Done.".into()
+            }
         }
         Status::Error => "Something was rejected: see the message above.".to_string(),
     };
@@ -85,7 +95,10 @@ pub fn Results(state: AppState) -> impl IntoView {
         let seconds = state.seconds.get();
         (state.status.get() == Status::Training && done > 0).then(|| {
             let per_epoch = seconds / done as f64;
-            format!("{per_epoch:.2} s/epoch, about {} left", duration(per_epoch * (total - done) as f64))
+            format!(
+                "{per_epoch:.2} s/epoch, about {} left",
+                duration(per_epoch * (total - done) as f64)
+            )
         })
     };
     // Counted on WebGPU only: the latest epoch's (median per training batch, and in all).

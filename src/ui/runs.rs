@@ -22,7 +22,8 @@ fn key(state: AppState) -> Option<String> {
 
 /// Reads the loaded data's runs (none where storage is unavailable or unreadable).
 pub fn load(state: AppState) {
-    let text = key(state).and_then(|key| storage()?.get_item(&key).ok().flatten()).unwrap_or_default();
+    let text =
+        key(state).and_then(|key| storage()?.get_item(&key).ok().flatten()).unwrap_or_default();
     state.runs.set(serde_json::from_str(&text).unwrap_or_default());
 }
 
@@ -31,7 +32,10 @@ fn save(state: AppState) {
     let Some(key) = key(state) else { return };
     let saved = state.runs.with_untracked(|runs| {
         let text = serde_json::to_string(runs).map_err(|e| e.to_string())?;
-        storage().ok_or("no storage")?.set_item(&key, &text).map_err(|_| "the browser's storage is full or blocked".to_string())
+        storage()
+            .ok_or("no storage")?
+            .set_item(&key, &text)
+            .map_err(|_| "the browser's storage is full or blocked".to_string())
     });
     if let Err(message) = saved {
         state.refuse(format!("the Runs table could not be kept for the next visit: {message}"));
@@ -41,7 +45,14 @@ fn save(state: AppState) {
 /// The person's clock as `YYYY-MM-DD HH:MM`.
 fn local_time() -> String {
     let now = js_sys::Date::new_0();
-    format!("{:04}-{:02}-{:02} {:02}:{:02}", now.get_full_year(), now.get_month() + 1, now.get_date(), now.get_hours(), now.get_minutes())
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        now.get_full_year(),
+        now.get_month() + 1,
+        now.get_date(),
+        now.get_hours(),
+        now.get_minutes()
+    )
 }
 
 /// Adds the run just shown to the table; `from_model_file` marks a model loaded from a file.
@@ -49,13 +60,17 @@ pub fn record(state: AppState, from_model_file: bool) {
     let record = state.dataset.with_untracked(|dataset| {
         state.result.with_untracked(|result| {
             let (dataset, result) = (dataset.as_ref()?, result.as_ref()?);
-            let newest = state.runs.with_untracked(|runs| runs.iter().map(|r| r.id).max().unwrap_or(0));
+            let newest =
+                state.runs.with_untracked(|runs| runs.iter().map(|r| r.id).max().unwrap_or(0));
             let seconds = state.seconds.get_untracked();
             let context = RunContext {
                 id: (js_sys::Date::now() as u64).max(newest + 1),
                 finished: local_time(),
-                backend: state.backend.with_untracked(|b| b.as_ref().map(|b| b.0.clone()).unwrap_or_default()),
-                seconds_per_epoch: (!from_model_file && result.epochs_done > 0).then(|| seconds / result.epochs_done as f64),
+                backend: state
+                    .backend
+                    .with_untracked(|b| b.as_ref().map(|b| b.0.clone()).unwrap_or_default()),
+                seconds_per_epoch: (!from_model_file && result.epochs_done > 0)
+                    .then(|| seconds / result.epochs_done as f64),
                 from_model_file,
                 line: run_line(&dataset.table, result, LINE_POINTS),
             };
@@ -83,7 +98,10 @@ pub fn Runs(state: AppState) -> impl IntoView {
         save(state);
     };
     let restore = move |id: u64| {
-        if let Some(settings) = state.runs.with_untracked(|runs| runs.iter().find(|r| r.id == id).map(|r| r.settings.clone())) {
+        if let Some(settings) = state
+            .runs
+            .with_untracked(|runs| runs.iter().find(|r| r.id == id).map(|r| r.settings.clone()))
+        {
             state.settings.set(settings);
         }
     };

@@ -19,7 +19,11 @@ pub fn keep_url_in_sync(state: AppState, data_url: Option<String>) {
         if let Some(window) = web_sys::window()
             && let Ok(history) = window.history()
         {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("?{query}")));
+            let _ = history.replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&format!("?{query}")),
+            );
         }
     });
 }
@@ -46,8 +50,14 @@ pub fn apply(state: AppState, key: &'static str, value: String) {
 /// The values of a multi-select's chosen options, comma-separated (as the `features` key
 /// takes them); read through JS properties, which needs no more web-sys bindings.
 fn chosen_options(ev: &leptos::ev::Event) -> String {
-    let options = ev.target().and_then(|t| js_sys::Reflect::get(&t, &"selectedOptions".into()).ok());
-    let values = options.map(|o| js_sys::Array::from(&o).iter().filter_map(|o| js_sys::Reflect::get(&o, &"value".into()).ok()?.as_string()).collect::<Vec<_>>());
+    let options =
+        ev.target().and_then(|t| js_sys::Reflect::get(&t, &"selectedOptions".into()).ok());
+    let values = options.map(|o| {
+        js_sys::Array::from(&o)
+            .iter()
+            .filter_map(|o| js_sys::Reflect::get(&o, &"value".into()).ok()?.as_string())
+            .collect::<Vec<_>>()
+    });
     values.unwrap_or_default().join(",")
 }
 
@@ -85,13 +95,20 @@ fn start_training(state: AppState) {
     state.progress.set(0.0);
     state.status.set(Status::Training);
     let gpu_failed = state.gpu_failed.get_untracked();
-    client::send(&ToWorker::Train { settings, known: super::calibrations::known(), gpu_failed }, None);
+    client::send(
+        &ToWorker::Train { settings, known: super::calibrations::known(), gpu_failed },
+        None,
+    );
 }
 
 /// The input of one registry setting, by its kind: a number, a choice, the loaded file's
 /// columns (the target) or a multi-select of inputs; with its help on hover and, for counts of
 /// bars, what they span. `disabled` while training or loading.
-pub fn setting_input(state: AppState, spec: &'static Spec, disabled: impl Fn() -> bool + Copy + Send + Sync + 'static) -> impl IntoView {
+pub fn setting_input(
+    state: AppState,
+    spec: &'static Spec,
+    disabled: impl Fn() -> bool + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let key = spec.key;
     let current = move || state.settings.with(|s| s.get(key));
     let input = match spec.kind {
@@ -143,19 +160,28 @@ pub fn setting_input(state: AppState, spec: &'static Spec, disabled: impl Fn() -
 
 /// The loaded file's numeric columns.
 fn columns(state: AppState) -> Vec<String> {
-    state.dataset.with(|d| d.as_ref().map(|d| d.table.columns.iter().map(|c| c.name.clone()).collect()).unwrap_or_default())
+    state.dataset.with(|d| {
+        d.as_ref()
+            .map(|d| d.table.columns.iter().map(|c| c.name.clone()).collect())
+            .unwrap_or_default()
+    })
 }
 
 /// The target column in use: the chosen one, or the file's default.
 fn chosen_target(state: AppState) -> String {
     let requested = state.settings.with(|s| s.target.clone());
-    state.dataset.with(|d| d.as_ref().map(|d| d.table.target_or_default(requested.as_deref()).name.clone())).unwrap_or_default()
+    state
+        .dataset
+        .with(|d| d.as_ref().map(|d| d.table.target_or_default(requested.as_deref()).name.clone()))
+        .unwrap_or_default()
 }
 
 /// The extra inputs the loaded file offers beside the target.
 fn feature_choices(state: AppState) -> Vec<String> {
     let target = chosen_target(state);
-    state.dataset.with(|d| d.as_ref().map(|d| crate::data::inputs::choices(&d.table, &target)).unwrap_or_default())
+    state.dataset.with(|d| {
+        d.as_ref().map(|d| crate::data::inputs::choices(&d.table, &target)).unwrap_or_default()
+    })
 }
 
 #[component]

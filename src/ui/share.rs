@@ -7,13 +7,14 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
 use super::{AppState, client};
-use crate::protocol::ToWorker;
 use crate::forecast::export::results_csv;
+use crate::protocol::ToWorker;
 
 /// Offers `href` as a download named `name`.
 fn download(href: &str, name: &str) -> Result<(), String> {
     let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let anchor: HtmlAnchorElement = document.create_element("a").map_err(|_| "no anchor")?.unchecked_into();
+    let anchor: HtmlAnchorElement =
+        document.create_element("a").map_err(|_| "no anchor")?.unchecked_into();
     anchor.set_href(href);
     anchor.set_download(name);
     anchor.click();
@@ -25,7 +26,8 @@ pub(super) fn download_text(text: &str, name: &str, mime: &str) -> Result<(), St
     let options = BlobPropertyBag::new();
     options.set_type(mime);
     let parts = js_sys::Array::of1(&text.into());
-    let blob = Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "could not make the file")?;
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "could not make the file")?;
     let url = Url::create_object_url_with_blob(&blob).map_err(|_| "could not make the file")?;
     let outcome = download(&url, name);
     let _ = Url::revoke_object_url(&url);
@@ -41,7 +43,8 @@ pub fn ShareBar(state: AppState, chart: NodeRef<Canvas>) -> impl IntoView {
             let Some(window) = web_sys::window() else { return };
             match JsFuture::from(window.navigator().clipboard().write_text(&href)).await {
                 Ok(_) => copied.set("Link copied.".into()),
-                Err(_) => copied.set("The browser did not allow copying: copy the address bar instead.".into()),
+                Err(_) => copied
+                    .set("The browser did not allow copying: copy the address bar instead.".into()),
             }
         });
     };
@@ -49,8 +52,14 @@ pub fn ShareBar(state: AppState, chart: NodeRef<Canvas>) -> impl IntoView {
         let outcome = state.dataset.with(|dataset| {
             state.result.with(|result| {
                 let (Some(dataset), Some(result)) = (dataset, result) else { return Ok(()) };
-                let target = state.settings.with(|s| dataset.table.target_or_default(s.target.as_deref()).name.clone());
-                download_text(&results_csv(&dataset.table, &target, result), "stocklstm-results.csv", "text/csv")
+                let target = state
+                    .settings
+                    .with(|s| dataset.table.target_or_default(s.target.as_deref()).name.clone());
+                download_text(
+                    &results_csv(&dataset.table, &target, result),
+                    "stocklstm-results.csv",
+                    "text/csv",
+                )
             })
         });
         if let Err(message) = outcome {
@@ -61,7 +70,11 @@ pub fn ShareBar(state: AppState, chart: NodeRef<Canvas>) -> impl IntoView {
         let outcome = chart
             .get_untracked()
             .ok_or_else(|| "no chart".to_string())
-            .and_then(|canvas| canvas.to_data_url_with_type("image/png").map_err(|_| "the canvas cannot be read".to_string()))
+            .and_then(|canvas| {
+                canvas
+                    .to_data_url_with_type("image/png")
+                    .map_err(|_| "the canvas cannot be read".to_string())
+            })
             .and_then(|url| download(&url, "stocklstm-chart.png"));
         if let Err(message) = outcome {
             state.refuse(format!("the chart could not be exported: {message}"));

@@ -58,8 +58,10 @@ pub async fn still_works(device: &Device) -> bool {
 }
 
 async fn start_webgpu() -> Result<(Device, Adapter), String> {
-    let gpu = Reflect::get(&js_sys::global(), &"navigator".into()).and_then(|navigator| Reflect::get(&navigator, &"gpu".into()));
-    let gpu = gpu.ok().filter(|gpu| !gpu.is_undefined()).ok_or("this browser does not offer WebGPU")?;
+    let gpu = Reflect::get(&js_sys::global(), &"navigator".into())
+        .and_then(|navigator| Reflect::get(&navigator, &"gpu".into()));
+    let gpu =
+        gpu.ok().filter(|gpu| !gpu.is_undefined()).ok_or("this browser does not offer WebGPU")?;
     let described = describe_adapter(&gpu).await?;
     let device = Device::wgpu_options().init_async().await.map_err(|e| e.to_string())?;
     // burn's own view: an adapter with no card behind it (wgpu maps `isFallbackAdapter` so).
@@ -70,23 +72,39 @@ async fn start_webgpu() -> Result<(Device, Adapter), String> {
 /// Names the adapter the browser offers, from `GPUAdapter.info` (vendor, architecture,
 /// description), and tells whether it is a fallback or software one.
 async fn describe_adapter(gpu: &JsValue) -> Result<Adapter, String> {
-    let request = Reflect::get(gpu, &"requestAdapter".into()).map_err(|_| "navigator.gpu has no requestAdapter")?;
-    let promise = request.unchecked_ref::<js_sys::Function>().call0(gpu).map_err(|e| format!("{e:?}"))?;
-    let adapter = JsFuture::from(promise.unchecked_into::<Promise>()).await.map_err(|e| format!("{e:?}"))?;
+    let request = Reflect::get(gpu, &"requestAdapter".into())
+        .map_err(|_| "navigator.gpu has no requestAdapter")?;
+    let promise =
+        request.unchecked_ref::<js_sys::Function>().call0(gpu).map_err(|e| format!("{e:?}"))?;
+    let adapter =
+        JsFuture::from(promise.unchecked_into::<Promise>()).await.map_err(|e| format!("{e:?}"))?;
     if adapter.is_null() || adapter.is_undefined() {
         return Err("the browser offers no WebGPU adapter on this machine".into());
     }
     let info = Reflect::get(&adapter, &"info".into()).unwrap_or(JsValue::UNDEFINED);
-    let text = |key: &str| Reflect::get(&info, &key.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
-    let flag = |object: &JsValue| Reflect::get(object, &"isFallbackAdapter".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
-    let (vendor, architecture, description) = (text("vendor"), text("architecture"), text("description"));
-    let mut parts: Vec<&str> = [vendor.as_str(), architecture.as_str()].into_iter().filter(|p| !p.is_empty()).collect();
+    let text = |key: &str| {
+        Reflect::get(&info, &key.into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
+    };
+    let flag = |object: &JsValue| {
+        Reflect::get(object, &"isFallbackAdapter".into())
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false)
+    };
+    let (vendor, architecture, description) =
+        (text("vendor"), text("architecture"), text("description"));
+    let mut parts: Vec<&str> =
+        [vendor.as_str(), architecture.as_str()].into_iter().filter(|p| !p.is_empty()).collect();
     if parts.is_empty() && !description.is_empty() {
         parts.push(&description);
     }
     let name = if parts.is_empty() { "unnamed adapter".to_string() } else { parts.join(" ") };
     let all = format!("{name} {description}").to_lowercase();
-    let software = flag(&info) || flag(&adapter) || ["swiftshader", "llvmpipe", "lavapipe", "software", "microsoft basic"].iter().any(|s| all.contains(s));
+    let software = flag(&info)
+        || flag(&adapter)
+        || ["swiftshader", "llvmpipe", "lavapipe", "software", "microsoft basic"]
+            .iter()
+            .any(|s| all.contains(s));
     Ok(Adapter { name, software })
 }
 
@@ -100,28 +118,51 @@ pub async fn choose(
     table: &Table,
     host: &mut impl TrainingHost,
 ) -> Result<ChosenDevice, String> {
-    let cpu = |note: String, measured| ChosenDevice { device: Device::flex(), name: cpu_name.to_string(), note, measured };
-    let gpu = |device: Device, adapter: &Adapter, note: String, measured| ChosenDevice { device, name: format!("WebGPU ({})", adapter.name), note, measured };
+    let cpu = |note: String, measured| ChosenDevice {
+        device: Device::flex(),
+        name: cpu_name.to_string(),
+        note,
+        measured,
+    };
+    let gpu = |device: Device, adapter: &Adapter, note: String, measured| ChosenDevice {
+        device,
+        name: format!("WebGPU ({})", adapter.name),
+        note,
+        measured,
+    };
     match settings.backend {
         BackendChoice::Cpu => Ok(cpu("the CPU, as the settings ask".into(), None)),
         BackendChoice::WebGpu => {
-            let (device, adapter) = webgpu().await.map_err(|e| format!("WebGPU could not be started ({e}); set the backend to 'auto' or 'cpu'"))?;
+            let (device, adapter) = webgpu().await.map_err(|e| {
+                format!("WebGPU could not be started ({e}); set the backend to 'auto' or 'cpu'")
+            })?;
             Ok(gpu(device, &adapter, "WebGPU, as the settings ask".into(), None))
         }
         BackendChoice::Auto => {
             let started = webgpu().await;
-            let adapter = started.as_ref().map(|(_, adapter)| adapter.clone()).map_err(Clone::clone);
+            let adapter =
+                started.as_ref().map(|(_, adapter)| adapter.clone()).map_err(Clone::clone);
             let decision = calibration::decide(adapter, cpu_name, settings, known, async |pick| {
                 let device = match (pick, &started) {
                     (Pick::WebGpu, Ok((device, _))) => device.clone(),
                     _ => Device::flex(),
                 };
                 let data = prepare(table, settings)?;
-                seconds_per_batch(&device.autodiff(), &data, settings, host, CALIBRATION_BATCHES, js_sys::Date::now).await
+                seconds_per_batch(
+                    &device.autodiff(),
+                    &data,
+                    settings,
+                    host,
+                    CALIBRATION_BATCHES,
+                    js_sys::Date::now,
+                )
+                .await
             })
             .await;
             Ok(match (decision.pick, started) {
-                (Pick::WebGpu, Ok((device, adapter))) => gpu(device, &adapter, decision.reason, decision.measured),
+                (Pick::WebGpu, Ok((device, adapter))) => {
+                    gpu(device, &adapter, decision.reason, decision.measured)
+                }
                 _ => cpu(decision.reason, decision.measured),
             })
         }

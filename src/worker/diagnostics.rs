@@ -25,7 +25,11 @@ pub async fn check_recurrence(hidden: &[usize]) -> Result<FromWorker, String> {
         let fused = run_layer(case, Recurrence::Fused, &gpu).await?;
         let step_by_step = run_layer(case, Recurrence::StepByStep, &gpu).await?;
         let on_cpu = run_layer(case, Recurrence::Fused, &cpu).await?;
-        rows.push(RecurrenceCheck { hidden: h, against_step_by_step: fused.differences(&step_by_step), against_cpu: fused.differences(&on_cpu) });
+        rows.push(RecurrenceCheck {
+            hidden: h,
+            against_step_by_step: fused.differences(&step_by_step),
+            against_cpu: fused.differences(&on_cpu),
+        });
     }
     Ok(FromWorker::RecurrenceChecked { adapter: adapter.name, rows })
 }
@@ -36,32 +40,48 @@ pub async fn check_recurrence(hidden: &[usize]) -> Result<FromWorker, String> {
 pub async fn count_launches(settings: &Settings) -> Result<FromWorker, String> {
     let device = webgpu().await?.0.autodiff();
     let mut rows = Vec::new();
-    let before = (Recurrence::StepByStep, AdamConfig::new().with_epsilon(1e-7).init(), "step by step, burn's Adam");
+    let before = (
+        Recurrence::StepByStep,
+        AdamConfig::new().with_epsilon(1e-7).init(),
+        "step by step, burn's Adam",
+    );
     let after = (Recurrence::Fused, FusedAdam::init(), "fused recurrence and Adam");
     for (path, mut optimizer, name) in [before, after] {
         let mut model = StackedLstm::new(settings.model_shape(), settings.seed, &device);
         let mut rng = SeededRng::new(settings.seed);
-        let (batch, window, width) = (settings.batch, settings.window, settings.model_shape().features);
+        let (batch, window, width) =
+            (settings.batch, settings.window, settings.model_shape().features);
         let x: Vec<f32> = (0..batch * window * width).map(|_| rng.uniform() as f32).collect();
         let y: Vec<f32> = (0..batch * width).map(|_| rng.uniform() as f32).collect();
-        let mut cost = BatchCost { path: name.into(), launches: 0, seconds: 0.0, kernels: Vec::new() };
+        let mut cost =
+            BatchCost { path: name.into(), launches: 0, seconds: 0.0, kernels: Vec::new() };
         for warm_up in [true, false] {
             let (started, before) = (js_sys::Date::now(), launches::by_kernel());
-            let x = Tensor::<3>::from_data(TensorData::new(x.clone(), [batch, window, width]), &device);
+            let x =
+                Tensor::<3>::from_data(TensorData::new(x.clone(), [batch, window, width]), &device);
             let y = Tensor::<2>::from_data(TensorData::new(y.clone(), [batch, width]), &device);
             let loss = (model.forward_with(path, x) - y).powi_scalar(2).mean();
             let gradients = GradientsParams::from_grads(loss.backward(), &model);
             model = optimizer.step(settings.lr, model, gradients);
             let mut kernels: Vec<(String, u64)> = launches::by_kernel()
                 .into_iter()
-                .map(|(kernel, n)| (kernel.to_string(), n - before.get(kernel).copied().unwrap_or(0)))
+                .map(|(kernel, n)| {
+                    (kernel.to_string(), n - before.get(kernel).copied().unwrap_or(0))
+                })
                 .filter(|(_, n)| *n > 0)
                 .collect();
             kernels.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
-            loss.into_scalar_async::<f32>().await.map_err(|e| format!("reading the loss failed: {e:?}"))?;
+            loss.into_scalar_async::<f32>()
+                .await
+                .map_err(|e| format!("reading the loss failed: {e:?}"))?;
             if !warm_up {
                 let launches = kernels.iter().map(|(_, n)| n).sum();
-                cost = BatchCost { launches, seconds: (js_sys::Date::now() - started) / 1000.0, kernels, ..cost };
+                cost = BatchCost {
+                    launches,
+                    seconds: (js_sys::Date::now() - started) / 1000.0,
+                    kernels,
+                    ..cost
+                };
             }
         }
         rows.push(cost);

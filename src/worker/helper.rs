@@ -21,8 +21,14 @@ use crate::training::shares::{Examples, Helper, HelperModel};
 #[serde(tag = "kind", rename_all = "snake_case")]
 enum ToHelper {
     /// A new run; the training `series` and the `parameters` travel beside.
-    Begin { shape: ModelShape, window: usize },
-    Start { indices: Vec<usize>, batch_len: usize },
+    Begin {
+        shape: ModelShape,
+        window: usize,
+    },
+    Start {
+        indices: Vec<usize>,
+        batch_len: usize,
+    },
     /// New parameters travel beside.
     Sync,
 }
@@ -33,7 +39,9 @@ enum ToHelper {
 enum FromHelper {
     Ready,
     /// A share's squared error; its gradient travels beside.
-    Share { squared_error: f64 },
+    Share {
+        squared_error: f64,
+    },
 }
 
 thread_local! {
@@ -54,8 +62,12 @@ pub fn attach(worker: Worker) {
         let data = event.data();
         match json::<FromHelper>(&data) {
             Some(FromHelper::Ready) => READY.set(true),
-            Some(FromHelper::Share { .. }) => settle(|(resolve, _)| resolve.call1(&JsValue::NULL, &data)),
-            None => settle(|(_, reject)| reject.call1(&JsValue::NULL, &"an unreadable message".into())),
+            Some(FromHelper::Share { .. }) => {
+                settle(|(resolve, _)| resolve.call1(&JsValue::NULL, &data))
+            }
+            None => {
+                settle(|(_, reject)| reject.call1(&JsValue::NULL, &"an unreadable message".into()))
+            }
         }
     });
     worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
@@ -63,7 +75,10 @@ pub fn attach(worker: Worker) {
     let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(|event: web_sys::Event| {
         READY.set(false);
         ATTACHED.set(false);
-        let detail = Reflect::get(&event, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
+        let detail = Reflect::get(&event, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+            .unwrap_or_default();
         settle(|(_, reject)| reject.call1(&JsValue::NULL, &detail.into()));
     });
     worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
@@ -94,20 +109,28 @@ fn json<T: for<'de> Deserialize<'de>>(data: &JsValue) -> Option<T> {
 }
 
 fn floats(data: &JsValue, name: &str) -> Vec<f32> {
-    Reflect::get(data, &name.into()).map(|array| Float32Array::new(&array).to_vec()).unwrap_or_default()
+    Reflect::get(data, &name.into())
+        .map(|array| Float32Array::new(&array).to_vec())
+        .unwrap_or_default()
 }
 
 /// Posts `message` as JSON with `arrays` beside it, transferred.
 fn post_to(target: &JsValue, message: &impl Serialize, arrays: &[(&str, &[f32])]) {
     let object = Object::new();
     let transfer = js_sys::Array::new();
-    let _ = Reflect::set(&object, &"json".into(), &serde_json::to_string(message).expect("messages serialise").into());
+    let _ = Reflect::set(
+        &object,
+        &"json".into(),
+        &serde_json::to_string(message).expect("messages serialise").into(),
+    );
     for (name, values) in arrays {
         let array = Float32Array::from(*values);
         transfer.push(&array.buffer());
         let _ = Reflect::set(&object, &(*name).into(), &array);
     }
-    let post = Reflect::get(target, &"postMessage".into()).expect("a worker or worker scope").unchecked_into::<Function>();
+    let post = Reflect::get(target, &"postMessage".into())
+        .expect("a worker or worker scope")
+        .unchecked_into::<Function>();
     let _ = post.call2(target, &object, &transfer);
 }
 
@@ -141,9 +164,13 @@ impl Helper for WorkerHelper {
 
     async fn finish(&mut self) -> Result<(Vec<f32>, f64), String> {
         let share = Promise::new(&mut |resolve, reject| AWAITING.set(Some((resolve, reject))));
-        let data = JsFuture::from(share).await.map_err(|e| format!("the second training worker failed: {}", e.as_string().unwrap_or_default()))?;
+        let data = JsFuture::from(share).await.map_err(|e| {
+            format!("the second training worker failed: {}", e.as_string().unwrap_or_default())
+        })?;
         match json::<FromHelper>(&data) {
-            Some(FromHelper::Share { squared_error }) => Ok((floats(&data, "gradients"), squared_error)),
+            Some(FromHelper::Share { squared_error }) => {
+                Ok((floats(&data, "gradients"), squared_error))
+            }
             _ => Err("internal error: the second training worker sent no share".into()),
         }
     }
@@ -168,9 +195,15 @@ pub fn helper_main() {
                 MODEL.set(Some(HelperModel::new(shape, examples, &floats(&data, "parameters"))));
             }
             Some(ToHelper::Start { indices, batch_len }) => {
-                let share = MODEL.with_borrow(|model| model.as_ref().map(|model| model.gradients(&indices, batch_len)));
+                let share = MODEL.with_borrow(|model| {
+                    model.as_ref().map(|model| model.gradients(&indices, batch_len))
+                });
                 let Some((gradients, squared_error)) = share else { return };
-                post_to(&js_sys::global(), &FromHelper::Share { squared_error }, &[("gradients", &gradients)]);
+                post_to(
+                    &js_sys::global(),
+                    &FromHelper::Share { squared_error },
+                    &[("gradients", &gradients)],
+                );
             }
             Some(ToHelper::Sync) => MODEL.with_borrow_mut(|model| {
                 if let Some(model) = model {

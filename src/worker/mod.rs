@@ -13,8 +13,8 @@ use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::data::parse::{ParseOptions, parse_csv_reporting};
 use crate::data::Table;
+use crate::data::parse::{ParseOptions, parse_csv_reporting};
 use crate::data::scaling::MinMaxScaler;
 use crate::model::StackedLstm;
 use crate::model::file::ModelFile;
@@ -40,9 +40,18 @@ thread_local! {
     static LAST_TABLE: RefCell<Option<Table>> = const { RefCell::new(None) };
     /// The name and bytes of the file that table came from, to parse again with other choices.
     static LAST_FILE: RefCell<Option<(String, Vec<u8>)>> = const { RefCell::new(None) };
-    /// The last trained model with its settings, scalers and the bar size of its data, for
-    /// SaveModel.
-    static LAST_MODEL: RefCell<Option<(StackedLstm, Settings, Vec<MinMaxScaler>, Option<String>)>> = const { RefCell::new(None) };
+    /// The last trained model, for SaveModel.
+    static LAST_MODEL: RefCell<Option<Trained>> = const { RefCell::new(None) };
+}
+
+/// A trained model with what a model file keeps beside its weights: its settings, its inputs'
+/// scalers and the bar size of the data it learnt.
+#[derive(Clone)]
+struct Trained {
+    model: StackedLstm,
+    settings: Settings,
+    scalers: Vec<MinMaxScaler>,
+    bar: Option<String>,
 }
 
 /// Entry point called by `worker.js` once the module is loaded, with the second CPU worker it
@@ -114,20 +123,32 @@ fn parse_file(file_name: String, bytes: Vec<u8>, options: ParseOptions, shown: b
             if shown {
                 post(&FromWorker::Kept { file_name })
             } else {
-                post_parsed(FromWorker::Parsed { file_name, table, seconds, memory_bytes, options, load })
+                post_parsed(FromWorker::Parsed {
+                    file_name,
+                    table,
+                    seconds,
+                    memory_bytes,
+                    options,
+                    load,
+                })
             }
         }
-        Err(error) => post(&FromWorker::ParseFailed { file_name, message: error.to_string(), load }),
+        Err(error) => {
+            post(&FromWorker::ParseFailed { file_name, message: error.to_string(), load })
+        }
     }
 }
 
 fn handle(event: MessageEvent) {
     let data = event.data();
-    let json = Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let json =
+        Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
     match serde_json::from_str::<ToWorker>(&json) {
         Ok(ToWorker::Stop) => STOP.set(true),
         Ok(ToWorker::Parse { file_name, options, shown, load }) => {
-            let bytes = Reflect::get(&data, &"bytes".into()).map(|b| Uint8Array::new(&b).to_vec()).unwrap_or_default();
+            let bytes = Reflect::get(&data, &"bytes".into())
+                .map(|b| Uint8Array::new(&b).to_vec())
+                .unwrap_or_default();
             parse_file(file_name, bytes, options, shown, load);
         }
         Ok(ToWorker::Reparse { options, load }) => match LAST_FILE.with_borrow(Clone::clone) {
@@ -149,7 +170,9 @@ fn handle(event: MessageEvent) {
         Ok(ToWorker::SaveModel) => wasm_bindgen_futures::spawn_local(async {
             post(&match save_model().await {
                 Ok(file) => FromWorker::ModelSaved { file },
-                Err(message) => FromWorker::Failed { message: format!("the model could not be saved: {message}") },
+                Err(message) => FromWorker::Failed {
+                    message: format!("the model could not be saved: {message}"),
+                },
             });
         }),
         Ok(ToWorker::LoadModel { file }) => wasm_bindgen_futures::spawn_local(async move {
@@ -159,15 +182,27 @@ fn handle(event: MessageEvent) {
                 let result = evaluate_saved(&file, &table, &burn::tensor::Device::flex()).await?;
                 Ok::<_, String>(FromWorker::ModelLoaded { settings: file.settings, result })
             };
-            post(&loaded.await.unwrap_or_else(|message| FromWorker::Failed { message: format!("the model was not loaded: {message}") }));
+            post(&loaded.await.unwrap_or_else(|message| FromWorker::Failed {
+                message: format!("the model was not loaded: {message}"),
+            }));
         }),
         Ok(ToWorker::CheckRecurrence { hidden }) => wasm_bindgen_futures::spawn_local(async move {
-            post(&diagnostics::check_recurrence(&hidden).await.unwrap_or_else(|message| FromWorker::Failed { message }));
+            post(
+                &diagnostics::check_recurrence(&hidden)
+                    .await
+                    .unwrap_or_else(|message| FromWorker::Failed { message }),
+            );
         }),
         Ok(ToWorker::CountLaunches { settings }) => wasm_bindgen_futures::spawn_local(async move {
-            post(&diagnostics::count_launches(&settings).await.unwrap_or_else(|message| FromWorker::Failed { message }));
+            post(
+                &diagnostics::count_launches(&settings)
+                    .await
+                    .unwrap_or_else(|message| FromWorker::Failed { message }),
+            );
         }),
-        Err(error) => post(&FromWorker::Failed { message: format!("internal error: unreadable message to the worker: {error}") }),
+        Err(error) => post(&FromWorker::Failed {
+            message: format!("internal error: unreadable message to the worker: {error}"),
+        }),
     }
 }
 
@@ -175,13 +210,24 @@ fn last_table() -> Result<Table, String> {
     LAST_TABLE.with_borrow(|table| table.clone()).ok_or_else(|| "load a CSV file first".to_string())
 }
 
-async fn train(settings: Settings, known: Vec<Calibration>) -> Result<crate::protocol::RunResult, String> {
+async fn train(
+    settings: Settings,
+    known: Vec<Calibration>,
+) -> Result<crate::protocol::RunResult, String> {
     let table = last_table()?;
     // The trainer uses the second worker on the CPU without dropout (see training::shares).
-    let two_workers = settings.backend != BackendChoice::WebGpu && settings.dropout == 0.0 && helper::ready(HELPER_PATIENCE_MS).await;
+    let two_workers = settings.backend != BackendChoice::WebGpu
+        && settings.dropout == 0.0
+        && helper::ready(HELPER_PATIENCE_MS).await;
     let cpu_name = if two_workers { "CPU (2 workers)" } else { "CPU" };
     let now = js_sys::Date::now();
-    let mut host = WorkerHost { started_ms: now, last_pause_ms: now, last_progress_ms: now, helper: helper::WorkerHelper, count_launches: false };
+    let mut host = WorkerHost {
+        started_ms: now,
+        last_pause_ms: now,
+        last_progress_ms: now,
+        helper: helper::WorkerHelper,
+        count_launches: false,
+    };
     let chosen = backend::choose(&settings, cpu_name, &known, &table, &mut host).await?;
     if let Some(calibration) = chosen.measured.clone() {
         post(&FromWorker::Calibrated { calibration });
@@ -189,7 +235,8 @@ async fn train(settings: Settings, known: Vec<Calibration>) -> Result<crate::pro
     post(&FromWorker::Backend { name: chosen.name.clone(), note: chosen.note.clone() });
     host.count_launches = chosen.on_gpu();
     host.started_ms = js_sys::Date::now();
-    let finished = match run(&table, &settings, &chosen.device.clone().autodiff(), &mut host).await {
+    let finished = match run(&table, &settings, &chosen.device.clone().autodiff(), &mut host).await
+    {
         Ok(finished) => finished,
         Err(message) => {
             if chosen.on_gpu() && !backend::still_works(&chosen.device).await {
@@ -202,13 +249,19 @@ async fn train(settings: Settings, known: Vec<Calibration>) -> Result<crate::pro
             return Err(message);
         }
     };
-    LAST_MODEL.set(Some((finished.model, settings, finished.scalers, table.clock.frequency())));
+    let bar = table.clock.frequency();
+    LAST_MODEL.set(Some(Trained {
+        model: finished.model,
+        settings,
+        scalers: finished.scalers,
+        bar,
+    }));
     Ok(finished.result)
 }
 
 async fn save_model() -> Result<String, String> {
     let last = LAST_MODEL.with_borrow(|last| last.clone());
-    let (model, settings, scalers, bar) = last.ok_or("no model has been trained yet")?;
+    let Trained { model, settings, scalers, bar } = last.ok_or("no model has been trained yet")?;
     let file = ModelFile::from_model(&model, &settings, &scalers, bar).await?;
     serde_json::to_string(&file).map_err(|e| e.to_string())
 }

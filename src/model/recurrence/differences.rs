@@ -19,6 +19,8 @@ pub struct Differences {
 impl Differences {
     /// Outputs within [`OUTPUT_TOLERANCE`], gradients within [`GRADIENT_TOLERANCE`].
     pub fn within_tolerance(&self) -> bool {
-        self.outputs <= OUTPUT_TOLERANCE && self.input_grads <= GRADIENT_TOLERANCE && self.weight_grads <= GRADIENT_TOLERANCE
+        self.outputs <= OUTPUT_TOLERANCE
+            && self.input_grads <= GRADIENT_TOLERANCE
+            && self.weight_grads <= GRADIENT_TOLERANCE
     }
 }

@@ -49,14 +49,32 @@ pub async fn run_layer(case: Case, path: Recurrence, device: &Device) -> Result<
     let mut rng = SeededRng::new(SEED);
     let layer = LstmLayer::new(inputs, hidden, &mut rng, device);
     let mut normal = |n: usize| (0..n).map(|_| rng.normal() as f32).collect::<Vec<_>>();
-    let x = Tensor::<3>::from_data(TensorData::new(normal(batch * steps * inputs), [batch, steps, inputs]), device).require_grad();
-    let w = Tensor::<3>::from_data(TensorData::new(normal(batch * steps * hidden), [batch, steps, hidden]), device);
+    let x = Tensor::<3>::from_data(
+        TensorData::new(normal(batch * steps * inputs), [batch, steps, inputs]),
+        device,
+    )
+    .require_grad();
+    let w = Tensor::<3>::from_data(
+        TensorData::new(normal(batch * steps * hidden), [batch, steps, hidden]),
+        device,
+    );
     let (sequence, _) = layer.forward_with(path, x.clone(), true);
     let sequence = sequence.expect("the sequence was asked for");
     let grads = (sequence.clone() * w).sum().backward();
     let missing = |what: &str| format!("no gradient for the {what}");
-    let mut weight_grads = read(layer.input_weight.val().grad(&grads).ok_or_else(|| missing("input weights"))?).await?;
-    weight_grads.extend(read(layer.recurrent_weight.val().grad(&grads).ok_or_else(|| missing("recurrent weights"))?).await?);
+    let mut weight_grads =
+        read(layer.input_weight.val().grad(&grads).ok_or_else(|| missing("input weights"))?)
+            .await?;
+    weight_grads.extend(
+        read(
+            layer
+                .recurrent_weight
+                .val()
+                .grad(&grads)
+                .ok_or_else(|| missing("recurrent weights"))?,
+        )
+        .await?,
+    );
     weight_grads.extend(read(layer.bias.val().grad(&grads).ok_or_else(|| missing("bias"))?).await?);
     Ok(LayerRun {
         outputs: read(sequence.inner()).await?,
@@ -66,8 +84,13 @@ pub async fn run_layer(case: Case, path: Recurrence, device: &Device) -> Result<
 }
 
 async fn read<const D: usize>(tensor: Tensor<D>) -> Result<Vec<f32>, String> {
-    let data = tensor.into_data_async().await.map_err(|e| format!("reading a result back failed: {e:?}"))?;
-    data.convert::<f32>().try_into_vec::<f32>().map_err(|e| format!("reading a result back failed: {e:?}"))
+    let data = tensor
+        .into_data_async()
+        .await
+        .map_err(|e| format!("reading a result back failed: {e:?}"))?;
+    data.convert::<f32>()
+        .try_into_vec::<f32>()
+        .map_err(|e| format!("reading a result back failed: {e:?}"))
 }
 
 impl LayerRun {
@@ -86,7 +109,10 @@ fn largest_difference(a: &[f32], b: &[f32]) -> f32 {
     if a.len() != b.len() {
         return f32::INFINITY;
     }
-    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, |largest, d| if d.is_nan() || d > largest { d } else { largest })
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, |largest, d| if d.is_nan() || d > largest { d } else { largest })
 }
 
 #[cfg(test)]
@@ -103,7 +129,8 @@ mod tests {
     fn the_cpu_kernel_matches_the_step_by_step_path() {
         for hidden in [1, 50, 64, 65, 200] {
             let case = Case::of_hidden(hidden);
-            let differences = run(case, Recurrence::Fused).differences(&run(case, Recurrence::StepByStep));
+            let differences =
+                run(case, Recurrence::Fused).differences(&run(case, Recurrence::StepByStep));
             assert!(differences.within_tolerance(), "hidden {hidden}: {differences:?}");
         }
     }

@@ -31,12 +31,18 @@ use burn::tensor::Tensor;
 pub trait RecurrenceBackend: Backend {
     /// Hidden states `[batch, steps, hidden]` of an LSTM layer from a zero state, given its
     /// projected inputs `[batch, steps, 4·hidden]` and recurrent weights `[hidden, 4·hidden]`.
-    fn lstm_recurrence(projected: FloatTensor<Self>, recurrent: FloatTensor<Self>) -> FloatTensor<Self>;
+    fn lstm_recurrence(
+        projected: FloatTensor<Self>,
+        recurrent: FloatTensor<Self>,
+    ) -> FloatTensor<Self>;
 }
 
 /// Every timestep's hidden state of an LSTM layer; see [`RecurrenceBackend::lstm_recurrence`].
 /// Runs on every device this crate trains on (the CPU, and WebGPU in the browser).
 #[cfg(feature = "model")]
 pub fn lstm_sequence(projected: Tensor<3>, recurrent: Tensor<2>) -> Tensor<3> {
-    Tensor::from_dispatch(<Dispatch as RecurrenceBackend>::lstm_recurrence(projected.into_dispatch(), recurrent.into_dispatch()))
+    Tensor::from_dispatch(<Dispatch as RecurrenceBackend>::lstm_recurrence(
+        projected.into_dispatch(),
+        recurrent.into_dispatch(),
+    ))
 }

@@ -2,8 +2,8 @@
 //! and its moments in place where nothing else holds them.
 
 use burn::backend::Cube;
-use burn::backend::cubecl::dtype_to_storage_type;
 use burn::backend::TensorMetadata;
+use burn::backend::cubecl::dtype_to_storage_type;
 use burn_cubecl::kernel::into_contiguous;
 use burn_cubecl::ops::numeric::empty_device_contiguous_dtype;
 use burn_cubecl::tensor::CubeTensor;
@@ -58,7 +58,12 @@ fn writable(tensor: CubeTensor) -> CubeTensor {
 
 /// A new contiguous tensor shaped like `like`, for the kernel to fill.
 fn empty_like(like: &CubeTensor) -> CubeTensor {
-    empty_device_contiguous_dtype(like.client.clone(), like.device.clone(), like.shape(), like.dtype)
+    empty_device_contiguous_dtype(
+        like.client.clone(),
+        like.device.clone(),
+        like.shape(),
+        like.dtype,
+    )
 }
 
 impl AdamBackend for Cube {
@@ -70,11 +75,14 @@ impl AdamBackend for Cube {
         factors: StepFactors,
     ) -> (CubeTensor, CubeTensor, CubeTensor) {
         let parameter = writable(parameter);
-        let moment = |earlier: CubeTensor| if factors.first { empty_like(&parameter) } else { writable(earlier) };
+        let moment = |earlier: CubeTensor| {
+            if factors.first { empty_like(&parameter) } else { writable(earlier) }
+        };
         let (moment_1, moment_2) = (moment(moment_1), moment(moment_2));
         let gradient = into_contiguous(gradient);
         let elements = parameter.meta.num_elements() as u32;
-        let StepFactors { beta_1, keep_1, beta_2, keep_2, correction, epsilon, lr, first } = factors;
+        let StepFactors { beta_1, keep_1, beta_2, keep_2, correction, epsilon, lr, first } =
+            factors;
         adam_step_kernel::launch(
             &parameter.client.clone(),
             CubeCount::Static(elements.div_ceil(UNITS), 1, 1),

@@ -58,7 +58,13 @@ impl StepFactors {
 
     /// One element's step: `(parameter, first moment, second moment)` after it (the moments
     /// before it are not read on the first step).
-    fn apply(&self, parameter: f32, gradient: f32, moment_1: f32, moment_2: f32) -> (f32, f32, f32) {
+    fn apply(
+        &self,
+        parameter: f32,
+        gradient: f32,
+        moment_1: f32,
+        moment_2: f32,
+    ) -> (f32, f32, f32) {
         let (mut new_1, mut new_2) = (gradient * self.keep_1, (gradient * gradient) * self.keep_2);
         if !self.first {
             new_1 += moment_1 * self.beta_1;
@@ -93,13 +99,17 @@ impl AdamBackend for Flex {
         factors: StepFactors,
     ) -> (FlexTensor, FlexTensor, FlexTensor) {
         let shape = parameter.layout().shape().clone();
-        let values = |tensor: FlexTensor| tensor.into_data().try_into_vec::<f32>().expect("Adam runs in f32");
+        let values = |tensor: FlexTensor| {
+            tensor.into_data().try_into_vec::<f32>().expect("Adam runs in f32")
+        };
         let (mut parameter, gradient) = (values(parameter), values(gradient));
         let (mut moment_1, mut moment_2) = (values(moment_1), values(moment_2));
         for i in 0..parameter.len() {
-            (parameter[i], moment_1[i], moment_2[i]) = factors.apply(parameter[i], gradient[i], moment_1[i], moment_2[i]);
+            (parameter[i], moment_1[i], moment_2[i]) =
+                factors.apply(parameter[i], gradient[i], moment_1[i], moment_2[i]);
         }
-        let write = |values: Vec<f32>| FlexTensor::from_data(TensorData::new(values, shape.clone()));
+        let write =
+            |values: Vec<f32>| FlexTensor::from_data(TensorData::new(values, shape.clone()));
         (write(parameter), write(moment_1), write(moment_2))
     }
 }
@@ -119,10 +129,18 @@ impl FusedAdam {
 impl Optimizer for FusedAdam {
     type State<const D: usize> = AdamState<D>;
 
-    fn step<const D: usize>(&self, lr: LearningRate, tensor: Tensor<D>, grad: Tensor<D>, state: Option<AdamState<D>>) -> (Tensor<D>, Option<AdamState<D>>) {
+    fn step<const D: usize>(
+        &self,
+        lr: LearningRate,
+        tensor: Tensor<D>,
+        grad: Tensor<D>,
+        state: Option<AdamState<D>>,
+    ) -> (Tensor<D>, Option<AdamState<D>>) {
         // Before the first step there are no moments: the gradient stands in, unread.
         let (time, moment_1, moment_2) = match state {
-            Some(AdamState { momentum }) => (momentum.time + 1, momentum.moment_1, momentum.moment_2),
+            Some(AdamState { momentum }) => {
+                (momentum.time + 1, momentum.moment_1, momentum.moment_2)
+            }
             None => (1, grad.clone(), grad.clone()),
         };
         let (tensor, moment_1, moment_2) = <Dispatch as AdamBackend>::adam_step(
@@ -132,7 +150,11 @@ impl Optimizer for FusedAdam {
             moment_2.into_dispatch(),
             StepFactors::new(time, lr),
         );
-        let momentum = AdaptiveMomentumState::new(time, Tensor::from_dispatch(moment_1), Tensor::from_dispatch(moment_2));
+        let momentum = AdaptiveMomentumState::new(
+            time,
+            Tensor::from_dispatch(moment_1),
+            Tensor::from_dispatch(moment_2),
+        );
         (Tensor::from_dispatch(tensor), Some(AdamState::new(momentum)))
     }
 
@@ -152,11 +174,14 @@ mod tests {
     #[test]
     fn equals_burns_adam_bit_for_bit() {
         let device = Device::flex().autodiff();
-        let shape = ModelShape { features: 1, layers: 2, units: 6, dropout: 0.0, predict_change: true };
+        let shape =
+            ModelShape { features: 1, layers: 2, units: 6, dropout: 0.0, predict_change: true };
         let series: Vec<f32> = (0..40).map(|i| (i as f32 / 5.0).sin()).collect();
         let examples = Examples { series: &series, window: 8, width: 1 };
-        let (mut ours, mut theirs) = (StackedLstm::new(shape, 3, &device), StackedLstm::new(shape, 3, &device));
-        let (mut fused, mut burns) = (FusedAdam::init(), AdamConfig::new().with_epsilon(EPSILON).init());
+        let (mut ours, mut theirs) =
+            (StackedLstm::new(shape, 3, &device), StackedLstm::new(shape, 3, &device));
+        let (mut fused, mut burns) =
+            (FusedAdam::init(), AdamConfig::new().with_epsilon(EPSILON).init());
         for step in 0..5 {
             let batch: Vec<usize> = (step * 5..step * 5 + 7).collect();
             let grads = share_gradients(&ours, examples, &batch, batch.len(), &device).gradients;
@@ -166,6 +191,10 @@ mod tests {
             let (a, b) = (flat_parameters(&ours), flat_parameters(&theirs));
             assert_eq!(a, b, "step {step}");
         }
-        assert_ne!(flat_parameters(&ours), flat_parameters(&StackedLstm::new(shape, 3, &device)), "the steps moved the parameters");
+        assert_ne!(
+            flat_parameters(&ours),
+            flat_parameters(&StackedLstm::new(shape, 3, &device)),
+            "the steps moved the parameters"
+        );
     }
 }

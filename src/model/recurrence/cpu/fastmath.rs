@@ -40,7 +40,11 @@ pub fn tanh<L: Lane>(x: L) -> L {
 
 /// Applies `f` (given for four lanes and for one value) to every value of `values`.
 #[inline(always)]
-pub fn map_in_place(values: &mut [f32], vector: impl Fn(F32x4) -> F32x4, scalar: impl Fn(f32) -> f32) {
+pub fn map_in_place(
+    values: &mut [f32],
+    vector: impl Fn(F32x4) -> F32x4,
+    scalar: impl Fn(f32) -> f32,
+) {
     for_each_lane(values.len(), |j, width| {
         if width == 4 {
             vector(F32x4::load(&values[j..])).store(&mut values[j..]);
@@ -66,7 +70,10 @@ mod tests {
             let mut out = [0f32; 4];
             lanes.store(&mut out);
             assert_eq!(out, [ours; 4], "four lanes and one value agree at {x}");
-            assert!(((ours as f64 - exact) / exact).abs() < 3e-7, "exp({x}) = {ours}, libm {exact}");
+            assert!(
+                ((ours as f64 - exact) / exact).abs() < 3e-7,
+                "exp({x}) = {ours}, libm {exact}"
+            );
         }
     }
 
@@ -85,7 +92,10 @@ mod tests {
             assert!(sigmoid(x).is_finite() && tanh(x).is_finite(), "{x}");
         }
         for x in [f32::NAN, -f32::NAN] {
-            assert!(sigmoid(x).is_nan() && tanh(x).is_nan() && exp(x).is_nan(), "NaN must not turn into a number");
+            assert!(
+                sigmoid(x).is_nan() && tanh(x).is_nan() && exp(x).is_nan(),
+                "NaN must not turn into a number"
+            );
             let mut lanes = [x; 4];
             map_in_place(&mut lanes, sigmoid, sigmoid);
             assert!(lanes.iter().all(|v| v.is_nan()), "NaN in four lanes");

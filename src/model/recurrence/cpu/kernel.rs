@@ -108,7 +108,13 @@ fn cell_step<L: Lane>(gates: [&[f32]; 4], c: &mut [f32], h: &mut [f32]) {
 
 /// Back-propagates `grad_hidden` (`[batch, steps, hidden]`, the loss's gradient for every output)
 /// through the recurrence that produced `hidden` and `trace`.
-pub fn backward(hidden: &[f32], trace: &Trace, recurrent: &[f32], grad_hidden: &[f32], dims: Dims) -> Grads {
+pub fn backward(
+    hidden: &[f32],
+    trace: &Trace,
+    recurrent: &[f32],
+    grad_hidden: &[f32],
+    dims: Dims,
+) -> Grads {
     let Dims { batch, steps, hidden: h } = dims;
     let g4 = dims.gates();
     assert_eq!(grad_hidden.len(), batch * steps * h, "output gradient");
@@ -130,8 +136,15 @@ pub fn backward(hidden: &[f32], trace: &Trace, recurrent: &[f32], grad_hidden: &
             let (d_forget, rest) = rest.split_at_mut(h);
             let (d_candidate, d_output) = rest.split_at_mut(h);
             for_each_lane(h, |j, width| {
-                let inputs = [input, forget, candidate, output, cell, cell_before, upstream, dh_carry].map(|s| &s[j..j + width]);
-                let outputs = [&mut d_input[j..j + width], &mut d_forget[j..j + width], &mut d_candidate[j..j + width], &mut d_output[j..j + width]];
+                let inputs =
+                    [input, forget, candidate, output, cell, cell_before, upstream, dh_carry]
+                        .map(|s| &s[j..j + width]);
+                let outputs = [
+                    &mut d_input[j..j + width],
+                    &mut d_forget[j..j + width],
+                    &mut d_candidate[j..j + width],
+                    &mut d_output[j..j + width],
+                ];
                 let dc = &mut dc_carry[j..j + width];
                 if width == 4 {
                     cell_step_back::<F32x4>(inputs, outputs, dc);
@@ -142,7 +155,14 @@ pub fn backward(hidden: &[f32], trace: &Trace, recurrent: &[f32], grad_hidden: &
         }
         carry_h.fill(0.0);
         if t > 0 {
-            matmul_acc(&grad_gates[t * g4..], steps * g4, &recurrent_t, &mut carry_h, h, [batch, g4, h]);
+            matmul_acc(
+                &grad_gates[t * g4..],
+                steps * g4,
+                &recurrent_t,
+                &mut carry_h,
+                h,
+                [batch, g4, h],
+            );
         }
     }
     // dR = Σ_t h_{t-1}ᵀ · dgates_t, as one product over all (batch, step) rows.

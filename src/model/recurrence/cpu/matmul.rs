@@ -17,7 +17,10 @@ pub fn matmul_acc(a: &[f32], lda: usize, b: &[f32], out: &mut [f32], ldo: usize,
     if m == 0 || n == 0 {
         return;
     }
-    assert!(a.len() >= (m - 1) * lda + inner && out.len() >= (m - 1) * ldo + n, "a or out too short");
+    assert!(
+        a.len() >= (m - 1) * lda + inner && out.len() >= (m - 1) * ldo + n,
+        "a or out too short"
+    );
     // Long inner dimensions go in blocks, so the block of `b` that every tile streams stays in
     // cache (the weight gradient sums over all batch × time rows).
     for k0 in (0..inner).step_by(INNER_BLOCK) {
@@ -39,7 +42,14 @@ pub fn matmul_acc(a: &[f32], lda: usize, b: &[f32], out: &mut [f32], ldo: usize,
 const INNER_BLOCK: usize = 128;
 
 /// All column tiles of `R` rows: sixteen wide, then four, then single columns.
-fn row_tiles<const R: usize>(rows: [&[f32]; R], b: &[f32], n: usize, out: &mut [f32], offset: usize, ldo: usize) {
+fn row_tiles<const R: usize>(
+    rows: [&[f32]; R],
+    b: &[f32],
+    n: usize,
+    out: &mut [f32],
+    offset: usize,
+    ldo: usize,
+) {
     let mut j = 0;
     while j + 16 <= n {
         tile::<R, 4>(rows, b, n, j, out, offset, ldo);
@@ -51,14 +61,23 @@ fn row_tiles<const R: usize>(rows: [&[f32]; R], b: &[f32], n: usize, out: &mut [
     }
     for j in j..n {
         for (r, row) in rows.iter().enumerate() {
-            out[offset + r * ldo + j] += row.iter().zip(b.chunks_exact(n)).map(|(x, b_row)| x * b_row[j]).sum::<f32>();
+            out[offset + r * ldo + j] +=
+                row.iter().zip(b.chunks_exact(n)).map(|(x, b_row)| x * b_row[j]).sum::<f32>();
         }
     }
 }
 
 /// `R` rows by `V` vectors of four columns, starting at column `j`.
 #[inline(always)]
-fn tile<const R: usize, const V: usize>(rows: [&[f32]; R], b: &[f32], n: usize, j: usize, out: &mut [f32], offset: usize, ldo: usize) {
+fn tile<const R: usize, const V: usize>(
+    rows: [&[f32]; R],
+    b: &[f32],
+    n: usize,
+    j: usize,
+    out: &mut [f32],
+    offset: usize,
+    ldo: usize,
+) {
     let inner = b.len() / n;
     let rows = rows.map(|row| &row[..inner]);
     let mut acc = [[F32x4::zero(); V]; R];
@@ -87,7 +106,14 @@ fn tile<const R: usize, const V: usize>(rows: [&[f32]; R], b: &[f32], n: usize, 
 mod tests {
     use super::*;
 
-    fn naive(a: &[f32], lda: usize, b: &[f32], out: &mut [f32], ldo: usize, [m, inner, n]: [usize; 3]) {
+    fn naive(
+        a: &[f32],
+        lda: usize,
+        b: &[f32],
+        out: &mut [f32],
+        ldo: usize,
+        [m, inner, n]: [usize; 3],
+    ) {
         for i in 0..m {
             for j in 0..n {
                 out[i * ldo + j] += (0..inner).map(|k| a[i * lda + k] * b[k * n + j]).sum::<f32>();
@@ -99,7 +125,9 @@ mod tests {
     #[test]
     fn matches_the_textbook_product_for_awkward_shapes() {
         let value = |i: usize| ((i * 7919 % 101) as f32 - 50.0) / 25.0;
-        for (m, inner, n) in [(1, 1, 1), (2, 3, 16), (3, 5, 21), (5, 50, 200), (4, 200, 50), (7, 9, 37)] {
+        for (m, inner, n) in
+            [(1, 1, 1), (2, 3, 16), (3, 5, 21), (5, 50, 200), (4, 200, 50), (7, 9, 37)]
+        {
             let (lda, ldo) = (inner + 3, n + 5);
             let a: Vec<f32> = (0..m * lda).map(value).collect();
             let b: Vec<f32> = (0..inner * n).map(|i| value(i + 13)).collect();
@@ -108,7 +136,10 @@ mod tests {
             matmul_acc(&a, lda, &b, &mut ours, ldo, [m, inner, n]);
             naive(&a, lda, &b, &mut expected, ldo, [m, inner, n]);
             for (i, (x, y)) in ours.iter().zip(&expected).enumerate() {
-                assert!((x - y).abs() <= 1e-4 * (1.0 + y.abs()), "{m}×{inner}×{n} [{i}]: {x} vs {y}");
+                assert!(
+                    (x - y).abs() <= 1e-4 * (1.0 + y.abs()),
+                    "{m}×{inner}×{n} [{i}]: {x} vs {y}"
+                );
             }
         }
     }

@@ -64,24 +64,39 @@ impl Backward<Flex, 2> for RecurrenceBackward {
         let hidden = hidden.as_slice::<f32>().expect("the layer's output is contiguous f32");
         let result = kernel::backward(hidden, &trace, &recurrent, &grad_hidden, dims);
         if let Some(node) = projected_node {
-            grads.register::<Flex>(node.id, write(result.projected, [dims.batch, dims.steps, 4 * dims.hidden]));
+            grads.register::<Flex>(
+                node.id,
+                write(result.projected, [dims.batch, dims.steps, 4 * dims.hidden]),
+            );
         }
         if let Some(node) = recurrent_node {
-            grads.register::<Flex>(node.id, write(result.recurrent, [dims.hidden, 4 * dims.hidden]));
+            grads
+                .register::<Flex>(node.id, write(result.recurrent, [dims.hidden, 4 * dims.hidden]));
         }
     }
 }
 
 impl<C: CheckpointStrategy> RecurrenceBackend for Autodiff<Flex, C> {
-    fn lstm_recurrence(projected: FloatTensor<Self>, recurrent: FloatTensor<Self>) -> FloatTensor<Self> {
-        let prep = RecurrenceBackward.prepare::<C>([projected.node(), recurrent.node()]).compute_bound().stateful();
+    fn lstm_recurrence(
+        projected: FloatTensor<Self>,
+        recurrent: FloatTensor<Self>,
+    ) -> FloatTensor<Self> {
+        let prep = RecurrenceBackward
+            .prepare::<C>([projected.node(), recurrent.node()])
+            .compute_bound()
+            .stateful();
         let (projected, dims) = read_projected(projected.into_primitive());
         let recurrent = values(recurrent.into_primitive());
         let (hidden, trace) = kernel::forward(projected, &recurrent, dims);
         let hidden = write(hidden, [dims.batch, dims.steps, dims.hidden]);
         match prep {
             OpsKind::Tracked(prep) => {
-                let saved = Saved { hidden: hidden.clone(), trace: trace.into(), recurrent: recurrent.into(), dims };
+                let saved = Saved {
+                    hidden: hidden.clone(),
+                    trace: trace.into(),
+                    recurrent: recurrent.into(),
+                    dims,
+                };
                 prep.finish(saved, hidden)
             }
             OpsKind::UnTracked(prep) => prep.finish(hidden),

@@ -51,7 +51,6 @@ mod lanes {
     pub fn pow2(n: Lanes) -> Lanes {
         i32x4_shl(i32x4_add(i32x4_trunc_sat_f32x4(n), i32x4_splat(127)), 23)
     }
-
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -97,9 +96,13 @@ mod lanes {
     }
     #[inline(always)]
     pub fn pow2(n: Lanes) -> Lanes {
-        unsafe { _mm_castsi128_ps(_mm_slli_epi32(_mm_add_epi32(_mm_cvttps_epi32(n), _mm_set1_epi32(127)), 23)) }
+        unsafe {
+            _mm_castsi128_ps(_mm_slli_epi32(
+                _mm_add_epi32(_mm_cvttps_epi32(n), _mm_set1_epi32(127)),
+                23,
+            ))
+        }
     }
-
 }
 
 #[cfg(not(any(all(target_arch = "wasm32", target_feature = "simd128"), target_arch = "x86_64")))]
@@ -142,7 +145,6 @@ mod lanes {
     pub fn pow2(n: Lanes) -> Lanes {
         n.map(super::pow2)
     }
-
 }
 
 /// Four f32 lanes.
@@ -162,7 +164,9 @@ impl F32x4 {
 }
 
 /// What the gate maths needs of a value: one f32 or four lanes.
-pub trait Lane: Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Div<Output = Self> {
+pub trait Lane:
+    Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Div<Output = Self>
+{
     fn splat(v: f32) -> Self;
     /// The first value (or four) of `s`.
     fn load(s: &[f32]) -> Self;

@@ -31,11 +31,11 @@ fn tanh_clamped<F: Float>(x: F) -> F {
 /// and cell states are written out for the backward pass; without (inference), only `hidden`.
 #[cube(launch)]
 pub fn lstm_forward<F: Float>(
-    projected: &Tensor<F>,   // [B, T, 4H]: x·W_ih + b
-    recurrent: &Tensor<F>,   // [H, 4H]
-    hidden: &mut Tensor<F>,  // [B, T, H]
-    gates: &mut Tensor<F>,   // [B, T, 4H] activations, with `trace`
-    cells: &mut Tensor<F>,   // [B, T, H] cell states, with `trace`
+    projected: &Tensor<F>,  // [B, T, 4H]: x·W_ih + b
+    recurrent: &Tensor<F>,  // [H, 4H]
+    hidden: &mut Tensor<F>, // [B, T, H]
+    gates: &mut Tensor<F>,  // [B, T, 4H] activations, with `trace`
+    cells: &mut Tensor<F>,  // [B, T, H] cell states, with `trace`
     #[comptime] h: usize,
     #[comptime] trace: bool,
     #[define(F)] _dtype: ElemType,
@@ -65,7 +65,11 @@ pub fn lstm_forward<F: Float>(
             for k in 0..h {
                 acc += h_state[k] * recurrent[k * columns + col];
             }
-            let activation = if col >= 2 * h && col < 3 * h { tanh_clamped::<F>(acc) } else { sigmoid::<F>(acc) };
+            let activation = if col >= 2 * h && col < 3 * h {
+                tanh_clamped::<F>(acc)
+            } else {
+                sigmoid::<F>(acc)
+            };
             activations[col] = activation;
             if trace {
                 gates[gate_row + col] = activation;

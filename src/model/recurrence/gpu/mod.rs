@@ -39,7 +39,10 @@ struct Layout {
 impl Layout {
     fn new(h: usize, like: &CubeTensor) -> Self {
         let hardware = &like.client.properties().hardware;
-        let units = (4 * h as u32).min(MAX_UNITS).min(hardware.max_units_per_cube).min(hardware.max_cube_dim.0);
+        let units = (4 * h as u32)
+            .min(MAX_UNITS)
+            .min(hardware.max_units_per_cube)
+            .min(hardware.max_cube_dim.0);
         let parts = [4, 2, 1].into_iter().find(|p| p * h <= units as usize).unwrap_or(1);
         let layout = Self { h, units, parts };
         let needed = layout.shared_floats() * size_of::<f32>();
@@ -63,7 +66,12 @@ impl Layout {
 }
 
 fn empty(like: &CubeTensor, shape: [usize; 3]) -> CubeTensor {
-    empty_device_contiguous_dtype(like.client.clone(), like.device.clone(), Shape::new(shape), like.dtype)
+    empty_device_contiguous_dtype(
+        like.client.clone(),
+        like.device.clone(),
+        Shape::new(shape),
+        like.dtype,
+    )
 }
 
 /// The forward trace kept for the backward pass.
@@ -74,13 +82,20 @@ struct Trace {
 }
 
 /// Runs the forward kernel: the hidden states, and with `keep_trace` the trace.
-fn forward(projected: CubeTensor, recurrent: &CubeTensor, keep_trace: bool) -> (CubeTensor, Option<Trace>) {
+fn forward(
+    projected: CubeTensor,
+    recurrent: &CubeTensor,
+    keep_trace: bool,
+) -> (CubeTensor, Option<Trace>) {
     let projected = into_contiguous(projected);
     let [batch, steps, columns] = projected.shape().dims::<3>();
     let layout = Layout::new(columns / 4, &projected);
     let hidden = empty(&projected, [batch, steps, layout.h]);
     let trace_shape = |width| if keep_trace { [batch, steps, width] } else { [1, 1, 1] };
-    let trace = Trace { gates: empty(&projected, trace_shape(columns)), cells: empty(&projected, trace_shape(layout.h)) };
+    let trace = Trace {
+        gates: empty(&projected, trace_shape(columns)),
+        cells: empty(&projected, trace_shape(layout.h)),
+    };
     let (count, dim) = layout.launch_shape(batch);
     let dtype = dtype_to_storage_type(projected.dtype);
     kernel::lstm_forward::launch(
@@ -146,7 +161,8 @@ impl Backward<Cube, 2> for RecurrenceBackward {
         if let Some(node) = recurrent_node {
             // dW = Σ_{b,t} h[b,t]ᵀ · d_pre[b,t+1]: one [H, B·T] × [B·T, 4H] matmul.
             let rows = batch * steps;
-            let hidden = Cube::float_transpose(Cube::float_reshape(hidden, Shape::new([rows, layout.h])));
+            let hidden =
+                Cube::float_transpose(Cube::float_reshape(hidden, Shape::new([rows, layout.h])));
             let next = Cube::float_reshape(grad_pre_next, Shape::new([rows, columns]));
             grads.register::<Cube>(node.id, Cube::float_matmul(hidden, next));
         }
@@ -157,8 +173,14 @@ impl Backward<Cube, 2> for RecurrenceBackward {
 }
 
 impl<C: CheckpointStrategy> RecurrenceBackend for Autodiff<Cube, C> {
-    fn lstm_recurrence(projected: FloatTensor<Self>, recurrent: FloatTensor<Self>) -> FloatTensor<Self> {
-        let prep = RecurrenceBackward.prepare::<C>([projected.node(), recurrent.node()]).compute_bound().stateful();
+    fn lstm_recurrence(
+        projected: FloatTensor<Self>,
+        recurrent: FloatTensor<Self>,
+    ) -> FloatTensor<Self> {
+        let prep = RecurrenceBackward
+            .prepare::<C>([projected.node(), recurrent.node()])
+            .compute_bound()
+            .stateful();
         let recurrent = into_contiguous(recurrent.into_primitive());
         match prep {
             OpsKind::Tracked(prep) => {
@@ -166,7 +188,9 @@ impl<C: CheckpointStrategy> RecurrenceBackend for Autodiff<Cube, C> {
                 let trace = trace.expect("a tracked forward pass keeps its trace");
                 prep.finish(Saved { hidden: hidden.clone(), trace, recurrent }, hidden)
             }
-            OpsKind::UnTracked(prep) => prep.finish(forward(projected.into_primitive(), &recurrent, false).0),
+            OpsKind::UnTracked(prep) => {
+                prep.finish(forward(projected.into_primitive(), &recurrent, false).0)
+            }
         }
     }
 }
