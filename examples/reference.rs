@@ -50,7 +50,8 @@ fn main() -> Result<(), String> {
         &settings,
         &Device::flex().autodiff(),
         &mut Printer(NoHelper),
-    ))?
+    ))
+    .map_err(|e| e.to_string())?
     .result;
     let seconds = started.elapsed().as_secs_f64();
     println!("settings: {}", settings.to_query());

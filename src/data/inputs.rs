@@ -2,6 +2,7 @@
 //! and two derived ones (the target's daily return, log volume). Each is checked so that nothing
 //! NaN, infinite or constant reaches the model, with a message naming the column.
 
+use super::prepare_error::PrepareError;
 use super::table::{Column, Table};
 
 /// The derived input: the target's daily return, `p[t] / p[t-1] - 1` (0 on the first row).
@@ -36,34 +37,28 @@ pub fn choices(table: &Table, target: &str) -> Vec<String> {
 }
 
 /// The values of one input, derived or read.
-fn values(table: &Table, target: &Column, name: &str) -> Result<Vec<f64>, String> {
+fn values(table: &Table, target: &Column, name: &str) -> Result<Vec<f64>, PrepareError> {
     if name.eq_ignore_ascii_case(RETURN) {
         let prices = &target.values;
         if let Some(row) = prices[..prices.len().saturating_sub(1)].iter().position(|p| *p == 0.0) {
-            let row = row + 1;
-            return Err(format!(
-                "input 'return': the target '{}' is 0 on row {row}, so the next day's return is undefined",
-                target.name
-            ));
+            return Err(PrepareError::ReturnUndefined {
+                target: target.name.clone(),
+                row: row + 1,
+            });
         }
         return Ok(std::iter::once(0.0)
             .chain(prices.windows(2).map(|w| w[1] / w[0] - 1.0))
             .collect());
     }
     if name.eq_ignore_ascii_case(LOG_VOLUME) {
-        let column = volume(table).ok_or("input 'logvolume': this file has no volume column")?;
+        let column = volume(table).ok_or(PrepareError::NoVolume)?;
         if column.values.iter().any(|v| *v < 0.0) {
-            return Err(format!(
-                "input 'logvolume': column '{}' has negative values, which are not volumes",
-                column.name
-            ));
+            return Err(PrepareError::NegativeVolume { column: column.name.clone() });
         }
         return Ok(column.values.iter().map(|v| v.ln_1p()).collect());
     }
     if name.eq_ignore_ascii_case(&target.name) {
-        return Err(format!(
-            "input column '{name}' is the target, which is always an input: choose other columns"
-        ));
+        return Err(PrepareError::InputIsTarget { name: name.to_string() });
     }
     match table.column(name) {
         Some(column) => Ok(column.values.clone()),
@@ -72,7 +67,7 @@ fn values(table: &Table, target: &Column, name: &str) -> Result<Vec<f64>, String
 }
 
 /// Why `name` is not a column: ignored when reading (too few numbers, text), or absent.
-fn missing(table: &Table, name: &str) -> String {
+fn missing(table: &Table, name: &str) -> PrepareError {
     let quoted = format!("'{}'", name.trim());
     if let Some(reason) = table
         .report
@@ -80,15 +75,9 @@ fn missing(table: &Table, name: &str) -> String {
         .iter()
         .find(|c| c.to_lowercase().starts_with(&quoted.to_lowercase()))
     {
-        return format!(
-            "input column '{name}' cannot be used: the file's column {reason} was ignored when reading it"
-        );
+        return PrepareError::InputIgnored { name: name.to_string(), reason: reason.clone() };
     }
-    let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
-    format!(
-        "input column '{name}' is not in this file; its numeric columns are: {} (and the derived '{RETURN}' and '{LOG_VOLUME}')",
-        names.join(", ")
-    )
+    PrepareError::InputMissing { name: name.to_string(), columns: table.column_names() }
 }
 
 /// The extra inputs `names` for `target`, in order. Refused with a message naming the column:
@@ -100,20 +89,18 @@ pub fn extra_inputs(
     target: &Column,
     names: &[String],
     train_rows: usize,
-) -> Result<Vec<Vec<f64>>, String> {
+) -> Result<Vec<Vec<f64>>, PrepareError> {
     names
         .iter()
         .map(|name| {
             let values = values(table, target, name)?;
             if let Some(row) = values.iter().position(|v| !v.is_finite()) {
-                return Err(format!("input column '{name}' has a value that is not a finite number on row {}", row + 1));
+                return Err(PrepareError::InputNotFinite { name: name.clone(), row: row + 1 });
             }
             let training = &values[..train_rows.min(values.len())];
             if training.iter().all(|v| *v == training[0]) {
-                return Err(format!(
-                    "input column '{name}' is constant on the training part (every value is {}): it tells the model nothing; drop it",
-                    training.first().copied().unwrap_or_default()
-                ));
+                let value = training.first().copied().unwrap_or_default();
+                return Err(PrepareError::InputConstant { name: name.clone(), value });
             }
             Ok(values)
         })
@@ -129,7 +116,7 @@ mod tests {
         parse_csv(b"Date,Open,Close,Volume,Flat,Name\n2020-01-01,1,2,10,5,a\n2020-01-02,2,4,0,5,b\n2020-01-03,3,3,30,5,c\n2020-01-06,4,6,40,5,d\n").unwrap()
     }
 
-    fn inputs(names: &[&str]) -> Result<Vec<Vec<f64>>, String> {
+    fn inputs(names: &[&str]) -> Result<Vec<Vec<f64>>, PrepareError> {
         let table = table();
         let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
         extra_inputs(&table, table.column("Close").unwrap(), &names, 3)
@@ -148,25 +135,40 @@ mod tests {
     fn unusable_inputs_are_refused_naming_the_column() {
         assert_eq!(
             inputs(&["Flat"]).unwrap_err(),
-            "input column 'Flat' is constant on the training part (every value is 5): it tells the model nothing; drop it"
+            PrepareError::InputConstant { name: "Flat".into(), value: 5.0 }
         );
         let ignored = inputs(&["Name"]).unwrap_err();
         assert_eq!(
             ignored,
+            PrepareError::InputIgnored {
+                name: "Name".into(),
+                reason: "'Name' (not numeric)".into()
+            }
+        );
+        assert_eq!(
+            ignored.to_string(),
             "input column 'Name' cannot be used: the file's column 'Name' (not numeric) was ignored when reading it"
         );
-        let absent = inputs(&["High"]).unwrap_err();
-        assert!(absent.starts_with("input column 'High' is not in this file; its numeric columns are: Open, Close, Volume, Flat"), "{absent}");
-        assert!(inputs(&["Close"]).unwrap_err().contains("is the target"));
+        let columns = ["Open", "Close", "Volume", "Flat"].map(String::from).to_vec();
+        assert_eq!(
+            inputs(&["High"]).unwrap_err(),
+            PrepareError::InputMissing { name: "High".into(), columns }
+        );
+        assert_eq!(
+            inputs(&["Close"]).unwrap_err(),
+            PrepareError::InputIsTarget { name: "Close".into() }
+        );
         let zero = parse_csv(b"Close,V\n1,1\n0,2\n3,3\n").unwrap();
         let error =
             extra_inputs(&zero, zero.column("Close").unwrap(), &[RETURN.into()], 3).unwrap_err();
+        assert_eq!(error, PrepareError::ReturnUndefined { target: "Close".into(), row: 2 });
         assert_eq!(
-            error,
-            "input 'return': the target 'Close' is 0 on row 2, so the next day's return is undefined"
+            error.to_string(),
+            "input 'return': the target 'Close' is 0 on row 2, so the next bar's return is undefined"
         );
         let error = extra_inputs(&zero, zero.column("Close").unwrap(), &[LOG_VOLUME.into()], 3)
             .unwrap_err();
-        assert_eq!(error, "input 'logvolume': this file has no volume column");
+        assert_eq!(error, PrepareError::NoVolume);
+        assert_eq!(error.to_string(), "input 'logvolume': this file has no volume column");
     }
 }

@@ -11,6 +11,7 @@ pub mod layout;
 pub mod numbers;
 pub mod ordering;
 pub mod parse;
+pub mod prepare_error;
 pub mod resample;
 pub mod scaling;
 pub mod stamp;
@@ -19,4 +20,5 @@ pub mod table;
 pub mod timetable;
 pub mod windows;
 
+pub use prepare_error::PrepareError;
 pub use table::{CleaningReport, Column, Table};

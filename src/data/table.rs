@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::clock::{Clock, thousands};
 use super::dates::DayOrder;
 use super::ordering::offsets_words;
+use super::prepare_error::PrepareError;
 use super::stamp::{EpochUnit, Offset, Stamp, offset_label};
 
 /// One numeric column of the file, cleaned: every value is finite.
@@ -258,18 +259,20 @@ impl Table {
             .unwrap_or(&self.columns[0])
     }
 
-    /// The target the settings ask for, or a message naming the columns there are.
-    pub fn target(&self, requested: Option<&str>) -> Result<&Column, String> {
+    /// The target the settings ask for, or why not (naming the columns there are).
+    pub fn target(&self, requested: Option<&str>) -> Result<&Column, PrepareError> {
         match requested {
             None => Ok(self.default_target()),
-            Some(name) => self.column(name).ok_or_else(|| {
-                let names: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
-                format!(
-                    "target column '{name}' is not in this file; its numeric columns are: {}",
-                    names.join(", ")
-                )
+            Some(name) => self.column(name).ok_or_else(|| PrepareError::NoTarget {
+                name: name.to_string(),
+                columns: self.column_names(),
             }),
         }
+    }
+
+    /// The numeric columns' names, in file order.
+    pub fn column_names(&self) -> Vec<String> {
+        self.columns.iter().map(|c| c.name.clone()).collect()
     }
 
     /// The column to chart and summarise: the requested one, or the default while the request

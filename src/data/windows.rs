@@ -4,11 +4,12 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use super::prepare_error::PrepareError;
 use super::scaling::MinMaxScaler;
 
 /// Fewest training windows and test targets a run needs to mean anything.
-const MIN_TRAIN_WINDOWS: usize = 10;
-const MIN_TEST_TARGETS: usize = 5;
+pub const MIN_TRAIN_WINDOWS: usize = 10;
+pub const MIN_TEST_TARGETS: usize = 5;
 
 /// Where the min-max scaler learns its range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,17 +60,12 @@ pub fn min_rows(window: usize, split_percent: u32) -> usize {
 }
 
 /// Says how many rows are needed when `rows` are too few for `window` and the split.
-pub fn check_length(rows: usize, window: usize, split_percent: u32) -> Result<(), String> {
+pub fn check_length(rows: usize, window: usize, split_percent: u32) -> Result<(), PrepareError> {
     let needed = min_rows(window, split_percent);
     if rows >= needed {
         return Ok(());
     }
-    Err(format!(
-        "only {rows} rows after cleaning, but window {window} with a {split_percent}/{} split needs at least {needed} rows \
-         ({MIN_TRAIN_WINDOWS} training windows, a fifth of the training part to calibrate the forecast bands, and \
-         {MIN_TEST_TARGETS} test rows); use a smaller window or a longer history",
-        100 - split_percent
-    ))
+    Err(PrepareError::TooFewRows { rows, window, split: split_percent, needed })
 }
 
 /// The rows of the training part of `rows` rows split at `split_percent`.
@@ -84,7 +80,7 @@ impl Prepared {
         window: usize,
         split_percent: u32,
         scaling: Scaling,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, PrepareError> {
         Self::with_inputs(prices, Vec::new(), window, split_percent, scaling)
     }
 
@@ -96,7 +92,7 @@ impl Prepared {
         window: usize,
         split_percent: u32,
         scaling: Scaling,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, PrepareError> {
         check_length(prices.len(), window, split_percent)?;
         Ok(Self::split_at(prices, extra, window, train_len(prices.len(), split_percent), scaling))
     }
@@ -109,7 +105,7 @@ impl Prepared {
         window: usize,
         split_percent: u32,
         scalers: &[MinMaxScaler],
-    ) -> Result<Self, String> {
+    ) -> Result<Self, PrepareError> {
         check_length(prices.len(), window, split_percent)?;
         Ok(Self::scaled_with(
             prices,
@@ -177,14 +173,11 @@ impl Prepared {
 
     /// The expanding-window folds of a backtest: the test part is cut into `folds` consecutive
     /// blocks, and fold i trains on every row before block i and is tested on block i.
-    pub fn folds(&self, folds: usize, scaling: Scaling) -> Result<Vec<Prepared>, String> {
-        let test_days = self.prices.len() - self.train_end;
-        let block = test_days / folds.max(1);
+    pub fn folds(&self, folds: usize, scaling: Scaling) -> Result<Vec<Prepared>, PrepareError> {
+        let test_rows = self.prices.len() - self.train_end;
+        let block = test_rows / folds.max(1);
         if block < MIN_TEST_TARGETS {
-            return Err(format!(
-                "the test part has {test_days} rows: a {folds}-fold backtest needs at least {} ({MIN_TEST_TARGETS} per fold); use fewer folds",
-                folds * MIN_TEST_TARGETS
-            ));
+            return Err(PrepareError::TooFewForFolds { test_rows, folds });
         }
         Ok((0..folds)
             .map(|i| {
@@ -294,10 +287,7 @@ mod tests {
         assert_eq!(folds[1].test_targets(), 80..90);
         assert_eq!(folds[2].scaler, MinMaxScaler { min: 100.0, max: 189.0 });
         let error = data.folds(7, Scaling::TrainOnly).unwrap_err();
-        assert!(
-            error.starts_with("the test part has 30 rows: a 7-fold backtest needs at least 35"),
-            "{error}"
-        );
+        assert_eq!(error, PrepareError::TooFewForFolds { test_rows: 30, folds: 7 });
     }
 
     #[test]
@@ -308,8 +298,10 @@ mod tests {
             "137 training rows: 110 fitted (100 + 10 windows), 27 to calibrate"
         );
         let error = Prepared::new(&prices(16), 100, 65, Scaling::TrainOnly).unwrap_err();
-        assert!(error.starts_with("only 16 rows after cleaning"), "{error}");
-        assert!(error.contains("at least 211 rows"), "{error}");
+        assert_eq!(
+            error,
+            PrepareError::TooFewRows { rows: 16, window: 100, split: 65, needed: 211 }
+        );
         assert!(Prepared::new(&prices(needed), 100, 65, Scaling::TrainOnly).is_ok());
     }
 }

@@ -178,7 +178,7 @@ pub fn calibrate(
     held_out: usize,
     actual: &[f64],
     end: usize,
-) -> Result<(Bands, Coverage), String> {
+) -> Result<(Bands, Coverage), BandsError> {
     adapting_at(ADAPTATION_RATE, scale, paths, origins, held_out, actual, end)
 }
 
@@ -191,7 +191,7 @@ fn adapting_at(
     held_out: usize,
     actual: &[f64],
     end: usize,
-) -> Result<(Bands, Coverage), String> {
+) -> Result<(Bands, Coverage), BandsError> {
     let horizon = paths.len();
     let mut learning = Learning::new(horizon, rate);
     // Outcomes waiting for their day: row r's in slot r mod (horizon + 1), emptied at origin r.
@@ -235,12 +235,37 @@ fn adapting_at(
     let quantiles: Vec<[f64; 2]> = (1..=horizon)
         .map(|k| learning.quantiles(k))
         .collect::<Option<_>>()
-        .ok_or("the forecast bands could not be calibrated: no forecast from the calibration block has a day to compare with")?;
+        .ok_or(BandsError::NothingToScore)?;
     if !quantiles.iter().flatten().all(|q| q.is_finite()) {
-        return Err("the forecast bands could not be calibrated: the model forecast a price of exactly 0, which it misses by an infinite percentage".into());
+        return Err(BandsError::ZeroForecast);
     }
     Ok((Bands { scale, quantiles }, coverage))
 }
+
+/// Why the bands could not be calibrated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BandsError {
+    /// No forecast from the calibration block reaches a known bar.
+    NothingToScore,
+    /// The model forecast exactly 0: its relative misses are infinite.
+    ZeroForecast,
+}
+
+impl std::fmt::Display for BandsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the forecast bands could not be calibrated: ")?;
+        match self {
+            Self::NothingToScore => {
+                f.write_str("no forecast from the calibration block has a bar to compare with")
+            }
+            Self::ZeroForecast => f.write_str(
+                "the model forecast a price of exactly 0, which it misses by an infinite percentage",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for BandsError {}
 
 /// How often the bands of one forecast step held the actual value.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -437,18 +462,17 @@ mod tests {
         let relative = Bands { scale: ErrorScale::Relative, quantiles: vec![[0.1, 0.2]] };
         assert_eq!(relative.half_widths(50.0, 1, 1.0), [5.0, 10.0]);
         let none = calibrate(ErrorScale::Absolute, &naive, 0..1, 1, &series, 1).unwrap_err();
-        assert!(
-            none.ends_with("no forecast from the calibration block has a day to compare with"),
-            "{none}"
+        assert_eq!(none, BandsError::NothingToScore);
+        assert_eq!(
+            none.to_string(),
+            "the forecast bands could not be calibrated: no forecast from the calibration block has a bar to compare with"
         );
         let zero = vec![vec![0.0]];
         let infinite = calibrate(ErrorScale::Relative, &zero, 0..1, 1, &series, 2).unwrap_err();
-        assert!(
-            infinite.ends_with(
-                "the model forecast a price of exactly 0, which it misses by an infinite percentage"
-            ),
-            "{infinite}"
-        );
+        assert_eq!(infinite, BandsError::ZeroForecast);
+        assert!(infinite.to_string().ends_with(
+            "the model forecast a price of exactly 0, which it misses by an infinite percentage"
+        ));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use super::ForecastDay;
 use crate::data::stamp::Stamp;
 use crate::data::windows::Prepared;
 use crate::model::StackedLstm;
+use crate::model::error::ModelError;
 use crate::model::predict::predict;
 
 /// Forecasts `steps` days from every origin in `origins` (the last known row of each), feeding
@@ -19,7 +20,7 @@ pub async fn forecast_paths(
     origins: Range<usize>,
     steps: usize,
     device: &burn::tensor::Device,
-) -> Result<Vec<Vec<f64>>, String> {
+) -> Result<Vec<Vec<f64>>, ModelError> {
     let (window, width) = (data.window, data.width());
     assert!(
         origins.start + 1 >= window && origins.end <= data.prices.len(),
@@ -46,7 +47,7 @@ pub async fn recursive_forecast(
     data: &Prepared,
     stamps: Vec<Option<Stamp>>,
     device: &burn::tensor::Device,
-) -> Result<Vec<ForecastDay>, String> {
+) -> Result<Vec<ForecastDay>, ModelError> {
     let last = data.prices.len() - 1;
     let paths = forecast_paths(model, data, last..last + 1, stamps.len(), device).await?;
     Ok(stamps

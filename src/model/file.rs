@@ -12,12 +12,14 @@ use burn::store::ModuleRecord;
 use burn::tensor::{Bytes, Device, Tensor};
 use serde::{Deserialize, Serialize};
 
+use super::error::ModelError;
 use super::{LstmLayer, StackedLstm};
 use crate::data::scaling::MinMaxScaler;
 use crate::training::Settings;
 
-const FORMAT: &str = "stocklstm-model";
-const VERSION: u32 = 1;
+/// What a model file says it is, and the version of the layout this code reads.
+pub const FORMAT: &str = "stocklstm-model";
+pub const VERSION: u32 = 1;
 
 /// Everything needed to use a trained model again: its settings (the inputs among them), the
 /// scalers its inputs were scaled with, and its weights as a burn record.
@@ -83,21 +85,17 @@ impl ModelFile {
         settings: &Settings,
         scalers: &[MinMaxScaler],
         bar: Option<String>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, ModelError> {
         let cpu = Device::flex();
         let mut tensors = Vec::new();
         for (name, tensor) in named(model) {
-            let data = tensor
-                .into_data_async()
-                .await
-                .map_err(|e| format!("reading {name} failed: {e:?}"))?;
+            let data =
+                tensor.into_data_async().await.map_err(|e| ModelError::readback(&name, e))?;
             tensors.push(Tensor::<2>::from_data(data, &cpu));
         }
         let copy = assemble(&StackedLstm::new(settings.model_shape(), 0, &cpu), tensors);
-        let bytes = copy
-            .into_record()
-            .into_bytes()
-            .map_err(|e| format!("the model could not be recorded: {e:?}"))?;
+        let bytes =
+            copy.into_record().into_bytes().map_err(|e| ModelError::Recording(format!("{e:?}")))?;
         let record = base64::engine::general_purpose::STANDARD.encode(&bytes[..]);
         let (scaler, input_scalers) = (scalers[0], scalers[1..].to_vec());
         Ok(Self {
@@ -113,28 +111,23 @@ impl ModelFile {
 
     /// Every input's scaler, the target's first; a file whose scalers do not match its inputs
     /// is refused as damaged.
-    pub fn scalers(&self) -> Result<Vec<MinMaxScaler>, String> {
+    pub fn scalers(&self) -> Result<Vec<MinMaxScaler>, ModelError> {
         let inputs = &self.settings.features;
         if self.input_scalers.len() != inputs.len() {
-            return Err(format!(
-                "the model file is damaged: {} inputs ({}) but {} input scalers",
-                inputs.len(),
-                inputs.join(", "),
-                self.input_scalers.len()
-            ));
+            return Err(ModelError::ScalersMismatch {
+                inputs: inputs.clone(),
+                scalers: self.input_scalers.len(),
+            });
         }
         Ok(std::iter::once(self.scaler).chain(self.input_scalers.iter().copied()).collect())
     }
 
     /// Reads a file's text, refusing anything that is not a StockLSTM model of this version.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let file: Self = serde_json::from_str(text)
-            .map_err(|e| format!("this is not a StockLSTM model file ({e})"))?;
+    pub fn parse(text: &str) -> Result<Self, ModelError> {
+        let file: Self =
+            serde_json::from_str(text).map_err(|e| ModelError::NotAModelFile(e.to_string()))?;
         if file.format != FORMAT || file.version != VERSION {
-            return Err(format!(
-                "this model file is '{}' version {}, expected '{FORMAT}' version {VERSION}",
-                file.format, file.version
-            ));
+            return Err(ModelError::OtherFormat { format: file.format, version: file.version });
         }
         Ok(file)
     }
@@ -152,16 +145,15 @@ impl ModelFile {
     }
 
     /// Rebuilds the model on `device` from its record, which must match the settings exactly.
-    pub fn to_model(&self, device: &Device) -> Result<StackedLstm, String> {
-        let damaged = |why: String| format!("the model file is damaged: {why}");
+    pub fn to_model(&self, device: &Device) -> Result<StackedLstm, ModelError> {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(&self.record)
-            .map_err(|e| damaged(e.to_string()))?;
+            .map_err(|e| ModelError::Damaged(e.to_string()))?;
         let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes))
-            .map_err(|e| damaged(format!("{e:?}")))?;
+            .map_err(|e| ModelError::Damaged(format!("{e:?}")))?;
         StackedLstm::new(self.settings.model_shape(), 0, device)
             .try_load_record(record)
-            .map_err(|e| damaged(format!("{e:?}")))
+            .map_err(|e| ModelError::Damaged(format!("{e:?}")))
     }
 }
 
@@ -204,27 +196,28 @@ mod tests {
             None,
         ))
         .unwrap();
-        assert!(
-            ModelFile::parse("{\"a\": 1}")
-                .unwrap_err()
-                .starts_with("this is not a StockLSTM model file")
-        );
+        let foreign = ModelFile::parse("{\"a\": 1}").unwrap_err();
+        assert!(matches!(foreign, ModelError::NotAModelFile(_)), "{foreign:?}");
+        assert!(foreign.to_string().starts_with("this is not a StockLSTM model file"));
         let mut other = file.clone();
         other.version = 9;
         let text = serde_json::to_string(&other).unwrap();
+        let other = ModelFile::parse(&text).unwrap_err();
+        assert_eq!(other, ModelError::OtherFormat { format: "stocklstm-model".into(), version: 9 });
         assert_eq!(
-            ModelFile::parse(&text).unwrap_err(),
+            other.to_string(),
             "this model file is 'stocklstm-model' version 9, expected 'stocklstm-model' version 1"
         );
         let mut cut = file.clone();
         cut.record.truncate(cut.record.len() / 2);
-        assert!(cut.to_model(&device).unwrap_err().starts_with("the model file is damaged"));
+        assert!(matches!(cut.to_model(&device).unwrap_err(), ModelError::Damaged(_)));
         let mut resized = file;
         resized.settings.units = 5;
         let error = resized.to_model(&device).unwrap_err();
         assert!(
-            error.starts_with("the model file is damaged") && error.contains("shape mismatch"),
+            matches!(&error, ModelError::Damaged(why) if why.contains("shape mismatch")),
             "{error}"
         );
+        assert!(error.to_string().starts_with("the model file is damaged"));
     }
 }

@@ -2,6 +2,8 @@
 //! sees the model's shape and the kernel check's result type).
 
 #[cfg(feature = "model")]
+pub mod error;
+#[cfg(feature = "model")]
 pub mod file;
 #[cfg(feature = "model")]
 pub mod init;

@@ -3,19 +3,20 @@
 use burn::tensor::{Device, Tensor, TensorData};
 
 use super::StackedLstm;
+use super::error::ModelError;
 
 /// Windows per forward pass when predicting: bounds memory on long test periods.
 const PREDICT_BATCH: usize = 512;
 
 /// Predicts the next scaled row (every input) after each window in `windows` (flattened
-/// `[n, window, features]`), flat as `[n, features]`. Fails with a message if the model produces
+/// `[n, window, features]`), flat as `[n, features]`. Fails with [`ModelError::NonFinitePredictions`] if the model produces
 /// a non-finite value.
 pub async fn predict(
     model: &StackedLstm,
     windows: &[f32],
     window: usize,
     device: &Device,
-) -> Result<Vec<f32>, String> {
+) -> Result<Vec<f32>, ModelError> {
     let features = model.features();
     let mut predictions = Vec::with_capacity(windows.len() / window);
     for chunk in windows.chunks(PREDICT_BATCH * window * features) {
@@ -28,13 +29,13 @@ pub async fn predict(
             .forward(input)
             .into_data_async()
             .await
-            .map_err(|e| format!("reading predictions failed: {e:?}"))?;
+            .map_err(|e| ModelError::readback("predictions", e))?;
         predictions.extend(
-            data.try_into_vec::<f32>().map_err(|e| format!("reading predictions failed: {e:?}"))?,
+            data.try_into_vec::<f32>().map_err(|e| ModelError::readback("predictions", e))?,
         );
     }
     if predictions.iter().any(|p| !p.is_finite()) {
-        return Err("the model produced non-finite predictions (NaN or infinity); try a lower learning rate".into());
+        return Err(ModelError::NonFinitePredictions);
     }
     Ok(predictions)
 }

@@ -78,12 +78,12 @@ impl Calibration {
 /// Decides `auto`'s backend. `gpu` is the WebGPU adapter or why there is none; `known` are the
 /// page's earlier measurements; `measure` times a backend (seconds per batch) when none fits.
 /// A WebGPU failure while measuring falls back to the CPU with the error in the reason.
-pub async fn decide(
+pub async fn decide<E: std::fmt::Display>(
     gpu: Result<Adapter, String>,
     cpu_name: &str,
     settings: &Settings,
     known: &[Calibration],
-    mut measure: impl AsyncFnMut(Pick) -> Result<f64, String>,
+    mut measure: impl AsyncFnMut(Pick) -> Result<f64, E>,
 ) -> Decision {
     let cpu = |reason: String| Decision { pick: Pick::Cpu, reason, measured: None };
     let adapter = match gpu {

@@ -4,6 +4,8 @@
 #[cfg(feature = "model")]
 pub mod adam;
 pub mod calibration;
+#[cfg(feature = "model")]
+pub mod error;
 pub mod registry;
 pub mod report;
 pub mod rng;
@@ -15,6 +17,8 @@ pub mod shares;
 #[cfg(feature = "model")]
 pub mod trainer;
 
+#[cfg(feature = "model")]
+pub use error::TrainError;
 pub use report::{BatchProgress, EpochReport, Launches, StopReason};
 pub use settings::{BackendChoice, Prediction, Settings};
 #[cfg(feature = "model")]

@@ -4,13 +4,14 @@ use std::ops::Range;
 
 use burn::tensor::Device;
 
+use super::error::TrainError;
 use super::report::{BatchProgress, EpochReport, StopReason};
 use super::settings::Settings;
 use super::trainer::{TrainingHost, train};
-use crate::data::Table;
 use crate::data::inputs::extra_inputs;
 use crate::data::scaling::MinMaxScaler;
 use crate::data::windows::{Prepared, check_length, train_len};
+use crate::data::{PrepareError, Table};
 use crate::evaluation::{directional_accuracy, metrics, naive_predictions, spread};
 use crate::forecast::add_intervals;
 use crate::forecast::bands::{self, Bands, Coverage, ErrorScale};
@@ -21,13 +22,16 @@ use crate::model::predict::predict;
 use crate::protocol::{Backtest, RunResult};
 
 /// Prepares `table` by `settings`, checking it is long enough before any training starts.
-pub fn prepare(table: &Table, settings: &Settings) -> Result<Prepared, String> {
+pub fn prepare(table: &Table, settings: &Settings) -> Result<Prepared, PrepareError> {
     let (target, extra) = inputs(table, settings)?;
     Prepared::with_inputs(target, extra, settings.window, settings.split, settings.scaling)
 }
 
 /// The target's values and the extra inputs `settings` name, or why they cannot be used.
-fn inputs<'a>(table: &'a Table, settings: &Settings) -> Result<(&'a [f64], Vec<Vec<f64>>), String> {
+fn inputs<'a>(
+    table: &'a Table,
+    settings: &Settings,
+) -> Result<(&'a [f64], Vec<Vec<f64>>), PrepareError> {
     let target = table.target(settings.target.as_deref())?;
     check_length(target.values.len(), settings.window, settings.split)?;
     let extra = extra_inputs(
@@ -53,7 +57,7 @@ pub async fn run(
     settings: &Settings,
     device: &Device,
     host: &mut impl TrainingHost,
-) -> Result<Finished, String> {
+) -> Result<Finished, TrainError> {
     let data = prepare(table, settings)?;
     let trained = train(device, &data, settings, host).await?;
     let mut result = evaluate(
@@ -78,7 +82,7 @@ pub async fn evaluate_saved(
     file: &ModelFile,
     table: &Table,
     device: &Device,
-) -> Result<RunResult, String> {
+) -> Result<RunResult, TrainError> {
     let settings = &file.settings;
     let (target, extra) = inputs(table, settings)?;
     let data =
@@ -95,7 +99,7 @@ async fn fit(
     data: &Prepared,
     targets: Range<usize>,
     inference: &Device,
-) -> Result<Vec<f64>, String> {
+) -> Result<Vec<f64>, TrainError> {
     let scaled = predict(model, &data.inputs(targets), data.window, inference).await?;
     Ok(scaled.chunks(data.width()).map(|row| data.scaler.unscale(row[0] as f64)).collect())
 }
@@ -118,7 +122,7 @@ pub async fn calibrate(
     data: &Prepared,
     horizon: usize,
     inference: &Device,
-) -> Result<Calibrated, String> {
+) -> Result<Calibrated, TrainError> {
     let scale = ErrorScale::for_series(&data.prices);
     let end = data.prices.len();
     let origins = data.fit_end() - 1..end - 1;
@@ -139,7 +143,7 @@ async fn evaluate(
     table: &Table,
     horizon: usize,
     inference: &Device,
-) -> Result<RunResult, String> {
+) -> Result<RunResult, TrainError> {
     let train_fit = fit(model, data, data.train_targets(), inference).await?;
     let Calibrated { bands, mut test_paths, coverage } =
         calibrate(model, data, horizon, inference).await?;
@@ -205,7 +209,7 @@ async fn backtest(
     settings: &Settings,
     device: &Device,
     host: &mut impl TrainingHost,
-) -> Result<Backtest, String> {
+) -> Result<Backtest, TrainError> {
     let folds = data.folds(settings.folds, settings.scaling)?;
     let inference = device.clone().without_autodiff();
     let (mut model_rmse, mut naive_rmse, mut coverage) = (Vec::new(), Vec::new(), Vec::new());
@@ -234,6 +238,7 @@ async fn backtest(
 mod tests {
     use super::*;
     use crate::data::parse::parse_csv;
+    use crate::model::error::ModelError;
     use crate::training::shares::NoHelper;
     use crate::training::trainer::tests::{RecordingHost, small_settings};
 
@@ -339,7 +344,10 @@ mod tests {
         let other = parse_csv(b"Date,Open\n2020-01-01,1\n").unwrap();
         let refused =
             pollster::block_on(evaluate_saved(&file, &other, &Device::flex())).unwrap_err();
-        assert!(refused.starts_with("only 1 rows after cleaning"), "{refused}");
+        assert!(
+            matches!(refused, TrainError::Prepare(PrepareError::TooFewRows { rows: 1, .. })),
+            "{refused:?}"
+        );
     }
 
     /// Extra inputs (file columns and derived ones) train, forecast, save and load; a file
@@ -379,11 +387,19 @@ mod tests {
         without_open.columns.retain(|c| c.name != "Open");
         let refused =
             pollster::block_on(evaluate_saved(&file, &without_open, &Device::flex())).unwrap_err();
-        assert!(refused.starts_with("input column 'Open' is not in this file"), "{refused}");
+        assert!(
+            matches!(&refused, TrainError::Prepare(PrepareError::InputMissing { name, .. }) if name == "Open"),
+            "{refused:?}"
+        );
         let mut damaged = file;
         damaged.input_scalers.pop();
+        let mismatch = damaged.scalers().unwrap_err();
         assert_eq!(
-            damaged.scalers().unwrap_err(),
+            mismatch,
+            ModelError::ScalersMismatch { inputs: settings.features.clone(), scalers: 3 }
+        );
+        assert_eq!(
+            mismatch.to_string(),
             "the model file is damaged: 4 inputs (Open, Volume, return, logvolume) but 3 input scalers"
         );
     }
@@ -446,20 +462,23 @@ mod tests {
     fn a_missing_target_or_short_file_is_refused_before_training() {
         let table = parse_csv(b"Date,Close\n2020-01-01,1\n2020-01-02,2\n").unwrap();
         let short = prepare(&table, &Settings::default()).unwrap_err();
-        assert!(short.contains("needs at least 211 rows"), "{short}");
+        assert!(matches!(short, PrepareError::TooFewRows { needed: 211, .. }), "{short:?}");
         assert_eq!(Settings::default().check(&table), Err(short));
         let settings = Settings { target: Some("Volume".into()), ..Settings::default() };
         let missing = prepare(&table, &settings).unwrap_err();
         assert_eq!(settings.check(&table), Err(missing.clone()));
         assert_eq!(
             missing,
-            "target column 'Volume' is not in this file; its numeric columns are: Close"
+            PrepareError::NoTarget { name: "Volume".into(), columns: vec!["Close".into()] }
         );
         let long = parse_csv(&crate::data::parse::tests::ibm_sample()).unwrap();
         let settings =
             Settings { features: vec!["Open".into(), "Dividends".into()], ..Settings::default() };
         let absent = prepare(&long, &settings).unwrap_err();
         assert_eq!(settings.check(&long), Err(absent.clone()));
-        assert!(absent.starts_with("input column 'Dividends' is not in this file"), "{absent}");
+        assert!(
+            matches!(&absent, PrepareError::InputMissing { name, .. } if name == "Dividends"),
+            "{absent:?}"
+        );
     }
 }

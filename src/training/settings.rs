@@ -5,11 +5,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::registry::{SPECS, SettingError, spec};
-use crate::data::Table;
 use crate::data::bar::BarSize;
 use crate::data::inputs::extra_inputs;
 use crate::data::resample::Reshape;
 use crate::data::windows::{Scaling, check_length, train_len};
+use crate::data::{PrepareError, Table};
 use crate::model::ModelShape;
 use crate::query::{self, DATA_KEY};
 
@@ -99,7 +99,7 @@ impl Default for Settings {
 impl Settings {
     /// Checks, without preparing anything, that these settings fit `table` (the target exists,
     /// the rows suffice), so the page can refuse a run before the worker starts.
-    pub fn check(&self, table: &Table) -> Result<(), String> {
+    pub fn check(&self, table: &Table) -> Result<(), PrepareError> {
         let target = table.target(self.target.as_deref())?;
         check_length(target.values.len(), self.window, self.split)?;
         extra_inputs(table, target, &self.features, train_len(target.values.len(), self.split))

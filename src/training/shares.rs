@@ -10,6 +10,7 @@ use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::optim::GradientsParams;
 use burn::tensor::{Device, Tensor, TensorData};
 
+use super::error::TrainError;
 use crate::model::{ModelShape, StackedLstm};
 
 /// The examples a batch draws from, cut from a series of rows of `width` inputs on demand:
@@ -74,7 +75,7 @@ pub trait Helper {
     /// Starts the gradient of `indices` (a share of a batch of `batch_len`).
     fn start(&mut self, indices: &[usize], batch_len: usize);
     /// The started share's gradient, flat in [`flat_parameters`] order, and its squared error.
-    async fn finish(&mut self) -> Result<(Vec<f32>, f64), String>;
+    async fn finish(&mut self) -> Result<(Vec<f32>, f64), TrainError>;
     /// The model's parameters changed (flat, in [`flat_parameters`] order).
     fn sync(&mut self, parameters: &[f32]);
 }
@@ -88,8 +89,8 @@ impl Helper for NoHelper {
         false
     }
     fn start(&mut self, _: &[usize], _: usize) {}
-    async fn finish(&mut self) -> Result<(Vec<f32>, f64), String> {
-        Err("internal error: no second worker was started".into())
+    async fn finish(&mut self) -> Result<(Vec<f32>, f64), TrainError> {
+        Err(TrainError::Helper("internal error: no second worker was started".into()))
     }
     fn sync(&mut self, _: &[f32]) {}
 }

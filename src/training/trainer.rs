@@ -6,6 +6,7 @@ use burn::optim::ModuleOptimizer;
 use burn::tensor::{Device, Tensor};
 
 use super::adam::FusedAdam;
+use super::error::TrainError;
 use super::report::{BatchProgress, EpochReport, Launches, StopReason};
 use super::rng::SeededRng;
 use super::settings::Settings;
@@ -13,6 +14,7 @@ use super::shares::{
     Examples, Helper, add_flat_gradients, flat_gradients, flat_parameters, share_gradients,
 };
 use crate::data::windows::Prepared;
+use crate::model::error::ModelError;
 use crate::model::predict::predict;
 use crate::model::{StackedLstm, is_cpu};
 
@@ -99,7 +101,7 @@ impl<'a> Learner<'a> {
         model: StackedLstm,
         batch: &[usize],
         host: &mut impl TrainingHost,
-    ) -> Result<(StackedLstm, Tensor<1>), String> {
+    ) -> Result<(StackedLstm, Tensor<1>), TrainError> {
         let (examples, device) = (self.examples, &self.device);
         let (gradients, squared_error) = if self.in_shares {
             let (first, second) = batch.split_at(batch.len().div_ceil(2));
@@ -149,7 +151,7 @@ pub async fn train(
     data: &Prepared,
     settings: &Settings,
     host: &mut impl TrainingHost,
-) -> Result<Trained, String> {
+) -> Result<Trained, TrainError> {
     let (mut model, mut learner) = Learner::new(device, data, settings, host);
     let inference_device = device.clone().without_autodiff();
     let val_inputs = data.inputs(data.test_targets());
@@ -222,11 +224,11 @@ pub async fn seconds_per_batch(
     host: &mut impl TrainingHost,
     batches: usize,
     clock: impl Fn() -> f64,
-) -> Result<f64, String> {
+) -> Result<f64, TrainError> {
     let (mut model, mut learner) = Learner::new(device, data, settings, host);
     let all: Vec<usize> = (0..learner.examples.len()).collect();
     if all.is_empty() {
-        return Err("no training windows to time".into());
+        return Err(TrainError::NothingToTime);
     }
     let mut chunks = all.chunks(settings.batch).cycle();
     let mut error;
@@ -242,21 +244,17 @@ pub async fn seconds_per_batch(
     Ok((clock() - started) / 1000.0 / batches.max(1) as f64)
 }
 
-async fn read_scalar(value: Tensor<1>) -> Result<f64, String> {
-    Ok(value
-        .into_scalar_async::<f32>()
-        .await
-        .map_err(|e| format!("reading the loss failed: {e:?}"))? as f64)
+async fn read_scalar(value: Tensor<1>) -> Result<f64, TrainError> {
+    Ok(value.into_scalar_async::<f32>().await.map_err(|e| ModelError::readback("the loss", e))?
+        as f64)
 }
 
 /// Turns a non-finite loss into the message the page shows.
-fn check_finite(loss: f64, epoch: usize, lr: f64) -> Result<(), String> {
+fn check_finite(loss: f64, epoch: usize, lr: f64) -> Result<(), TrainError> {
     if loss.is_finite() {
         return Ok(());
     }
-    Err(format!(
-        "training diverged: the loss became {loss} in epoch {epoch}; try a lower learning rate (now {lr})"
-    ))
+    Err(TrainError::Diverged { loss, epoch, lr })
 }
 
 /// The middle value (the upper one of an even count), 0 for none.
@@ -362,10 +360,13 @@ pub(crate) mod tests {
         fn start(&mut self, indices: &[usize], batch_len: usize) {
             self.started = Some((indices.to_vec(), batch_len));
         }
-        async fn finish(&mut self) -> Result<(Vec<f32>, f64), String> {
-            let (indices, batch_len) = self.started.take().ok_or("finish before start")?;
+        async fn finish(&mut self) -> Result<(Vec<f32>, f64), TrainError> {
+            let out_of_turn = |what: &str| TrainError::Helper(what.to_string());
+            let (indices, batch_len) =
+                self.started.take().ok_or_else(|| out_of_turn("finish before start"))?;
             self.shares += 1;
-            Ok(self.model.as_ref().ok_or("finish before begin")?.gradients(&indices, batch_len))
+            let model = self.model.as_ref().ok_or_else(|| out_of_turn("finish before begin"))?;
+            Ok(model.gradients(&indices, batch_len))
         }
         fn sync(&mut self, parameters: &[f32]) {
             self.model.as_mut().expect("sync after begin").sync(parameters);
@@ -474,9 +475,10 @@ pub(crate) mod tests {
     #[test]
     fn a_non_finite_loss_stops_training_with_advice() {
         assert_eq!(check_finite(0.5, 3, 0.1), Ok(()));
-        let message = check_finite(f64::NAN, 3, 0.1).unwrap_err();
+        let error = check_finite(f64::NAN, 3, 0.1).unwrap_err();
+        assert!(matches!(error, TrainError::Diverged { epoch: 3, lr: 0.1, .. }), "{error:?}");
         assert_eq!(
-            message,
+            error.to_string(),
             "training diverged: the loss became NaN in epoch 3; try a lower learning rate (now 0.1)"
         );
         assert!(check_finite(f64::INFINITY, 1, 0.1).is_err());

@@ -78,8 +78,8 @@ fn span_words(state: AppState, key: &str) -> String {
 fn start_training(state: AppState) {
     let settings = state.settings.get_untracked();
     let checked = state.dataset.with_untracked(|d| match d {
-        Some(dataset) => settings.check(&dataset.table),
-        None => Err("load a CSV file first".into()),
+        Some(dataset) => settings.check(&dataset.table).map_err(|e| e.to_string()),
+        None => Err("load a CSV file first".to_string()),
     });
     if let Err(message) = checked {
         state.fail(message);

@@ -14,6 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Worker};
 
 use crate::model::ModelShape;
+use crate::training::TrainError;
 use crate::training::shares::{Examples, Helper, HelperModel};
 
 /// Training worker → helper.
@@ -162,16 +163,19 @@ impl Helper for WorkerHelper {
         Self::post(&ToHelper::Start { indices: indices.to_vec(), batch_len }, &[]);
     }
 
-    async fn finish(&mut self) -> Result<(Vec<f32>, f64), String> {
+    async fn finish(&mut self) -> Result<(Vec<f32>, f64), TrainError> {
         let share = Promise::new(&mut |resolve, reject| AWAITING.set(Some((resolve, reject))));
         let data = JsFuture::from(share).await.map_err(|e| {
-            format!("the second training worker failed: {}", e.as_string().unwrap_or_default())
+            let message = e.as_string().unwrap_or_default();
+            TrainError::Helper(format!("the second training worker failed: {message}"))
         })?;
         match json::<FromHelper>(&data) {
             Some(FromHelper::Share { squared_error }) => {
                 Ok((floats(&data, "gradients"), squared_error))
             }
-            _ => Err("internal error: the second training worker sent no share".into()),
+            _ => Err(TrainError::Helper(
+                "internal error: the second training worker sent no share".into(),
+            )),
         }
     }
 

@@ -178,8 +178,11 @@ fn handle(event: MessageEvent) {
         Ok(ToWorker::LoadModel { file }) => wasm_bindgen_futures::spawn_local(async move {
             let loaded = async {
                 let table = last_table()?;
-                let file = ModelFile::parse(&file)?;
-                let result = evaluate_saved(&file, &table, &burn::tensor::Device::flex()).await?;
+                // The page's boundary: errors become the sentences it shows.
+                let file = ModelFile::parse(&file).map_err(|e| e.to_string())?;
+                let device = burn::tensor::Device::flex();
+                let result =
+                    evaluate_saved(&file, &table, &device).await.map_err(|e| e.to_string())?;
                 Ok::<_, String>(FromWorker::ModelLoaded { settings: file.settings, result })
             };
             post(&loaded.await.unwrap_or_else(|message| FromWorker::Failed {
@@ -246,7 +249,7 @@ async fn train(
                      CPU (reload the page to try WebGPU again)"
                 ));
             }
-            return Err(message);
+            return Err(message.to_string());
         }
     };
     let bar = table.clock.frequency();
@@ -262,7 +265,8 @@ async fn train(
 async fn save_model() -> Result<String, String> {
     let last = LAST_MODEL.with_borrow(|last| last.clone());
     let Trained { model, settings, scalers, bar } = last.ok_or("no model has been trained yet")?;
-    let file = ModelFile::from_model(&model, &settings, &scalers, bar).await?;
+    let file =
+        ModelFile::from_model(&model, &settings, &scalers, bar).await.map_err(|e| e.to_string())?;
     serde_json::to_string(&file).map_err(|e| e.to_string())
 }
 
