@@ -17,6 +17,8 @@ pub mod forecast;
 pub mod model;
 pub mod protocol;
 pub mod query;
+#[cfg(all(test, feature = "model"))]
+mod testutil;
 pub mod training;
 #[cfg(all(target_arch = "wasm32", feature = "page"))]
 pub mod ui;

@@ -348,18 +348,13 @@ fn name_bar_columns(
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use crate::data::stamp::Stamp;
+    use crate::testutil::ibm_sample;
 
     fn day(y: i32, m: u32, d: u32) -> Stamp {
         Stamp::from_date(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap())
-    }
-
-    /// The bundled sample, `public/sample/IBM.csv`: oldest first.
-    pub fn ibm_sample() -> Vec<u8> {
-        let path = format!("{}/public/sample/IBM.csv", env!("CARGO_MANIFEST_DIR"));
-        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
     #[test]
@@ -384,13 +379,13 @@ pub(crate) mod tests {
         assert_eq!(table.len(), 3270);
         assert!(table.report.reversed);
         assert_eq!(table.stamp_range(), Some((day(2000, 3, 1), day(2013, 3, 1))));
-        let oldest_first = parse_csv(&ibm_sample()).unwrap();
+        let oldest_first = crate::testutil::sample_table();
         assert_eq!((&table.stamps, &table.columns), (&oldest_first.stamps, &oldest_first.columns));
     }
 
     #[test]
     fn reads_bundled_ibm_sample() {
-        let table = parse_csv(&ibm_sample()).unwrap();
+        let table = crate::testutil::sample_table();
         assert_eq!(table.len(), 3270);
         assert_eq!(table.stamp_range(), Some((day(2000, 3, 1), day(2013, 3, 1))));
         assert_eq!(table.default_target().name, "Adj Close");

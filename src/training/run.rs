@@ -239,17 +239,12 @@ mod tests {
     use super::*;
     use crate::data::parse::parse_csv;
     use crate::model::error::ModelError;
+    use crate::testutil::{RecordingHost, ibm_sample, sample_table, small_settings};
     use crate::training::shares::NoHelper;
-    use crate::training::trainer::tests::{RecordingHost, small_settings};
-
-    /// The bundled sample (public/sample/IBM.csv).
-    fn sample() -> Table {
-        parse_csv(&crate::data::parse::tests::ibm_sample()).unwrap()
-    }
 
     #[test]
     fn a_run_on_the_sample_gives_finite_metrics_and_a_forecast() {
-        let table = sample();
+        let table = sample_table();
         let settings = Settings { epochs: 2, horizon: 7, ..small_settings() };
         let result = pollster::block_on(run(
             &table,
@@ -279,7 +274,7 @@ mod tests {
 
     #[test]
     fn a_backtest_retrains_per_fold_and_reports_the_spread() {
-        let table = sample();
+        let table = sample_table();
         let settings =
             Settings { epochs: 1, horizon: 2, backtest: true, folds: 3, ..small_settings() };
         let mut host = RecordingHost::<NoHelper>::default();
@@ -297,7 +292,7 @@ mod tests {
 
     #[test]
     fn a_saved_model_reproduces_the_run_without_training() {
-        let table = sample();
+        let table = sample_table();
         let settings = Settings {
             epochs: 1,
             horizon: 3,
@@ -331,9 +326,7 @@ mod tests {
             .reshape(),
             ..Default::default()
         };
-        let weekly =
-            crate::data::parse::parse_csv_with(&crate::data::parse::tests::ibm_sample(), &options)
-                .unwrap();
+        let weekly = crate::data::parse::parse_csv_with(&ibm_sample(), &options).unwrap();
         let on_weeks = pollster::block_on(evaluate_saved(&file, &weekly, &Device::flex())).unwrap();
         assert!(
             on_weeks.notes[0]
@@ -354,7 +347,7 @@ mod tests {
     /// without one of them refuses the saved model with a message naming it.
     #[test]
     fn extra_inputs_train_forecast_save_and_load() {
-        let table = sample();
+        let table = sample_table();
         let features = ["Open", "Volume", "return", "logvolume"].map(String::from).to_vec();
         let settings = Settings { epochs: 1, horizon: 4, features, ..small_settings() };
         let finished = pollster::block_on(run(
@@ -411,7 +404,7 @@ mod tests {
     #[test]
     #[ignore = "trains the default model on the sample (about a minute)"]
     fn sample_band_coverage() {
-        let table = sample();
+        let table = sample_table();
         let epochs = std::env::var("EPOCHS").ok().and_then(|e| e.parse().ok()).unwrap_or(20);
         let settings = Settings { epochs, ..Settings::default() };
         let finished = pollster::block_on(run(
@@ -471,7 +464,7 @@ mod tests {
             missing,
             PrepareError::NoTarget { name: "Volume".into(), columns: vec!["Close".into()] }
         );
-        let long = parse_csv(&crate::data::parse::tests::ibm_sample()).unwrap();
+        let long = sample_table();
         let settings =
             Settings { features: vec!["Open".into(), "Dividends".into()], ..Settings::default() };
         let absent = prepare(&long, &settings).unwrap_err();

@@ -269,56 +269,11 @@ fn mse(predicted: &[f32], actual: &[f32]) -> f64 {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use crate::data::windows::Scaling;
+    use crate::testutil::{RecordingHost, sine_prices, small_settings};
     use crate::training::shares::{HelperModel, NoHelper};
-
-    /// A host that records reports and asks to stop after `stop_after` batches.
-    #[derive(Default)]
-    pub(crate) struct RecordingHost<H = NoHelper> {
-        pub reports: Vec<EpochReport>,
-        pub batches: usize,
-        pub stop_after: Option<usize>,
-        pub helper: H,
-        /// What the host answers when asked for launches (a fixed count: nothing launches here).
-        pub launches: Option<u64>,
-    }
-
-    impl<H: Helper> TrainingHost for RecordingHost<H> {
-        type Helper = H;
-        fn helper(&mut self) -> &mut H {
-            &mut self.helper
-        }
-        fn report(&mut self, epoch: &EpochReport) {
-            self.reports.push(epoch.clone());
-        }
-        fn stop_requested(&self) -> bool {
-            self.stop_after.is_some_and(|n| self.batches >= n)
-        }
-        async fn pause(&mut self) {
-            self.batches += 1;
-        }
-        fn launches(&self) -> Option<u64> {
-            self.launches
-        }
-    }
-
-    pub(crate) fn sine_prices(n: usize) -> Vec<f64> {
-        (0..n).map(|i| 100.0 + 10.0 * (i as f64 / 6.0).sin() + i as f64 * 0.1).collect()
-    }
-
-    pub(crate) fn small_settings() -> Settings {
-        Settings {
-            window: 12,
-            layers: 2,
-            units: 8,
-            epochs: 8,
-            batch: 16,
-            lr: 0.01,
-            ..Settings::default()
-        }
-    }
 
     #[test]
     fn loss_decreases_on_a_learnable_series() {

@@ -1,0 +1,65 @@
+//! What the native tests share: the bundled sample, a small quick model, a learnable series and
+//! a training host that records what it is told. One place, instead of helpers exported from
+//! other modules' test blocks.
+
+use crate::training::Settings;
+use crate::training::report::EpochReport;
+use crate::training::shares::{Helper, NoHelper};
+use crate::training::trainer::TrainingHost;
+
+/// The bundled sample, `public/sample/IBM.csv`: oldest first.
+pub fn ibm_sample() -> Vec<u8> {
+    let path = format!("{}/public/sample/IBM.csv", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The bundled sample, parsed.
+pub fn sample_table() -> crate::data::Table {
+    crate::data::parse::parse_csv(&ibm_sample()).expect("the bundled sample parses")
+}
+
+/// A host that records reports and asks to stop after `stop_after` batches.
+#[derive(Default)]
+pub struct RecordingHost<H = NoHelper> {
+    pub reports: Vec<EpochReport>,
+    pub batches: usize,
+    pub stop_after: Option<usize>,
+    pub helper: H,
+    /// What the host answers when asked for launches (a fixed count: nothing launches here).
+    pub launches: Option<u64>,
+}
+
+impl<H: Helper> TrainingHost for RecordingHost<H> {
+    type Helper = H;
+    fn helper(&mut self) -> &mut H {
+        &mut self.helper
+    }
+    fn report(&mut self, epoch: &EpochReport) {
+        self.reports.push(epoch.clone());
+    }
+    fn stop_requested(&self) -> bool {
+        self.stop_after.is_some_and(|n| self.batches >= n)
+    }
+    async fn pause(&mut self) {
+        self.batches += 1;
+    }
+    fn launches(&self) -> Option<u64> {
+        self.launches
+    }
+}
+
+pub fn sine_prices(n: usize) -> Vec<f64> {
+    (0..n).map(|i| 100.0 + 10.0 * (i as f64 / 6.0).sin() + i as f64 * 0.1).collect()
+}
+
+pub fn small_settings() -> Settings {
+    Settings {
+        window: 12,
+        layers: 2,
+        units: 8,
+        epochs: 8,
+        batch: 16,
+        lr: 0.01,
+        ..Settings::default()
+    }
+}
