@@ -11,7 +11,7 @@ use crate::evaluation::{Metrics, Spread};
 use crate::forecast::ForecastDay;
 use crate::forecast::bands::Coverage;
 use crate::model::recurrence::differences::Differences;
-use crate::training::calibration::Calibration;
+use crate::training::speed::SpeedMeasurement;
 use crate::training::{BatchProgress, EpochReport, Settings};
 
 /// Page → worker.
@@ -39,7 +39,7 @@ pub enum ToWorker {
     /// in an earlier worker of this page (it then trains on the CPU).
     Train {
         settings: Settings,
-        known: Vec<Calibration>,
+        known: Vec<SpeedMeasurement>,
         gpu_failed: Option<String>,
     },
     Stop,
@@ -96,8 +96,8 @@ pub enum FromWorker {
         note: String,
     },
     /// `auto` measured both backends' speed for this model: for the page to keep.
-    Calibrated {
-        calibration: Calibration,
+    SpeedMeasured {
+        measurement: SpeedMeasurement,
     },
     Epoch {
         report: EpochReport,

@@ -3,7 +3,6 @@
 
 #[cfg(feature = "model")]
 pub mod adam;
-pub mod calibration;
 #[cfg(feature = "model")]
 pub mod error;
 pub mod registry;
@@ -14,6 +13,7 @@ pub mod run;
 pub mod settings;
 #[cfg(feature = "model")]
 pub mod shares;
+pub mod speed;
 #[cfg(feature = "model")]
 pub mod trainer;
 

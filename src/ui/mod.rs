@@ -1,6 +1,5 @@
 //! The page: a thin leptos layer over the worker. It holds signals, draws, and sends messages.
 
-mod calibrations;
 mod client;
 mod data_panel;
 mod loss_chart;
@@ -9,6 +8,7 @@ mod results;
 mod runs;
 mod settings_form;
 mod share;
+mod speeds;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -192,7 +192,7 @@ impl AppState {
                 self.fail(format!("{file_name} was not loaded: {message}"));
             }
             FromWorker::Backend { name, note } => self.backend.set(Some((name, note))),
-            FromWorker::Calibrated { calibration } => calibrations::keep(calibration),
+            FromWorker::SpeedMeasured { measurement } => speeds::keep(measurement),
             FromWorker::Epoch { report, .. } if report.fold.is_some() => {
                 self.show_progress(BatchProgress::after(&report));
                 self.backtest_epoch.set(Some(report));

@@ -95,10 +95,7 @@ fn start_training(state: AppState) {
     state.progress.set(0.0);
     state.status.set(Status::Training);
     let gpu_failed = state.gpu_failed.get_untracked();
-    client::send(
-        &ToWorker::Train { settings, known: super::calibrations::known(), gpu_failed },
-        None,
-    );
+    client::send(&ToWorker::Train { settings, known: super::speeds::known(), gpu_failed }, None);
 }
 
 /// The input of one registry setting, by its kind: a number, a choice, the loaded file's

@@ -1,5 +1,5 @@
 //! Picking the device: the CPU, WebGPU, or for `auto` whichever trains this model faster here
-//! (see `training::calibration`).
+//! (see `training::speed`).
 
 use std::cell::RefCell;
 
@@ -9,8 +9,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::data::Table;
-use crate::training::calibration::{self, Adapter, Calibration, Pick};
 use crate::training::run::prepare;
+use crate::training::speed::{self, Adapter, Pick, SpeedMeasurement};
 use crate::training::trainer::seconds_per_batch;
 use crate::training::{BackendChoice, Settings, TrainingHost};
 
@@ -22,7 +22,7 @@ pub struct ChosenDevice {
     /// Why this backend.
     pub note: String,
     /// A new speed measurement, for the page to keep.
-    pub measured: Option<Calibration>,
+    pub measured: Option<SpeedMeasurement>,
 }
 
 impl ChosenDevice {
@@ -114,7 +114,7 @@ async fn describe_adapter(gpu: &JsValue) -> Result<Adapter, String> {
 pub async fn choose(
     settings: &Settings,
     cpu_name: &str,
-    known: &[Calibration],
+    known: &[SpeedMeasurement],
     table: &Table,
     host: &mut impl TrainingHost,
 ) -> Result<ChosenDevice, String> {
@@ -142,7 +142,7 @@ pub async fn choose(
             let started = webgpu().await;
             let adapter =
                 started.as_ref().map(|(_, adapter)| adapter.clone()).map_err(Clone::clone);
-            let decision = calibration::decide(adapter, cpu_name, settings, known, async |pick| {
+            let decision = speed::decide(adapter, cpu_name, settings, known, async |pick| {
                 let device = match (pick, &started) {
                     (Pick::WebGpu, Ok((device, _))) => device.clone(),
                     _ => Device::flex(),
@@ -153,7 +153,7 @@ pub async fn choose(
                     &data,
                     settings,
                     host,
-                    CALIBRATION_BATCHES,
+                    PROBE_BATCHES,
                     js_sys::Date::now,
                 )
                 .await
@@ -170,4 +170,4 @@ pub async fn choose(
 }
 
 /// Batches timed per backend when `auto` measures (after one warm-up batch each).
-const CALIBRATION_BATCHES: usize = 3;
+const PROBE_BATCHES: usize = 3;

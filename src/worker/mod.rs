@@ -19,8 +19,8 @@ use crate::data::scaling::MinMaxScaler;
 use crate::model::StackedLstm;
 use crate::model::file::ModelFile;
 use crate::protocol::{FromWorker, ToWorker};
-use crate::training::calibration::Calibration;
 use crate::training::run::{evaluate_saved, run};
+use crate::training::speed::SpeedMeasurement;
 use crate::training::{BackendChoice, BatchProgress, EpochReport, Settings, TrainingHost};
 
 unsafe extern "C" {
@@ -215,7 +215,7 @@ fn last_table() -> Result<Table, String> {
 
 async fn train(
     settings: Settings,
-    known: Vec<Calibration>,
+    known: Vec<SpeedMeasurement>,
 ) -> Result<crate::protocol::RunResult, String> {
     let table = last_table()?;
     // The trainer uses the second worker on the CPU without dropout (see training::shares).
@@ -232,8 +232,8 @@ async fn train(
         count_launches: false,
     };
     let chosen = backend::choose(&settings, cpu_name, &known, &table, &mut host).await?;
-    if let Some(calibration) = chosen.measured.clone() {
-        post(&FromWorker::Calibrated { calibration });
+    if let Some(measurement) = chosen.measured.clone() {
+        post(&FromWorker::SpeedMeasured { measurement });
     }
     post(&FromWorker::Backend { name: chosen.name.clone(), note: chosen.note.clone() });
     host.count_launches = chosen.on_gpu();

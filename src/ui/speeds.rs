@@ -1,8 +1,9 @@
 //! The backend speed measurements `backend=auto` took, kept in `localStorage` so that each model
 //! shape is measured once per adapter, not on every run.
 
-use crate::training::calibration::Calibration;
+use crate::training::speed::SpeedMeasurement;
 
+/// Kept under its first name, so measurements taken before the rename still count.
 const STORAGE_KEY: &str = "stocklstm.calibrations";
 /// Measurements kept; the oldest go first.
 const KEPT: usize = 32;
@@ -12,16 +13,16 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 /// The measurements kept so far (none where storage is unavailable or unreadable).
-pub fn known() -> Vec<Calibration> {
+pub fn known() -> Vec<SpeedMeasurement> {
     let text = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).unwrap_or_default();
     serde_json::from_str(&text).unwrap_or_default()
 }
 
-/// Keeps `calibration`, replacing an earlier one for the same adapter and shape.
-pub fn keep(calibration: Calibration) {
+/// Keeps `measurement`, replacing an earlier one for the same adapter and shape.
+pub fn keep(measurement: SpeedMeasurement) {
     let mut all = known();
-    all.retain(|c| !(c.adapter == calibration.adapter && c.shape == calibration.shape));
-    all.push(calibration);
+    all.retain(|m| !(m.adapter == measurement.adapter && m.shape == measurement.shape));
+    all.push(measurement);
     let excess = all.len().saturating_sub(KEPT);
     all.drain(..excess);
     if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(&all)) {

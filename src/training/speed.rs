@@ -1,4 +1,4 @@
-//! `backend=auto`: which backend trains this model faster on this machine, and why.
+//! `backend=auto`'s speed probe: which backend trains this model faster on this machine, and why.
 //!
 //! A software WebGPU adapter (SwiftShader, llvmpipe: the CPU drawing pictures) is never picked.
 //! On a real GPU the answer depends on the model's size and the machine, so it is measured: a few
@@ -20,7 +20,7 @@ pub struct Adapter {
 
 /// Training speed of both backends, measured for one model shape on one adapter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Calibration {
+pub struct SpeedMeasurement {
     pub adapter: String,
     /// [`shape_key`] of the settings measured.
     pub shape: String,
@@ -41,7 +41,7 @@ pub struct Decision {
     pub pick: Pick,
     pub reason: String,
     /// A new measurement, for the page to keep.
-    pub measured: Option<Calibration>,
+    pub measured: Option<SpeedMeasurement>,
 }
 
 /// What a batch's cost depends on: the model, the window and the batch size.
@@ -50,7 +50,7 @@ pub fn shape_key(settings: &Settings) -> String {
     format!("{layers}x{units} window {window} batch {batch} dropout {dropout}")
 }
 
-impl Calibration {
+impl SpeedMeasurement {
     fn pick(&self) -> Pick {
         if self.gpu_seconds_per_batch < self.cpu_seconds_per_batch {
             Pick::WebGpu
@@ -82,7 +82,7 @@ pub async fn decide<E: std::fmt::Display>(
     gpu: Result<Adapter, String>,
     cpu_name: &str,
     settings: &Settings,
-    known: &[Calibration],
+    known: &[SpeedMeasurement],
     mut measure: impl AsyncFnMut(Pick) -> Result<f64, E>,
 ) -> Decision {
     let cpu = |reason: String| Decision { pick: Pick::Cpu, reason, measured: None };
@@ -120,16 +120,16 @@ pub async fn decide<E: std::fmt::Display>(
             };
         }
     };
-    let calibration = Calibration {
+    let measurement = SpeedMeasurement {
         adapter: adapter.name,
         shape,
         cpu_seconds_per_batch: cpu_seconds,
         gpu_seconds_per_batch: gpu_seconds,
     };
     Decision {
-        pick: calibration.pick(),
-        reason: calibration.reason(cpu_name),
-        measured: Some(calibration),
+        pick: measurement.pick(),
+        reason: measurement.reason(cpu_name),
+        measured: Some(measurement),
     }
 }
 
@@ -144,7 +144,7 @@ mod tests {
     /// Runs `decide` with fixed timings, recording which backends were measured.
     fn decide_with(
         gpu: Result<Adapter, String>,
-        known: &[Calibration],
+        known: &[SpeedMeasurement],
         cpu_s: f64,
         gpu_s: Result<f64, String>,
     ) -> (Decision, Vec<Pick>) {
