@@ -16,68 +16,11 @@
 
 use std::ops::Range;
 
-use serde::{Deserialize, Serialize};
-
-use crate::data::clock::Clock;
+pub use super::coverage::{Coverage, StepCoverage};
+pub use super::scale::{ErrorScale, VOLATILITY_DAYS};
 
 /// The two band levels the page draws.
 pub const LEVELS: [f64; 2] = [0.80, 0.95];
-
-/// Daily moves up to an origin whose root mean square is its recent volatility (about three
-/// months of trading days).
-pub const VOLATILITY_DAYS: usize = 60;
-
-/// The least volatility a score is divided by, so a flat stretch cannot make a miss infinite.
-const MIN_VOLATILITY: f64 = 1e-9;
-
-/// What an error is measured in: percent of the forecast for prices (a band's width follows the
-/// price level, as stock moves do), price units for a series with zero or negative values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ErrorScale {
-    Relative,
-    Absolute,
-}
-
-impl ErrorScale {
-    /// Relative for a series whose every value is positive, else absolute.
-    pub fn for_series(values: &[f64]) -> Self {
-        if values.iter().all(|v| *v > 0.0) { Self::Relative } else { Self::Absolute }
-    }
-
-    /// The size of the miss of `forecast` by `actual`, in units of the origin's `volatility`
-    /// (the conformity score).
-    fn score(self, actual: f64, forecast: f64, volatility: f64) -> f64 {
-        let miss = match self {
-            Self::Relative => (actual / forecast - 1.0).abs(),
-            Self::Absolute => (actual - forecast).abs(),
-        };
-        miss / volatility
-    }
-
-    /// A band half-width in price units around `forecast` from a quantile of scores, at an
-    /// origin of `volatility`.
-    fn half_width(self, forecast: f64, quantile: f64, volatility: f64) -> f64 {
-        match self {
-            Self::Relative => forecast.abs() * quantile * volatility,
-            Self::Absolute => quantile * volatility,
-        }
-    }
-
-    /// The recent volatility at row `origin` of `actual`: the root mean square of the daily
-    /// moves (log returns, or changes in price units) over the [`VOLATILITY_DAYS`] days up to
-    /// it, fewer near the start; 1 at the first row, which has none.
-    pub fn volatility(self, actual: &[f64], origin: usize) -> f64 {
-        let days = (origin + 1).saturating_sub(VOLATILITY_DAYS).max(1)..origin + 1;
-        if days.is_empty() {
-            return 1.0;
-        }
-        let moves = days.clone().map(|t| match self {
-            Self::Relative => (actual[t] / actual[t - 1]).ln(),
-            Self::Absolute => actual[t] - actual[t - 1],
-        });
-        (moves.map(|m| m * m).sum::<f64>() / days.len() as f64).sqrt().max(MIN_VOLATILITY)
-    }
-}
 
 /// The band quantiles of every forecast step, for both [`LEVELS`].
 #[derive(Debug, Clone, PartialEq)]
@@ -267,44 +210,6 @@ impl std::fmt::Display for BandsError {
 
 impl std::error::Error for BandsError {}
 
-/// How often the bands of one forecast step held the actual value.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct StepCoverage {
-    /// Percent of days inside the 80% and the 95% band.
-    pub percent: [f64; 2],
-    /// Days (forecast origins) counted.
-    pub days: usize,
-}
-
-/// Measured band coverage on held-out days, 1 day ahead and `horizon` days ahead (`None` where
-/// the held-out part has no day that far from an origin).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Coverage {
-    pub horizon: usize,
-    pub one_day: Option<StepCoverage>,
-    pub horizon_days: Option<StepCoverage>,
-}
-
-impl Coverage {
-    /// The sentence the page shows in the data's bars, e.g. "80% band held the price on 77% of
-    /// test bars (1 hourly bar ahead), 71% (30 hourly bars ahead); 95% band: 94%, 90%".
-    pub fn sentence(&self, part: &str, clock: &Clock) -> String {
-        let percent = |c: Option<StepCoverage>, level: usize| {
-            c.map_or("—".to_string(), |c| format!("{:.0}%", c.percent[level]))
-        };
-        let noun = if clock.bar().is_some() { "bars" } else { "rows" };
-        format!(
-            "80% band held the price on {} of {part} {noun} ({} ahead), {} ({} ahead); 95% band: {}, {}.",
-            percent(self.one_day, 0),
-            clock.bars(1),
-            percent(self.horizon_days, 0),
-            clock.bars(self.horizon),
-            percent(self.one_day, 1),
-            percent(self.horizon_days, 1),
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -476,23 +381,6 @@ mod tests {
     }
 
     #[test]
-    fn volatility_is_the_root_mean_square_of_recent_daily_moves() {
-        let prices = [1.0, 2.0, 1.0, 4.0];
-        assert_eq!(ErrorScale::Absolute.volatility(&prices, 0), 1.0, "no move yet");
-        assert_eq!(ErrorScale::Absolute.volatility(&prices, 3), (11.0f64 / 3.0).sqrt());
-        assert!((ErrorScale::Relative.volatility(&prices, 1) - 2f64.ln()).abs() < 1e-12);
-        let long: Vec<f64> = (0..200)
-            .map(|i| if i < 100 { 10.0 * (i % 2) as f64 } else { (i % 2) as f64 })
-            .collect();
-        assert_eq!(
-            ErrorScale::Absolute.volatility(&long, 199),
-            1.0,
-            "only the last {VOLATILITY_DAYS} moves count"
-        );
-        assert_eq!(ErrorScale::Absolute.volatility(&[5.0; 9], 8), MIN_VOLATILITY, "a flat stretch");
-    }
-
-    #[test]
     fn coverage_counts_the_days_inside_bands_made_from_the_misses_known_that_day() {
         // Volatility at origins 0, 1, 2, 3: 1, 0.5, √((0.25 + 1) / 2) ≈ 0.79, √((0.25 + 1 + 2.25) / 3) ≈ 1.08.
         let series = [0.0, 0.5, 1.5, 3.0, 4.0];
@@ -509,7 +397,7 @@ mod tests {
         assert_eq!(measured.one_day, Some(StepCoverage { percent: [100.0, 100.0], days: 2 }));
         assert_eq!(measured.horizon_days, Some(StepCoverage { percent: [0.0, 0.0], days: 1 }));
         assert_eq!(
-            measured.sentence("test", &Clock::Undated),
+            measured.sentence("test", &crate::data::clock::Clock::Undated),
             "80% band held the price on 100% of test rows (1 row ahead), 0% (2 rows ahead); 95% band: 100%, 0%."
         );
         // Before any second-day miss is known, the second day's band is the first day's × √2.

@@ -2,9 +2,11 @@
 //! model, is in [`recursive`] with the `model` feature).
 
 pub mod bands;
+pub mod coverage;
 pub mod export;
 #[cfg(feature = "model")]
 pub mod recursive;
+pub mod scale;
 
 use serde::{Deserialize, Serialize};
 

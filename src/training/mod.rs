@@ -4,7 +4,11 @@
 #[cfg(feature = "model")]
 pub mod adam;
 #[cfg(feature = "model")]
+pub mod backtest;
+#[cfg(feature = "model")]
 pub mod error;
+#[cfg(feature = "model")]
+pub mod host;
 pub mod registry;
 pub mod report;
 pub mod rng;

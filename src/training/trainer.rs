@@ -7,6 +7,7 @@ use burn::tensor::{Device, Tensor};
 
 use super::adam::FusedAdam;
 use super::error::TrainError;
+pub use super::host::TrainingHost;
 use super::report::{BatchProgress, EpochReport, Launches, StopReason};
 use super::rng::SeededRng;
 use super::settings::Settings;
@@ -20,22 +21,6 @@ use crate::model::{StackedLstm, is_cpu};
 
 /// Mixed into the seed for batch order, so it is not the same stream as the initial weights.
 const SHUFFLE_SALT: u64 = 0x0005_EED0_FBA7_C4E5;
-
-/// Where the training loop runs: a browser worker or a test.
-#[allow(async_fn_in_trait)]
-pub trait TrainingHost {
-    /// The second worker available for the second share of each batch (see [shares](super::shares)).
-    type Helper: Helper;
-    fn helper(&mut self) -> &mut Self::Helper;
-    fn report(&mut self, epoch: &EpochReport);
-    /// Called after each training batch, for a progress bar; hosts without one ignore it.
-    fn progress(&mut self, _progress: &BatchProgress) {}
-    fn stop_requested(&self) -> bool;
-    /// Gives the event loop a turn between batches (so a Stop message can arrive).
-    async fn pause(&mut self);
-    /// GPU kernel launches issued so far, or `None` where they are not counted (the CPU).
-    fn launches(&self) -> Option<u64>;
-}
 
 /// The outcome of a training loop.
 pub struct Trained {
