@@ -34,6 +34,8 @@ impl TrainingHost for Printer {
     }
 }
 
+// The errors end here, printed for the person at the terminal: each becomes its sentence (the
+// one the page shows), so `main`'s error is a `String`.
 fn main() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
     let path = args.next().ok_or("usage: reference <file.csv> [settings query]")?;

@@ -1,10 +1,15 @@
 //! What the native tests share: the bundled sample, a small quick model, a learnable series and
 //! a training host that records what it is told. One place, instead of helpers exported from
-//! other modules' test blocks.
+//! other modules' test blocks. The sample needs no `model` feature (the parser's tests use it);
+//! the rest serve the training tests and need it.
 
+#[cfg(feature = "model")]
 use crate::training::Settings;
+#[cfg(feature = "model")]
 use crate::training::report::EpochReport;
+#[cfg(feature = "model")]
 use crate::training::shares::{Helper, NoHelper};
+#[cfg(feature = "model")]
 use crate::training::trainer::TrainingHost;
 
 /// The bundled sample, `public/sample/IBM.csv`: oldest first.
@@ -19,6 +24,7 @@ pub fn sample_table() -> crate::data::Table {
 }
 
 /// A host that records reports and asks to stop after `stop_after` batches.
+#[cfg(feature = "model")]
 #[derive(Default)]
 pub struct RecordingHost<H = NoHelper> {
     pub reports: Vec<EpochReport>,
@@ -29,6 +35,7 @@ pub struct RecordingHost<H = NoHelper> {
     pub launches: Option<u64>,
 }
 
+#[cfg(feature = "model")]
 impl<H: Helper> TrainingHost for RecordingHost<H> {
     type Helper = H;
     fn helper(&mut self) -> &mut H {
@@ -48,10 +55,14 @@ impl<H: Helper> TrainingHost for RecordingHost<H> {
     }
 }
 
+/// A rising sine: a series a small model can learn in a few epochs.
+#[cfg(feature = "model")]
 pub fn sine_prices(n: usize) -> Vec<f64> {
     (0..n).map(|i| 100.0 + 10.0 * (i as f64 / 6.0).sin() + i as f64 * 0.1).collect()
 }
 
+/// A small model (window 12, two layers of 8 units) that trains in moments.
+#[cfg(feature = "model")]
 pub fn small_settings() -> Settings {
     Settings {
         window: 12,

@@ -11,6 +11,8 @@ pub enum ModelError {
     Readback { what: String, detail: String },
     /// The network output NaN or infinity.
     NonFinitePredictions,
+    /// Backpropagation left no gradient for `of` (the recurrence check's inputs or weights).
+    NoGradient { of: &'static str },
     /// Burn could not record the weights.
     Recording(String),
     /// The text is not a model file (the JSON reader's complaint).
@@ -31,6 +33,7 @@ impl fmt::Display for ModelError {
                 f,
                 "the model produced non-finite predictions (NaN or infinity); try a lower learning rate"
             ),
+            Self::NoGradient { of } => write!(f, "no gradient for the {of}"),
             Self::Recording(detail) => write!(f, "the model could not be recorded: {detail}"),
             Self::NotAModelFile(detail) => {
                 write!(f, "this is not a StockLSTM model file ({detail})")
@@ -56,5 +59,38 @@ impl ModelError {
     /// A failed readback of `what`, keeping burn's description of the error.
     pub fn readback(what: impl Into<String>, error: impl fmt::Debug) -> Self {
         Self::Readback { what: what.into(), detail: format!("{error:?}") }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The page shows these sentences as they are (the file's own refusals are checked beside
+    /// the file, in `file.rs`).
+    #[test]
+    fn messages_say_what_failed_and_what_to_try() {
+        assert_eq!(
+            ModelError::NonFinitePredictions.to_string(),
+            "the model produced non-finite predictions (NaN or infinity); try a lower learning rate"
+        );
+        assert_eq!(
+            ModelError::readback("the loss", "DeviceLost").to_string(),
+            "reading the loss failed: \"DeviceLost\""
+        );
+        assert_eq!(ModelError::NoGradient { of: "bias" }.to_string(), "no gradient for the bias");
+        assert_eq!(
+            ModelError::NotAModelFile("expected value at line 1 column 1".into()).to_string(),
+            "this is not a StockLSTM model file (expected value at line 1 column 1)"
+        );
+        assert_eq!(
+            ModelError::Damaged("shape mismatch".into()).to_string(),
+            "the model file is damaged: shape mismatch"
+        );
+        assert_eq!(
+            ModelError::ScalersMismatch { inputs: vec!["Close".into(), "Open".into()], scalers: 1 }
+                .to_string(),
+            "the model file is damaged: 2 inputs (Close, Open) but 1 input scalers"
+        );
     }
 }

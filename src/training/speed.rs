@@ -75,9 +75,10 @@ impl SpeedMeasurement {
     }
 }
 
-/// Decides `auto`'s backend. `gpu` is the WebGPU adapter or why there is none; `known` are the
-/// page's earlier measurements; `measure` times a backend (seconds per batch) when none fits.
-/// A WebGPU failure while measuring falls back to the CPU with the error in the reason.
+/// Decides `auto`'s backend. `gpu` is the WebGPU adapter or why there is none (the browser's
+/// words, passed on by the worker as text that the reason quotes); `known` are the page's
+/// earlier measurements; `measure` times a backend (seconds per batch) when none fits. A WebGPU
+/// failure while measuring falls back to the CPU with the error in the reason.
 pub async fn decide<E: std::fmt::Display>(
     gpu: Result<Adapter, String>,
     cpu_name: &str,

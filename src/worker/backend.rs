@@ -8,6 +8,7 @@ use js_sys::{Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use super::error::WorkerError;
 use crate::data::Table;
 use crate::training::run::prepare;
 use crate::training::speed::{self, Adapter, Pick, SpeedMeasurement};
@@ -33,7 +34,9 @@ impl ChosenDevice {
 }
 
 thread_local! {
-    /// WebGPU can be initialised once per worker; the outcome is kept for later runs.
+    /// WebGPU can be initialised once per worker; the outcome is kept for later runs. Why there
+    /// is none stays text, as the browser and wgpu give it (JavaScript errors, wgpu's words, or
+    /// an earlier run's failure): the page shows it as it is.
     static WEBGPU: RefCell<Option<Result<(Device, Adapter), String>>> = const { RefCell::new(None) };
 }
 
@@ -117,7 +120,7 @@ pub async fn choose(
     known: &[SpeedMeasurement],
     table: &Table,
     host: &mut impl TrainingHost,
-) -> Result<ChosenDevice, String> {
+) -> Result<ChosenDevice, WorkerError> {
     let cpu = |note: String, measured| ChosenDevice {
         device: Device::flex(),
         name: cpu_name.to_string(),
@@ -133,9 +136,7 @@ pub async fn choose(
     match settings.backend {
         BackendChoice::Cpu => Ok(cpu("the CPU, as the settings ask".into(), None)),
         BackendChoice::WebGpu => {
-            let (device, adapter) = webgpu().await.map_err(|e| {
-                format!("WebGPU could not be started ({e}); set the backend to 'auto' or 'cpu'")
-            })?;
+            let (device, adapter) = webgpu().await.map_err(WorkerError::WebGpuAskedFor)?;
             Ok(gpu(device, &adapter, "WebGPU, as the settings ask".into(), None))
         }
         BackendChoice::Auto => {

@@ -6,7 +6,9 @@ use burn::optim::{AdamConfig, GradientsParams};
 use burn::tensor::{Device, Tensor, TensorData};
 
 use super::backend::webgpu;
+use super::error::WorkerError;
 use super::launches;
+use crate::model::error::ModelError;
 use crate::model::recurrence::equivalence::{Case, run_layer};
 use crate::model::{Recurrence, StackedLstm};
 use crate::protocol::{BatchCost, FromWorker, RecurrenceCheck};
@@ -16,8 +18,8 @@ use crate::training::rng::SeededRng;
 
 /// For each hidden size: the kernel on WebGPU against the step-by-step path on WebGPU and
 /// against the CPU kernel.
-pub async fn check_recurrence(hidden: &[usize]) -> Result<FromWorker, String> {
-    let (gpu, adapter) = webgpu().await?;
+pub async fn check_recurrence(hidden: &[usize]) -> Result<FromWorker, WorkerError> {
+    let (gpu, adapter) = webgpu().await.map_err(WorkerError::NoWebGpu)?;
     let (gpu, cpu) = (gpu.autodiff(), Device::flex().autodiff());
     let mut rows = Vec::new();
     for &h in hidden {
@@ -37,8 +39,8 @@ pub async fn check_recurrence(hidden: &[usize]) -> Result<FromWorker, String> {
 /// Launches and seconds of one training batch of `settings`' shape on WebGPU (forward, backward,
 /// Adam step, the loss read back), after one untimed warm-up batch: as before the fused kernels
 /// (burn ops step by step, burn's Adam) and with them.
-pub async fn count_launches(settings: &Settings) -> Result<FromWorker, String> {
-    let device = webgpu().await?.0.autodiff();
+pub async fn count_launches(settings: &Settings) -> Result<FromWorker, WorkerError> {
+    let device = webgpu().await.map_err(WorkerError::NoWebGpu)?.0.autodiff();
     let mut rows = Vec::new();
     let before = (
         Recurrence::StepByStep,
@@ -73,7 +75,7 @@ pub async fn count_launches(settings: &Settings) -> Result<FromWorker, String> {
             kernels.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
             loss.into_scalar_async::<f32>()
                 .await
-                .map_err(|e| format!("reading the loss failed: {e:?}"))?;
+                .map_err(|e| ModelError::readback("the loss", e))?;
             if !warm_up {
                 let launches = kernels.iter().map(|(_, n)| n).sum();
                 cost = BatchCost {

@@ -4,6 +4,7 @@
 
 mod backend;
 mod diagnostics;
+mod error;
 mod helper;
 mod launches;
 
@@ -22,6 +23,7 @@ use crate::protocol::{FromWorker, ToWorker};
 use crate::training::run::{evaluate_saved, run};
 use crate::training::speed::SpeedMeasurement;
 use crate::training::{BackendChoice, BatchProgress, EpochReport, Settings, TrainingHost};
+use error::WorkerError;
 
 unsafe extern "C" {
     fn __wasm_call_ctors();
@@ -153,7 +155,7 @@ fn handle(event: MessageEvent) {
         }
         Ok(ToWorker::Reparse { options, load }) => match LAST_FILE.with_borrow(Clone::clone) {
             Some((file_name, bytes)) => parse_file(file_name, bytes, options, false, load),
-            None => post(&FromWorker::Failed { message: "load a CSV file first".into() }),
+            None => post(&FromWorker::Failed { message: WorkerError::NoTable.to_string() }),
         },
         Ok(ToWorker::Train { settings, known, gpu_failed }) => {
             STOP.set(false);
@@ -163,44 +165,42 @@ fn handle(event: MessageEvent) {
             wasm_bindgen_futures::spawn_local(async move {
                 post(&match train(settings, known).await {
                     Ok(result) => FromWorker::Done { result },
-                    Err(message) => FromWorker::Failed { message },
+                    Err(error) => FromWorker::Failed { message: error.to_string() },
                 });
             });
         }
         Ok(ToWorker::SaveModel) => wasm_bindgen_futures::spawn_local(async {
             post(&match save_model().await {
                 Ok(file) => FromWorker::ModelSaved { file },
-                Err(message) => FromWorker::Failed {
-                    message: format!("the model could not be saved: {message}"),
-                },
+                Err(error) => {
+                    FromWorker::Failed { message: format!("the model could not be saved: {error}") }
+                }
             });
         }),
         Ok(ToWorker::LoadModel { file }) => wasm_bindgen_futures::spawn_local(async move {
             let loaded = async {
                 let table = last_table()?;
-                // The page's boundary: errors become the sentences it shows.
-                let file = ModelFile::parse(&file).map_err(|e| e.to_string())?;
-                let device = burn::tensor::Device::flex();
-                let result =
-                    evaluate_saved(&file, &table, &device).await.map_err(|e| e.to_string())?;
-                Ok::<_, String>(FromWorker::ModelLoaded { settings: file.settings, result })
+                let file = ModelFile::parse(&file)?;
+                let result = evaluate_saved(&file, &table, &burn::tensor::Device::flex()).await?;
+                Ok::<_, WorkerError>(FromWorker::ModelLoaded { settings: file.settings, result })
             };
-            post(&loaded.await.unwrap_or_else(|message| FromWorker::Failed {
-                message: format!("the model was not loaded: {message}"),
+            // The page's boundary: errors become the sentences it shows.
+            post(&loaded.await.unwrap_or_else(|error| FromWorker::Failed {
+                message: format!("the model was not loaded: {error}"),
             }));
         }),
         Ok(ToWorker::CheckRecurrence { hidden }) => wasm_bindgen_futures::spawn_local(async move {
             post(
                 &diagnostics::check_recurrence(&hidden)
                     .await
-                    .unwrap_or_else(|message| FromWorker::Failed { message }),
+                    .unwrap_or_else(|error| FromWorker::Failed { message: error.to_string() }),
             );
         }),
         Ok(ToWorker::CountLaunches { settings }) => wasm_bindgen_futures::spawn_local(async move {
             post(
                 &diagnostics::count_launches(&settings)
                     .await
-                    .unwrap_or_else(|message| FromWorker::Failed { message }),
+                    .unwrap_or_else(|error| FromWorker::Failed { message: error.to_string() }),
             );
         }),
         Err(error) => post(&FromWorker::Failed {
@@ -209,14 +209,14 @@ fn handle(event: MessageEvent) {
     }
 }
 
-fn last_table() -> Result<Table, String> {
-    LAST_TABLE.with_borrow(|table| table.clone()).ok_or_else(|| "load a CSV file first".to_string())
+fn last_table() -> Result<Table, WorkerError> {
+    LAST_TABLE.with_borrow(|table| table.clone()).ok_or(WorkerError::NoTable)
 }
 
 async fn train(
     settings: Settings,
     known: Vec<SpeedMeasurement>,
-) -> Result<crate::protocol::RunResult, String> {
+) -> Result<crate::protocol::RunResult, WorkerError> {
     let table = last_table()?;
     // The trainer uses the second worker on the CPU without dropout (see training::shares).
     let two_workers = settings.backend != BackendChoice::WebGpu
@@ -241,15 +241,12 @@ async fn train(
     let finished = match run(&table, &settings, &chosen.device.clone().autodiff(), &mut host).await
     {
         Ok(finished) => finished,
-        Err(message) => {
+        Err(error) => {
             if chosen.on_gpu() && !backend::still_works(&chosen.device).await {
-                backend::mark_failed(format!("it stopped working in an earlier run: {message}"));
-                return Err(format!(
-                    "WebGPU stopped working during the run ({message}); from now on runs with backend 'auto' train on the \
-                     CPU (reload the page to try WebGPU again)"
-                ));
+                backend::mark_failed(format!("it stopped working in an earlier run: {error}"));
+                return Err(WorkerError::WebGpuStopped(error));
             }
-            return Err(message.to_string());
+            return Err(error.into());
         }
     };
     let bar = table.clock.frequency();
@@ -262,12 +259,12 @@ async fn train(
     Ok(finished.result)
 }
 
-async fn save_model() -> Result<String, String> {
+/// The last trained model as a model file's text.
+async fn save_model() -> Result<String, WorkerError> {
     let last = LAST_MODEL.with_borrow(|last| last.clone());
-    let Trained { model, settings, scalers, bar } = last.ok_or("no model has been trained yet")?;
-    let file =
-        ModelFile::from_model(&model, &settings, &scalers, bar).await.map_err(|e| e.to_string())?;
-    serde_json::to_string(&file).map_err(|e| e.to_string())
+    let Trained { model, settings, scalers, bar } = last.ok_or(WorkerError::NoModel)?;
+    let file = ModelFile::from_model(&model, &settings, &scalers, bar).await?;
+    Ok(serde_json::to_string(&file)?)
 }
 
 /// How long a run waits for a second worker that is still loading (it changes the speed of a

@@ -11,6 +11,7 @@
 use burn::tensor::{Device, Tensor, TensorData};
 
 use super::differences::Differences;
+use crate::model::error::ModelError;
 use crate::model::lstm::{LstmLayer, Recurrence};
 use crate::training::rng::SeededRng;
 
@@ -44,7 +45,11 @@ const SEED: u64 = 2026;
 
 /// Runs `case` along `path` on an autodiff `device`: outputs, then the gradients of
 /// `Σ outputs · w` for fixed random `w`.
-pub async fn run_layer(case: Case, path: Recurrence, device: &Device) -> Result<LayerRun, String> {
+pub async fn run_layer(
+    case: Case,
+    path: Recurrence,
+    device: &Device,
+) -> Result<LayerRun, ModelError> {
     let Case { batch, steps, inputs, hidden } = case;
     let mut rng = SeededRng::new(SEED);
     let layer = LstmLayer::new(inputs, hidden, &mut rng, device);
@@ -61,7 +66,7 @@ pub async fn run_layer(case: Case, path: Recurrence, device: &Device) -> Result<
     let (sequence, _) = layer.forward_with(path, x.clone(), true);
     let sequence = sequence.expect("the sequence was asked for");
     let grads = (sequence.clone() * w).sum().backward();
-    let missing = |what: &str| format!("no gradient for the {what}");
+    let missing = |of: &'static str| ModelError::NoGradient { of };
     let mut weight_grads =
         read(layer.input_weight.val().grad(&grads).ok_or_else(|| missing("input weights"))?)
             .await?;
@@ -83,14 +88,10 @@ pub async fn run_layer(case: Case, path: Recurrence, device: &Device) -> Result<
     })
 }
 
-async fn read<const D: usize>(tensor: Tensor<D>) -> Result<Vec<f32>, String> {
-    let data = tensor
-        .into_data_async()
-        .await
-        .map_err(|e| format!("reading a result back failed: {e:?}"))?;
-    data.convert::<f32>()
-        .try_into_vec::<f32>()
-        .map_err(|e| format!("reading a result back failed: {e:?}"))
+async fn read<const D: usize>(tensor: Tensor<D>) -> Result<Vec<f32>, ModelError> {
+    let what = "a result back";
+    let data = tensor.into_data_async().await.map_err(|e| ModelError::readback(what, e))?;
+    data.convert::<f32>().try_into_vec::<f32>().map_err(|e| ModelError::readback(what, e))
 }
 
 impl LayerRun {
