@@ -3,8 +3,10 @@
 //! The crate is laid out as the pipeline a run goes through:
 //! [`data`] (CSV in, cleaned table, scaling, windows) → [`model`] (the stacked LSTM) →
 //! [`training`] (settings, the training loop) → [`evaluation`] (metrics beside the naive
-//! baseline) → [`forecast`] (recursive multi-day forecast). Everything up to here is plain Rust
-//! and tested natively; `worker`, `ui` and the drawing half of `chart` are the thin browser layer.
+//! baseline) → [`forecast`] (recursive multi-bar forecast). Everything up to here is plain Rust
+//! and tested natively, and so is [`view`], the page's state (phases, notice, the worker's
+//! messages and the person's actions); `worker`, `ui` and the drawing half of `chart` are the
+//! thin browser layer.
 //!
 //! Two wasm binaries are built from this crate: the page (`page` feature: `ui`, `chart`, the
 //! parser, settings and protocol types, no burn) and the training worker (`model` feature:
@@ -17,10 +19,11 @@ pub mod forecast;
 pub mod model;
 pub mod protocol;
 pub mod query;
-#[cfg(all(test, feature = "model"))]
-mod testutil;
+#[cfg(test)]
+pub(crate) mod testutil;
 pub mod training;
 #[cfg(all(target_arch = "wasm32", feature = "page"))]
 pub mod ui;
+pub mod view;
 #[cfg(all(target_arch = "wasm32", feature = "model"))]
 pub mod worker;

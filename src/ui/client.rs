@@ -3,14 +3,14 @@
 use std::cell::RefCell;
 
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
-use leptos::prelude::{Set, WithUntracked};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, MessageEvent, Response, Worker, WorkerOptions, WorkerType};
 
-use super::{AppState, Dataset, Status};
+use super::page::Page;
 use crate::data::parse::{ParseOptions, parse_csv_with};
 use crate::protocol::{FromWorker, ToWorker};
+use crate::view::{Action, Dataset};
 
 /// The bundled sample loaded on first open, relative to the page so hosting under a sub-path works.
 const SAMPLE_URL: &str = "sample/IBM.csv";
@@ -24,9 +24,12 @@ thread_local! {
     static SOURCE: RefCell<Option<Source>> = const { RefCell::new(None) };
     /// Where the data being loaded comes from; it becomes `SOURCE` once it parsed.
     static LOADING: RefCell<Option<Source>> = const { RefCell::new(None) };
-    /// The number of the latest load (file, link or reparse): the worker's answers to earlier
-    /// ones are stale.
-    static LOAD: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// The data chosen to load next (the link's, the sample, a picked file): read when the view
+    /// starts the load ([`crate::view::Command::ReadData`]).
+    static CHOSEN: RefCell<Option<Source>> = const { RefCell::new(None) };
+    /// The model file picked last, read when the view accepts it
+    /// ([`crate::view::Command::ReadModelFile`]).
+    static MODEL_FILE: RefCell<Option<web_sys::File>> = const { RefCell::new(None) };
 }
 
 /// Where a loaded table's bytes come from: an address, or a file the person picked (a handle to
@@ -38,45 +41,50 @@ enum Source {
 }
 
 /// Starts the worker and loads the CSV a link names, or else the bundled sample, into it.
-pub fn start(state: AppState, data_url: Option<String>) {
-    spawn_worker(state);
+pub fn start(page: Page, data_url: Option<String>) {
+    spawn_worker(page);
     let source = match data_url {
         Some(url) => {
             Source::Address { name: url.rsplit('/').next().unwrap_or(&url).to_string(), url }
         }
         None => Source::Address { url: SAMPLE_URL.into(), name: SAMPLE_NAME.into() },
     };
-    load(state, source, fresh_options(state));
+    CHOSEN.set(Some(source));
+    page.act(Action::LoadData);
 }
 
-/// The parse choices for a newly loaded file: none about tickers or day order, and the
-/// settings' `bars=` and `last=`.
-fn fresh_options(state: AppState) -> ParseOptions {
-    ParseOptions { reshape: state.settings.with_untracked(|s| s.reshape()), ..Default::default() }
+/// A CSV file was picked or dropped: it is read if the view starts the load.
+pub fn choose_file(file: web_sys::File) {
+    CHOSEN.set(Some(Source::File(file)));
+}
+
+/// Reads the data chosen last, with `options`.
+pub fn read_chosen(page: Page, options: ParseOptions) {
+    if let Some(source) = CHOSEN.take() {
+        load(page, source, options);
+    }
 }
 
 /// Replaces a worker that crashed (a panic in wasm, such as a GPU error it could not recover
-/// from) with a fresh one, and loads the shown data into it again with the same choices.
-pub fn restart(state: AppState) {
+/// from) with a fresh one, and loads the shown data into it again with `options`.
+pub fn restart(page: Page, options: ParseOptions) {
     if let Some(old) = WORKER.take() {
         old.terminate();
     }
     PENDING.set(Some(Vec::new()));
-    spawn_worker(state);
-    let options =
-        state.dataset.with_untracked(|d| d.as_ref().map(|d| d.options.clone())).unwrap_or_default();
+    spawn_worker(page);
     if let Some(source) = SOURCE.with_borrow(Clone::clone) {
-        load(state, source, options);
+        load(page, source, options);
     }
 }
 
-fn spawn_worker(state: AppState) {
+fn spawn_worker(page: Page) {
     let options = WorkerOptions::new();
     options.set_type(WorkerType::Module);
     let worker = match Worker::new_with_options("./worker.js", &options) {
         Ok(worker) => worker,
         Err(error) => {
-            state.fail(format!("the training worker could not be started: {}", describe(&error)));
+            page.fail(format!("the training worker could not be started: {}", describe(&error)));
             return;
         }
     };
@@ -86,9 +94,9 @@ fn spawn_worker(state: AppState) {
                 flush_pending();
                 register_service_worker();
             }
-            Ok(message) => state.apply(message),
+            Ok(message) => page.receive(message),
             Err(error) => {
-                state.fail(format!("internal error: unreadable message from the worker: {error}"))
+                page.fail(format!("internal error: unreadable message from the worker: {error}"))
             }
         }
     });
@@ -99,7 +107,7 @@ fn spawn_worker(state: AppState) {
             .ok()
             .and_then(|m| m.as_string())
             .unwrap_or_default();
-        state.fail(format!("the training worker failed: {detail} (see the browser console)"));
+        page.fail(format!("the training worker failed: {detail} (see the browser console)"));
     });
     worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
     onerror.forget();
@@ -107,24 +115,24 @@ fn spawn_worker(state: AppState) {
 }
 
 /// Reads `source` without blocking the page, then has the worker parse it with `options`.
-fn load(state: AppState, source: Source, options: ParseOptions) {
+fn load(page: Page, source: Source, options: ParseOptions) {
     LOADING.set(Some(source.clone()));
     wasm_bindgen_futures::spawn_local(async move {
         match source {
             Source::Address { url, name } => match fetch_bytes(&url).await {
-                Ok(bytes) => parse(state, name, bytes, options),
-                Err(error) if url != SAMPLE_URL => state.fail(format!(
+                Ok(bytes) => parse(page, name, bytes, options),
+                Err(error) if url != SAMPLE_URL => page.fail(format!(
                     "{url} could not be fetched ({error}): the address may be wrong, the server down, or it does not let other \
                      sites read the file (CORS); download the file and pick it with the file input instead"
                 )),
-                Err(error) => state.fail(format!("the bundled sample could not be loaded: {error}")),
+                Err(error) => page.fail(format!("the bundled sample could not be loaded: {error}")),
             },
             Source::File(file) => {
                 let name = file.name();
                 let blob: &Blob = file.as_ref();
                 match JsFuture::from(blob.array_buffer()).await {
-                    Ok(buffer) => parse(state, name, buffer.unchecked_into(), options),
-                    Err(error) => state.fail(format!("{name} could not be read: {}", describe(&error))),
+                    Ok(buffer) => parse(page, name, buffer.unchecked_into(), options),
+                    Err(error) => page.fail(format!("{name} could not be read: {}", describe(&error))),
                 }
             }
         }
@@ -206,10 +214,21 @@ pub fn loaded() {
     }
 }
 
-/// Reads a picked or dropped file without blocking the page, then has the worker parse it.
-pub fn load_file(state: AppState, file: web_sys::File) {
-    state.status.set(Status::Loading);
-    load(state, Source::File(file), fresh_options(state));
+/// A model file was picked: it is read if the view accepts it.
+pub fn choose_model(file: web_sys::File) {
+    MODEL_FILE.set(Some(file));
+}
+
+/// Reads the picked model file without blocking the page and has the worker evaluate it.
+pub fn read_model(page: Page) {
+    let Some(file) = MODEL_FILE.take() else { return };
+    wasm_bindgen_futures::spawn_local(async move {
+        let blob: &Blob = file.as_ref();
+        match JsFuture::from(blob.text()).await.ok().and_then(|text| text.as_string()) {
+            Some(text) => send(&ToWorker::LoadModel { file: text }, None),
+            None => page.fail(format!("{} could not be read", file.name())),
+        }
+    });
 }
 
 /// Files up to this size are parsed in the page itself (a few milliseconds), so they show
@@ -218,17 +237,17 @@ const PAGE_PARSE_LIMIT: u32 = 1 << 20;
 
 /// Parses `bytes` (in the page when small) and hands them to the worker, which keeps the table
 /// for training.
-fn parse(state: AppState, file_name: String, bytes: ArrayBuffer, options: ParseOptions) {
+fn parse(page: Page, file_name: String, bytes: ArrayBuffer, options: ParseOptions) {
+    let load = page.next_load();
     if bytes.byte_length() > PAGE_PARSE_LIMIT {
-        send(&ToWorker::Parse { file_name, options, shown: false, load: next_load() }, Some(bytes));
+        send(&ToWorker::Parse { file_name, options, shown: false, load }, Some(bytes));
         return;
     }
-    let load = next_load();
     let started = js_sys::Date::now();
     match parse_csv_with(&Uint8Array::new(&bytes).to_vec(), &options) {
         Ok(table) => {
             let seconds = (js_sys::Date::now() - started) / 1000.0;
-            state.show(Dataset {
+            page.shown(Dataset {
                 file_name: file_name.clone(),
                 table,
                 seconds,
@@ -237,31 +256,8 @@ fn parse(state: AppState, file_name: String, bytes: ArrayBuffer, options: ParseO
             });
             send(&ToWorker::Parse { file_name, options, shown: true, load }, Some(bytes));
         }
-        Err(error) => state.fail(format!("{file_name} was not loaded: {error}")),
+        Err(error) => page.fail(format!("{file_name} was not loaded: {error}")),
     }
-}
-
-/// Has the worker parse the shown file again with a changed choice (ticker, day order, bars).
-pub fn reparse(state: AppState, change: impl FnOnce(&mut ParseOptions)) {
-    let Some(mut options) = state.dataset.with_untracked(|d| d.as_ref().map(|d| d.options.clone()))
-    else {
-        return;
-    };
-    change(&mut options);
-    state.status.set(Status::Loading);
-    send(&ToWorker::Reparse { options, load: next_load() }, None);
-}
-
-/// Numbers a new load, making every earlier one stale.
-fn next_load() -> u64 {
-    LOAD.set(LOAD.get() + 1);
-    LOAD.get()
-}
-
-/// Whether the worker's answer to load `load` is about the latest load (not one the person
-/// has since replaced with another file or choice).
-pub fn is_current(load: u64) -> bool {
-    load == LOAD.get()
 }
 
 async fn fetch_bytes(url: &str) -> Result<ArrayBuffer, String> {

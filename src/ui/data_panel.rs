@@ -3,36 +3,35 @@
 use leptos::prelude::*;
 use web_sys::{DragEvent, HtmlInputElement};
 
+use super::Handle;
 use super::settings_form::setting_input;
-use super::{AppState, Status, client};
 use crate::data::dates::DayOrder;
 use crate::training::registry::{Place, SPECS};
+use crate::view::{Action, Status};
 
 #[component]
-pub fn DataPanel(state: AppState) -> impl IntoView {
-    let busy = move || matches!(state.status.get(), Status::Training | Status::Loading);
+pub fn DataPanel(handle: Handle) -> impl IntoView {
+    let view = handle.view;
+    let busy = move || matches!(view.status.get(), Status::Training | Status::Loading);
     let on_pick = move |ev: leptos::ev::Event| {
         let input: HtmlInputElement = event_target(&ev);
         if let Some(file) = input.files().and_then(|files| files.get(0)) {
-            client::load_file(state, file);
+            handle.load_csv(file);
         }
         input.set_value("");
     };
     let on_drop = move |ev: DragEvent| {
         ev.prevent_default();
-        if busy() {
-            return;
-        }
         if let Some(file) =
             ev.data_transfer().and_then(|t| t.files()).and_then(|files| files.get(0))
         {
-            client::load_file(state, file);
+            handle.load_csv(file);
         }
     };
     let summary = move || {
-        state.dataset.with(|dataset| {
+        view.dataset.with(|dataset| {
             dataset.as_ref().map(|d| {
-                let target = state
+                let target = view
                     .settings
                     .with(|s| d.table.target_or_default(s.target.as_deref()).name.clone());
                 let mut notes = d.table.report.notes();
@@ -49,9 +48,7 @@ pub fn DataPanel(state: AppState) -> impl IntoView {
         })
     };
     let clock = move || {
-        state
-            .dataset
-            .with(|d| d.as_ref().map(|d| (d.table.clock.frequency(), d.table.clock.week())))
+        view.dataset.with(|d| d.as_ref().map(|d| (d.table.clock.frequency(), d.table.clock.week())))
     };
     view! {
         <section class="panel data" on:dragover=|ev: DragEvent| ev.prevent_default() on:drop=on_drop>
@@ -62,15 +59,14 @@ pub fn DataPanel(state: AppState) -> impl IntoView {
                     on:change=on_pick prop:disabled=busy />
             </label>
             {move || {
-                let (tickers, chosen) = state.dataset.with(|d| {
+                let (tickers, chosen) = view.dataset.with(|d| {
                     d.as_ref().map(|d| (d.table.report.tickers.clone(), d.table.report.ticker.clone())).unwrap_or_default()
                 });
                 (tickers.len() > 1).then(|| view! {
                     <label class="ticker">"Ticker "
                         <select data-testid="ticker-select" prop:disabled=busy
                             on:change=move |ev| {
-                                let ticker = event_target_value(&ev);
-                                client::reparse(state, |options| options.ticker = Some(ticker));
+                                handle.send(Action::ChooseTicker(event_target_value(&ev)));
                             }>
                             {tickers.into_iter().map(|t| {
                                 let selected = chosen.as_deref() == Some(t.as_str());
@@ -81,7 +77,7 @@ pub fn DataPanel(state: AppState) -> impl IntoView {
                 })
             }}
             {move || {
-                let (order, choosable) = state.dataset.with(|d| {
+                let (order, choosable) = view.dataset.with(|d| {
                     d.as_ref().map_or((None, false), |d| {
                         let r = &d.table.report;
                         (r.day_order, r.day_order_unproven || d.options.day_order.is_some())
@@ -94,7 +90,7 @@ pub fn DataPanel(state: AppState) -> impl IntoView {
                             <select data-testid="day-order-select" prop:disabled=busy
                                 on:change=move |ev| {
                                     let order = if event_target_value(&ev) == "day/month/year" { DayOrder::DayFirst } else { DayOrder::MonthFirst };
-                                    client::reparse(state, |options| options.day_order = Some(order));
+                                    handle.send(Action::ChooseDayOrder(order));
                                 }>
                                 {options.into_iter().map(|(value, text)| view! {
                                     <option value=text selected=order == Some(value)>{text}</option>
@@ -105,7 +101,7 @@ pub fn DataPanel(state: AppState) -> impl IntoView {
                 })
             }}
             <div class="reshape">
-                {SPECS.iter().filter(|spec| spec.place == Place::Data).map(|spec| setting_input(state, spec, busy)).collect_view()}
+                {SPECS.iter().filter(|spec| spec.place == Place::Data).map(|spec| setting_input(handle, spec, busy)).collect_view()}
             </div>
             <div data-testid="dataset-summary" class="summary"
                 data-frequency=move || clock().and_then(|c| c.0)

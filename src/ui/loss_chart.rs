@@ -4,23 +4,27 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use web_sys::PointerEvent;
 
-use super::AppState;
+use super::Handle;
 use crate::chart::crosshair::draw_crosshair;
 use crate::chart::losses::draw_losses;
 use crate::chart::view::{Frame, loss_readout};
+use crate::view::Action;
 
 #[component]
-pub fn LossChart(state: AppState) -> impl IntoView {
+pub fn LossChart(handle: Handle) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let overlay = NodeRef::<Canvas>::new();
     let frame = StoredValue::new(None::<Frame>);
     let readout = RwSignal::new(None::<String>);
+    let history = handle.view.history;
     Effect::new(move |_| {
         let Some(canvas) = canvas.get() else { return };
-        state.history.with(|history| match draw_losses(&canvas, history) {
+        match history.with(|history| draw_losses(&canvas, history)) {
             Ok(drawn) => frame.set_value(Some(drawn)),
-            Err(message) => state.refuse(format!("the loss chart could not be drawn: {message}")),
-        });
+            Err(message) => {
+                handle.send(Action::Refuse(format!("the loss chart could not be drawn: {message}")))
+            }
+        }
     });
     let hover = move |event: Option<PointerEvent>| {
         let (Some(canvas), Some(overlay), Some(frame)) =
@@ -32,8 +36,7 @@ pub fn LossChart(state: AppState) -> impl IntoView {
         let at = event
             .map(|e| (e.offset_x() as f64 * scale, e.offset_y() as f64 * scale))
             .filter(|&(x, y)| frame.holds(x, y));
-        let text =
-            at.and_then(|(x, _)| state.history.with_untracked(|h| loss_readout(h, frame.x_at(x))));
+        let text = at.and_then(|(x, _)| history.with_untracked(|h| loss_readout(h, frame.x_at(x))));
         let epoch = text.as_ref().and_then(|_| at.map(|(x, _)| frame.x_at(x).round()));
         let _ = draw_crosshair(&overlay, &canvas, &frame, epoch.map(|x| (x, &[][..])));
         readout.set(text);

@@ -4,24 +4,14 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use super::{AppState, Status};
+use super::{Handle, Slices};
 use crate::data::clock::Clock;
 use crate::data::numbers::format_statistic;
 use crate::evaluation::verdict::verdict;
 use crate::forecast::bands::{Coverage, StepCoverage};
-use crate::training::EpochReport;
 
 fn number(value: f64) -> String {
     format_statistic(value)
-}
-
-fn duration(seconds: f64) -> String {
-    let seconds = seconds.round() as u64;
-    if seconds >= 60 {
-        format!("{}m {:02}s", seconds / 60, seconds % 60)
-    } else {
-        format!("{seconds}s")
-    }
 }
 
 /// A step's coverage of the 80% (`level` 0) or 95% (1) band as a plain percent, for the page's
@@ -39,18 +29,18 @@ fn coverage_line(c: Coverage, clock: &Clock) -> impl IntoView + use<> {
 }
 
 /// The loaded data's clock (undated before any data).
-fn clock(state: AppState) -> Clock {
-    state.dataset.with(|d| d.as_ref().map_or(Clock::Undated, |d| d.table.clock.clone()))
+fn clock(view: Slices) -> Clock {
+    view.dataset.with(|d| d.as_ref().map_or(Clock::Undated, |d| d.table.clock.clone()))
 }
 
 /// The forecast table's rows: each bar's stamp as the data writes it (or `bar +k` when the
 /// forecast is not dated), the forecast and its bands in the target's decimals.
-fn forecast_rows(state: AppState) -> impl IntoView {
-    let target = state.settings.with(|s| s.target.clone());
-    state.dataset.with(|d| {
+fn forecast_rows(view: Slices) -> impl IntoView {
+    let target = view.settings.with(|s| s.target.clone());
+    view.dataset.with(|d| {
         let d = d.as_ref()?;
         let column = d.table.target_or_default(target.as_deref());
-        state.result.with(|r| {
+        view.result.with(|r| {
             r.as_ref().map(|r| {
                 r.forecast
                     .iter()
@@ -66,64 +56,30 @@ fn forecast_rows(state: AppState) -> impl IntoView {
 }
 
 #[component]
-pub fn Results(state: AppState) -> impl IntoView {
+pub fn Results(handle: Handle) -> impl IntoView {
+    let view = handle.view;
     let price_canvas = NodeRef::<Canvas>::new();
-    let status_text = move || match state.status.get() {
-        Status::Idle => "Ready: press Train.".to_string(),
-        Status::Loading => match state.parse_percent.get() {
-            Some(percent) => format!("Loading… {percent:.0}% of the file read"),
-            None => "Loading…".to_string(),
-        },
-        Status::Training => match state.backtest_epoch.get() {
-            Some(EpochReport { fold: Some((i, k)), epoch, epochs, .. }) => {
-                format!("Backtest: fold {i}/{k}, epoch {epoch}/{epochs}…")
-            }
-            _ => "Training…".to_string(),
-        },
-        Status::Done => {
-            let stopped = state.result.with(|r| r.as_ref().is_some_and(|r| r.stopped));
-            if stopped {
-                "Stopped early: results are for the model trained so far.".into()
-            } else {
-                "Done.".into()
-            }
-        }
-        Status::Error => "Something was rejected: see the message above.".to_string(),
-    };
-    let eta = move || {
-        let (done, total) = state.epoch.get();
-        let seconds = state.seconds.get();
-        (state.status.get() == Status::Training && done > 0).then(|| {
-            let per_epoch = seconds / done as f64;
-            format!(
-                "{per_epoch:.2} s/epoch, about {} left",
-                duration(per_epoch * (total - done) as f64)
-            )
-        })
-    };
-    // Counted on WebGPU only: the latest epoch's (median per training batch, and in all).
-    let gpu_launches = move || state.history.with(|h| h.iter().rev().find_map(|r| r.launches));
     let metric = move |pick: fn(&crate::protocol::RunResult) -> f64| {
-        move || state.result.with(|r| r.as_ref().map(|r| number(pick(r))).unwrap_or_default())
+        move || view.result.with(|r| r.as_ref().map(|r| number(pick(r))).unwrap_or_default())
     };
     view! {
         <div class="progress">
-            <p data-testid="status" data-state=move || state.status.get().as_str()>{status_text}</p>
-            <p>"Backend: "<strong data-testid="backend">{move || state.backend.with(|b| b.as_ref().map(|b| b.0.clone()).unwrap_or_default())}</strong>
-                {move || state.backend.with(|b| b.as_ref().map(|b| b.1.clone())).map(|note| view! { " — "<span class="note" data-testid="backend-note">{note}</span> })}
-                {move || gpu_launches().map(|l| view! {
+            <p data-testid="status" data-state=move || view.status.get().as_str()>{move || view.status_text.get()}</p>
+            <p>"Backend: "<strong data-testid="backend">{move || view.backend.with(|b| b.as_ref().map(|b| b.name.clone()).unwrap_or_default())}</strong>
+                {move || view.backend.with(|b| b.as_ref().map(|b| b.note.clone())).map(|note| view! { " — "<span class="note" data-testid="backend-note">{note}</span> })}
+                {move || view.launches.get().map(|l| view! {
                     " · "<span data-testid="gpu-launches" data-per-epoch=l.per_epoch>{l.per_batch}</span>" GPU kernel launches per training batch"
                 })}
             </p>
             <p class="progress-line">
-                <progress data-testid="progress" max="100" prop:value=move || state.progress.get()></progress>
-                <span data-testid="progress-percent">{move || format!("{:.0}%", state.progress.get())}</span>
+                <progress data-testid="progress" max="100" prop:value=move || view.progress.get()></progress>
+                <span data-testid="progress-percent">{move || format!("{:.0}%", view.progress.get())}</span>
             </p>
-            <p>"Epoch "<span data-testid="epoch">{move || { let (d, t) = state.epoch.get(); format!("{d}/{t}") }}</span>
-                " "<span class="eta">{eta}</span></p>
+            <p>"Epoch "<span data-testid="epoch">{move || { let (d, t) = view.epoch.get(); format!("{d}/{t}") }}</span>
+                " "<span class="eta">{move || view.eta.get()}</span></p>
         </div>
-        <super::price_chart::PriceChart state=state canvas=price_canvas />
-        <super::share::ShareBar state=state chart=price_canvas />
+        <super::price_chart::PriceChart handle=handle canvas=price_canvas />
+        <super::share::ShareBar handle=handle chart=price_canvas />
         <table class="metrics">
             <thead><tr><th></th><th>"RMSE"</th><th>"MAE"</th><th>"MAPE %"</th><th>"Direction right %"</th></tr></thead>
             <tbody>
@@ -131,12 +87,12 @@ pub fn Results(state: AppState) -> impl IntoView {
                     <td>{metric(|r| r.train.mae)}</td><td>{metric(|r| r.train.mape)}</td></tr>
                 <tr><th>"Model, test part"</th><td data-testid="metric-test-rmse">{metric(|r| r.test.rmse)}</td>
                     <td data-testid="metric-test-mae">{metric(|r| r.test.mae)}</td><td data-testid="metric-test-mape">{metric(|r| r.test.mape)}</td>
-                    <td data-testid="metric-test-direction">{move || state.result.with(|r| r.as_ref().and_then(|r| r.test_direction).map(number))}</td></tr>
+                    <td data-testid="metric-test-direction">{move || view.result.with(|r| r.as_ref().and_then(|r| r.test_direction).map(number))}</td></tr>
                 <tr><th>"Naive “tomorrow = today”, test part"</th><td data-testid="metric-naive-rmse">{metric(|r| r.naive.rmse)}</td>
                     <td>{metric(|r| r.naive.mae)}</td><td>{metric(|r| r.naive.mape)}</td><td>"—"</td></tr>
             </tbody>
         </table>
-        {move || state.result.with(|r| r.as_ref().and_then(|r| r.backtest.clone())).map(|b| view! {
+        {move || view.result.with(|r| r.as_ref().and_then(|r| r.backtest.clone())).map(|b| view! {
             <table class="metrics backtest">
                 <thead><tr><th>{format!("Backtest, {} expanding-window folds", b.folds)}</th><th>"RMSE mean"</th><th>"± std"</th></tr></thead>
                 <tbody>
@@ -145,26 +101,26 @@ pub fn Results(state: AppState) -> impl IntoView {
                 </tbody>
             </table>
             <ul class="note" data-testid="backtest-coverage">{b.coverage.iter().enumerate().map(|(i, c)| view! {
-                <li>{format!("Fold {}: {}", i + 1, c.sentence("its test", &clock(state)))}</li>
+                <li>{format!("Fold {}: {}", i + 1, c.sentence("its test", &clock(view)))}</li>
             }).collect_view()}</ul>
         })}
-        <p class="verdict">{move || state.result.with(|r| r.as_ref().map(|r| verdict(r.test.rmse, r.naive.rmse)))}</p>
+        <p class="verdict">{move || view.result.with(|r| r.as_ref().map(|r| verdict(r.test.rmse, r.naive.rmse)))}</p>
         <ul class="warnings" data-testid="run-notes">
-            {move || state.result.with(|r| r.as_ref().map(|r| r.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()))}
+            {move || view.result.with(|r| r.as_ref().map(|r| r.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()))}
         </ul>
         <h3>"Loss (MSE on scaled prices)"</h3>
-        <super::loss_chart::LossChart state=state />
+        <super::loss_chart::LossChart handle=handle />
         <h3>"Forecast"</h3>
         <table data-testid="forecast" class="forecast">
-            <thead><tr><th>{move || if clock(state).timed() { "Time" } else { "Date" }}</th><th>"Predicted"</th><th>"80% interval"</th><th>"95% interval"</th></tr></thead>
-            <tbody>{move || forecast_rows(state)}</tbody>
+            <thead><tr><th>{move || if clock(view).timed() { "Time" } else { "Date" }}</th><th>"Predicted"</th><th>"80% interval"</th><th>"95% interval"</th></tr></thead>
+            <tbody>{move || forecast_rows(view)}</tbody>
         </table>
-        {move || state.result.with(Option::is_some).then(|| clock(state).holiday_note()).flatten().map(|note| view! {
+        {move || view.result.with(Option::is_some).then(|| clock(view).holiday_note()).flatten().map(|note| view! {
             <p class="note" data-testid="holiday-note">{format!("Stamps follow the data's calendar: {note}.")}</p>
         })}
         <p class="note">{crate::forecast::INTERVAL_METHOD}</p>
-        {move || (state.result.with(Option::is_some) && state.settings.with(|s| !s.features.is_empty())).then(|| view! { <p class="note" data-testid="inputs-method">{crate::forecast::INPUTS_METHOD}</p> })}
-        {move || state.result.with(|r| r.as_ref().map(|r| coverage_line(r.coverage, &clock(state))))}
-        <super::runs::Runs state=state />
+        {move || (view.result.with(Option::is_some) && view.settings.with(|s| !s.features.is_empty())).then(|| view! { <p class="note" data-testid="inputs-method">{crate::forecast::INPUTS_METHOD}</p> })}
+        {move || view.result.with(|r| r.as_ref().map(|r| coverage_line(r.coverage, &clock(view))))}
+        <super::runs::Runs handle=handle />
     }
 }

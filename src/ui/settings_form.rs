@@ -1,10 +1,13 @@
 //! The settings inputs, Train and Stop, and keeping the address bar in step with the settings.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
-use super::{AppState, Status, client};
-use crate::protocol::ToWorker;
+use super::{Handle, Slices};
+use crate::training::Settings;
 use crate::training::registry::{Kind, Place, SPECS, Spec};
+use crate::view::{Action, Status};
 
 /// The page's query string.
 pub fn page_query() -> String {
@@ -13,9 +16,9 @@ pub fn page_query() -> String {
 
 /// Rewrites the address bar whenever settings change, so copying the URL reproduces the setup
 /// (and keeps naming the linked CSV, if the data came from one).
-pub fn keep_url_in_sync(state: AppState, data_url: Option<String>) {
+pub fn keep_url_in_sync(settings: Memo<Arc<Settings>>, data_url: Option<String>) {
     Effect::new(move |_| {
-        let query = state.settings.with(|s| s.link_query(data_url.as_deref()));
+        let query = settings.with(|s| s.link_query(data_url.as_deref()));
         if let Some(window) = web_sys::window()
             && let Ok(history) = window.history()
         {
@@ -26,25 +29,6 @@ pub fn keep_url_in_sync(state: AppState, data_url: Option<String>) {
             );
         }
     });
-}
-
-/// Applies one setting typed in the page; `bars` and `last` reshape the loaded data, which is
-/// parsed again.
-pub fn apply(state: AppState, key: &'static str, value: String) {
-    let mut settings = state.settings.get_untracked();
-    match settings.set(key, &value) {
-        Ok(()) => {
-            let reshape = settings.reshape();
-            state.settings.set(settings);
-            if state.error_kind.get_untracked() == super::ErrorKind::Setting {
-                state.error.set(None);
-            }
-            if matches!(key, "bars" | "last") {
-                client::reparse(state, |options| options.reshape = reshape);
-            }
-        }
-        Err(error) => state.refuse(error.to_string()),
-    }
 }
 
 /// The values of a multi-select's chosen options, comma-separated (as the `features` key
@@ -62,9 +46,9 @@ fn chosen_options(ev: &leptos::ev::Event) -> String {
 }
 
 /// A bar count setting in the data's words: `48 hourly bars ≈ 2 trading days`.
-fn span_words(state: AppState, key: &str) -> String {
-    let bars = state.settings.with(|s| if key == "window" { s.window } else { s.horizon });
-    state.dataset.with(|d| {
+fn span_words(view: Slices, key: &str) -> String {
+    let bars = view.settings.with(|s| if key == "window" { s.window } else { s.horizon });
+    view.dataset.with(|d| {
         d.as_ref().map_or_else(String::new, |d| {
             let clock = &d.table.clock;
             match clock.span(bars) {
@@ -75,61 +59,40 @@ fn span_words(state: AppState, key: &str) -> String {
     })
 }
 
-fn start_training(state: AppState) {
-    let settings = state.settings.get_untracked();
-    let checked = state.dataset.with_untracked(|d| match d {
-        Some(dataset) => settings.check(&dataset.table).map_err(|e| e.to_string()),
-        None => Err("load a CSV file first".to_string()),
-    });
-    if let Err(message) = checked {
-        state.fail(message);
-        return;
-    }
-    state.error.set(None);
-    state.result.set(None);
-    state.history.set(Vec::new());
-    state.backtest_epoch.set(None);
-    state.backend.set(None);
-    state.epoch.set((0, settings.epochs));
-    state.seconds.set(0.0);
-    state.progress.set(0.0);
-    state.status.set(Status::Training);
-    let gpu_failed = state.gpu_failed.get_untracked();
-    client::send(&ToWorker::Train { settings, known: super::speeds::known(), gpu_failed }, None);
-}
-
 /// The input of one registry setting, by its kind: a number, a choice, the loaded file's
 /// columns (the target) or a multi-select of inputs; with its help on hover and, for counts of
 /// bars, what they span. `disabled` while training or loading.
 pub fn setting_input(
-    state: AppState,
+    handle: Handle,
     spec: &'static Spec,
     disabled: impl Fn() -> bool + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let key = spec.key;
-    let current = move || state.settings.with(|s| s.get(key));
+    let view = handle.view;
+    let current = move || view.settings.with(|s| s.get(key));
+    let apply = move |value: String| handle.send(Action::SetSetting { key, value });
     let input = match spec.kind {
         Kind::Whole { min, max } => view! {
             <input type="number" step="1" min=min max=max.to_string() placeholder=spec.unset.unwrap_or_default() data-setting=key
-                prop:disabled=disabled prop:value=current on:change=move |ev| apply(state, key, event_target_value(&ev)) />
+                prop:disabled=disabled prop:value=current on:change=move |ev| apply(event_target_value(&ev)) />
         }
         .into_any(),
         Kind::Decimal { min, max, .. } => view! {
             <input type="number" step="any" min=min max=max data-setting=key
-                prop:disabled=disabled prop:value=current on:change=move |ev| apply(state, key, event_target_value(&ev)) />
+                prop:disabled=disabled prop:value=current on:change=move |ev| apply(event_target_value(&ev)) />
         }
         .into_any(),
         Kind::Choice(options) => view! {
-            <select data-setting=key prop:disabled=disabled on:change=move |ev| apply(state, key, event_target_value(&ev))>
+            <select data-setting=key prop:disabled=disabled on:change=move |ev| apply(event_target_value(&ev))>
                 {options.iter().map(|(value, text)| view! { <option value=*value selected=move || current() == *value>{*text}</option> }).collect_view()}
             </select>
         }
         .into_any(),
         Kind::Text => view! {
-            <select data-setting=key prop:disabled=disabled on:change=move |ev| apply(state, key, event_target_value(&ev))>
+            <select data-setting=key prop:disabled=disabled on:change=move |ev| apply(event_target_value(&ev))>
                 {move || {
-                    let chosen = chosen_target(state);
-                    columns(state).into_iter().map(|name| {
+                    let chosen = chosen_target(view);
+                    columns(view).into_iter().map(|name| {
                         let selected = name == chosen;
                         view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
                     }).collect_view()
@@ -138,9 +101,9 @@ pub fn setting_input(
         }
         .into_any(),
         Kind::Names { .. } => view! {
-            <select multiple data-testid=key data-setting=key prop:disabled=disabled on:change=move |ev| apply(state, key, chosen_options(&ev))>
-                {move || feature_choices(state).into_iter().map(|name| {
-                    let selected = state.settings.with(|s| s.features.iter().any(|f| f.eq_ignore_ascii_case(&name)));
+            <select multiple data-testid=key data-setting=key prop:disabled=disabled on:change=move |ev| apply(chosen_options(&ev))>
+                {move || feature_choices(view).into_iter().map(|name| {
+                    let selected = view.settings.with(|s| s.features.iter().any(|f| f.eq_ignore_ascii_case(&name)));
                     view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
                 }).collect_view()}
             </select>
@@ -150,14 +113,14 @@ pub fn setting_input(
     view! {
         <label title=spec.help>{spec.label}
             {input}
-            {spec.counts_bars.then(|| view! { <small class="hint" data-testid=format!("{key}-span")>{move || span_words(state, key)}</small> })}
+            {spec.counts_bars.then(|| view! { <small class="hint" data-testid=format!("{key}-span")>{move || span_words(view, key)}</small> })}
         </label>
     }
 }
 
 /// The loaded file's numeric columns.
-fn columns(state: AppState) -> Vec<String> {
-    state.dataset.with(|d| {
+fn columns(view: Slices) -> Vec<String> {
+    view.dataset.with(|d| {
         d.as_ref()
             .map(|d| d.table.columns.iter().map(|c| c.name.clone()).collect())
             .unwrap_or_default()
@@ -165,36 +128,36 @@ fn columns(state: AppState) -> Vec<String> {
 }
 
 /// The target column in use: the chosen one, or the file's default.
-fn chosen_target(state: AppState) -> String {
-    let requested = state.settings.with(|s| s.target.clone());
-    state
-        .dataset
+fn chosen_target(view: Slices) -> String {
+    let requested = view.settings.with(|s| s.target.clone());
+    view.dataset
         .with(|d| d.as_ref().map(|d| d.table.target_or_default(requested.as_deref()).name.clone()))
         .unwrap_or_default()
 }
 
 /// The extra inputs the loaded file offers beside the target.
-fn feature_choices(state: AppState) -> Vec<String> {
-    let target = chosen_target(state);
-    state.dataset.with(|d| {
+fn feature_choices(view: Slices) -> Vec<String> {
+    let target = chosen_target(view);
+    view.dataset.with(|d| {
         d.as_ref().map(|d| crate::data::inputs::choices(&d.table, &target)).unwrap_or_default()
     })
 }
 
 #[component]
-pub fn SettingsForm(state: AppState) -> impl IntoView {
-    let training = move || state.status.get() == Status::Training;
+pub fn SettingsForm(handle: Handle) -> impl IntoView {
+    let view = handle.view;
+    let training = move || view.status.get() == Status::Training;
     view! {
         <section class="panel settings">
             <h2>"Settings"</h2>
             <div class="grid">
-                {SPECS.iter().filter(|spec| spec.place == Place::Model).map(|spec| setting_input(state, spec, training)).collect_view()}
+                {SPECS.iter().filter(|spec| spec.place == Place::Model).map(|spec| setting_input(handle, spec, training)).collect_view()}
             </div>
             <div class="actions">
-                <button data-testid="train-button" prop:disabled=move || training() || state.dataset.with(Option::is_none)
-                    on:click=move |_| start_training(state)>"Train"</button>
+                <button data-testid="train-button" prop:disabled=move || training() || view.dataset.with(Option::is_none)
+                    on:click=move |_| handle.send(Action::Train)>"Train"</button>
                 <button data-testid="stop-button" prop:disabled=move || !training()
-                    on:click=move |_| client::send(&ToWorker::Stop, None)>"Stop"</button>
+                    on:click=move |_| handle.send(Action::Stop)>"Stop"</button>
             </div>
         </section>
     }

@@ -6,9 +6,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
-use super::{AppState, client};
-use crate::forecast::export::results_csv;
-use crate::protocol::ToWorker;
+use super::Handle;
+use crate::view::Action;
 
 /// Offers `href` as a download named `name`.
 fn download(href: &str, name: &str) -> Result<(), String> {
@@ -35,7 +34,7 @@ pub(super) fn download_text(text: &str, name: &str, mime: &str) -> Result<(), St
 }
 
 #[component]
-pub fn ShareBar(state: AppState, chart: NodeRef<Canvas>) -> impl IntoView {
+pub fn ShareBar(handle: Handle, chart: NodeRef<Canvas>) -> impl IntoView {
     let copied = RwSignal::new(String::new());
     let copy_link = move |_| {
         let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
@@ -48,24 +47,6 @@ pub fn ShareBar(state: AppState, chart: NodeRef<Canvas>) -> impl IntoView {
             }
         });
     };
-    let export_csv = move |_| {
-        let outcome = state.dataset.with(|dataset| {
-            state.result.with(|result| {
-                let (Some(dataset), Some(result)) = (dataset, result) else { return Ok(()) };
-                let target = state
-                    .settings
-                    .with(|s| dataset.table.target_or_default(s.target.as_deref()).name.clone());
-                download_text(
-                    &results_csv(&dataset.table, &target, result),
-                    "stocklstm-results.csv",
-                    "text/csv",
-                )
-            })
-        });
-        if let Err(message) = outcome {
-            state.refuse(format!("the CSV could not be exported: {message}"));
-        }
-    };
     let export_png = move |_| {
         let outcome = chart
             .get_untracked()
@@ -77,33 +58,22 @@ pub fn ShareBar(state: AppState, chart: NodeRef<Canvas>) -> impl IntoView {
             })
             .and_then(|url| download(&url, "stocklstm-chart.png"));
         if let Err(message) = outcome {
-            state.refuse(format!("the chart could not be exported: {message}"));
+            handle.send(Action::Refuse(format!("the chart could not be exported: {message}")));
         }
     };
     let load_model = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
         input.set_value("");
-        if state.dataset.with_untracked(Option::is_none) {
-            state.fail("load a CSV file first, then the model to use on it".into());
-            return;
-        }
-        state.status.set(super::Status::Loading);
-        wasm_bindgen_futures::spawn_local(async move {
-            let blob: &Blob = file.as_ref();
-            match JsFuture::from(blob.text()).await.ok().and_then(|text| text.as_string()) {
-                Some(text) => client::send(&ToWorker::LoadModel { file: text }, None),
-                None => state.fail(format!("{} could not be read", file.name())),
-            }
-        });
+        handle.load_model(file);
     };
-    let no_result = move || state.result.with(Option::is_none);
+    let no_result = move || handle.view.result.with(Option::is_none);
     view! {
         <div class="share">
             <button data-testid="copy-link" on:click=copy_link>"Copy link"</button>
-            <button data-testid="export-csv" prop:disabled=no_result on:click=export_csv>"Export CSV"</button>
+            <button data-testid="export-csv" prop:disabled=no_result on:click=move |_| handle.send(Action::ExportResults)>"Export CSV"</button>
             <button data-testid="export-png" on:click=export_png>"Export chart PNG"</button>
-            <button data-testid="save-model" prop:disabled=no_result on:click=move |_| client::send(&ToWorker::SaveModel, None)>"Save model"</button>
+            <button data-testid="save-model" prop:disabled=no_result on:click=move |_| handle.send(Action::SaveModel)>"Save model"</button>
             <label class="load-model">"Load model: "<input type="file" accept=".json,application/json" data-testid="model-input" on:change=load_model /></label>
             <span class="note">{move || copied.get()}</span>
         </div>
