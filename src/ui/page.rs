@@ -135,6 +135,8 @@ pub struct Slices {
     pub settings: Memo<Arc<Settings>>,
     pub dataset: Memo<Option<Arc<Dataset>>>,
     pub result: Memo<Option<Arc<RunResult>>>,
+    /// The shown result's number: a new run shows a new number.
+    pub result_number: Memo<Option<u64>>,
     pub history: Memo<Arc<Vec<EpochReport>>>,
     pub runs: Memo<Arc<Vec<RunRecord>>>,
     /// (epochs done, epochs asked for)
@@ -163,6 +165,7 @@ impl Slices {
                 move |_| view.with(|v| v.result().cloned()),
                 changed_optional,
             ),
+            result_number: Memo::new(move |_| view.with(RunView::result_number)),
             history: Memo::new_with_compare(
                 move |_| view.with(|v| Arc::clone(v.history())),
                 changed_shared,

@@ -21,7 +21,7 @@ use crate::view::Action;
 #[derive(Clone, PartialEq)]
 struct Shown {
     data: Option<(String, usize)>,
-    run: Option<(usize, usize, u64)>,
+    run: Option<u64>,
 }
 
 /// Adds a wheel listener that may cancel scrolling (leptos' own listeners are passive for wheel).
@@ -80,9 +80,7 @@ pub fn PriceChart(handle: Handle, canvas: NodeRef<Canvas>) -> impl IntoView {
             view.result.with(|result| {
                 let shown = Shown {
                     data: Some((dataset.file_name.clone(), dataset.table.len())),
-                    run: result
-                        .as_ref()
-                        .map(|r| (r.test_start, r.test_fit.len(), r.test.rmse.to_bits())),
+                    run: view.result_number.get(),
                 };
                 Some((Scene::new(&dataset.table, &target, result.as_deref(), &overlays), shown))
             })

@@ -116,6 +116,7 @@ impl RunView {
         self.epoch.0 = result.epochs_done;
         self.phase = if result.stopped { Phase::Stopped } else { Phase::Done };
         self.result = Some(Arc::new(result));
+        self.results += 1;
         self.progress = 100.0;
         vec![Command::RecordRun { from_model_file: false }]
     }
@@ -142,6 +143,7 @@ impl RunView {
             note: "a saved model, evaluated without training".into(),
         });
         self.result = Some(Arc::new(result));
+        self.results += 1;
         self.notice = None;
         self.progress = 100.0;
         self.phase = Phase::Done;

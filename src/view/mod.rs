@@ -111,6 +111,9 @@ pub struct RunView {
     /// Percent of a large file parsed so far, while it loads.
     parse_percent: Option<f64>,
     result: Option<Arc<RunResult>>,
+    /// Results shown since the page opened: the shown result's number, which tells a new run
+    /// from the one before it.
+    results: u64,
     /// Percent of the run done (training, then each backtest fold), for the progress bar.
     progress: f64,
     /// The Runs table of the loaded data, newest first.
@@ -136,6 +139,7 @@ impl RunView {
             backtest_epoch: None,
             parse_percent: None,
             result: None,
+            results: 0,
             progress: 0.0,
             runs: Arc::default(),
             load: 0,
@@ -190,6 +194,11 @@ impl RunView {
 
     pub fn result(&self) -> Option<&Arc<RunResult>> {
         self.result.as_ref()
+    }
+
+    /// The shown result's number (counted from 1 since the page opened), `None` without one.
+    pub fn result_number(&self) -> Option<u64> {
+        self.result.as_ref().map(|_| self.results)
     }
 
     /// Percent of the run done.

@@ -134,6 +134,10 @@ fn a_result_is_shown_done_and_recorded() {
     assert_eq!((view.status_text().as_str(), view.progress()), ("Done.", 100.0));
     assert_eq!(view.result().map(|r| **r == result(false)), Some(true));
     assert_eq!(view.eta(), None);
+    let number = view.result_number().expect("a result is shown");
+    // The same numbers again are still a new run: the chart tells them apart by its number.
+    view.receive(FromWorker::Done { result: result(false) });
+    assert_eq!(view.result_number(), Some(number + 1));
 }
 
 #[test]
