@@ -9,14 +9,14 @@
 use burn::tensor::Device;
 use stocklstm::data::parse::{ParseOptions, parse_csv_with};
 use stocklstm::training::run::run;
-use stocklstm::training::shares::NoHelper;
+use stocklstm::training::shares::NoHelpers;
 use stocklstm::training::{EpochReport, Settings, TrainingHost};
 
-struct Printer(NoHelper);
+struct Printer(NoHelpers);
 
 impl TrainingHost for Printer {
-    type Helper = NoHelper;
-    fn helper(&mut self) -> &mut NoHelper {
+    type Helpers = NoHelpers;
+    fn helpers(&mut self) -> &mut NoHelpers {
         &mut self.0
     }
     fn report(&mut self, epoch: &EpochReport) {
@@ -51,7 +51,7 @@ fn main() -> Result<(), String> {
         &table,
         &settings,
         &Device::flex().autodiff(),
-        &mut Printer(NoHelper),
+        &mut Printer(NoHelpers),
     ))
     .map_err(|e| e.to_string())?
     .result;

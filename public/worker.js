@@ -1,6 +1,6 @@
 // Loads the training worker's wasm (burn, the model, training: a binary of its own, which the
 // page never downloads) inside a module Worker and hands control to Rust: worker_main for the
-// training worker, helper_main for the second CPU worker it starts (`worker.js?role=helper`).
+// training worker, helper_main for the helper CPU workers it starts (`worker.js?role=helper`).
 import init, { worker_main, helper_main } from './stocklstm_worker.js';
 
 // A panic inside wasm (a trap) surfaces here and leaves this worker unusable: the page replaces
@@ -18,11 +18,12 @@ if (new URL(import.meta.url).searchParams.get('role') === 'helper') {
 } else {
   const module = await WebAssembly.compileStreaming(fetch(new URL('./stocklstm_worker_bg.wasm', import.meta.url)));
   await init({ module_or_path: module });
-  // A second worker computes half of every CPU batch on machines with two cores or more.
-  let helper = null;
-  if (navigator.hardwareConcurrency >= 2) {
-    helper = new Worker(new URL('./worker.js?role=helper', import.meta.url), { type: 'module' });
+  // Helper workers compute shares of every CPU batch; the training worker starts them as runs
+  // ask, each handed the compiled module (no second compile).
+  const spawnHelper = () => {
+    const helper = new Worker(new URL('./worker.js?role=helper', import.meta.url), { type: 'module' });
     helper.postMessage(module);
-  }
-  worker_main(helper);
+    return helper;
+  };
+  worker_main(spawnHelper, navigator.hardwareConcurrency || 1);
 }

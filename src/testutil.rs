@@ -8,7 +8,7 @@ use crate::training::Settings;
 #[cfg(feature = "model")]
 use crate::training::report::EpochReport;
 #[cfg(feature = "model")]
-use crate::training::shares::{Helper, NoHelper};
+use crate::training::shares::{Helpers, NoHelpers};
 #[cfg(feature = "model")]
 use crate::training::trainer::TrainingHost;
 
@@ -26,20 +26,25 @@ pub fn sample_table() -> crate::data::Table {
 /// A host that records reports and asks to stop after `stop_after` batches.
 #[cfg(feature = "model")]
 #[derive(Default)]
-pub struct RecordingHost<H = NoHelper> {
+pub struct RecordingHost<H = NoHelpers> {
     pub reports: Vec<EpochReport>,
     pub batches: usize,
     pub stop_after: Option<usize>,
-    pub helper: H,
+    pub helpers: H,
+    /// The worker counts `worker_lost` was told of.
+    pub lost: Vec<usize>,
     /// What the host answers when asked for launches (a fixed count: nothing launches here).
     pub launches: Option<u64>,
 }
 
 #[cfg(feature = "model")]
-impl<H: Helper> TrainingHost for RecordingHost<H> {
-    type Helper = H;
-    fn helper(&mut self) -> &mut H {
-        &mut self.helper
+impl<H: Helpers> TrainingHost for RecordingHost<H> {
+    type Helpers = H;
+    fn helpers(&mut self) -> &mut H {
+        &mut self.helpers
+    }
+    fn worker_lost(&mut self, workers: usize, _error: &crate::training::TrainError) {
+        self.lost.push(workers);
     }
     fn report(&mut self, epoch: &EpochReport) {
         self.reports.push(epoch.clone());

@@ -66,6 +66,21 @@ impl StackedLstm {
 
     /// [`forward`](Self::forward) with every layer's time loop run the way `path` says.
     pub fn forward_with(&self, path: Recurrence, windows: Tensor<3>) -> Tensor<2> {
+        self.run(path, windows, None)
+    }
+
+    /// [`forward`](Self::forward) while training: dropout between layers and before the head,
+    /// its masks drawn from `masks`, so that whoever computes a batch share draws the same ones.
+    pub fn forward_training(&self, windows: Tensor<3>, masks: &mut SeededRng) -> Tensor<2> {
+        self.run(Recurrence::Fused, windows, Some(masks))
+    }
+
+    fn run(
+        &self,
+        path: Recurrence,
+        windows: Tensor<3>,
+        mut masks: Option<&mut SeededRng>,
+    ) -> Tensor<2> {
         let [batch, steps, features] = windows.dims();
         let last = windows.clone().narrow(1, steps - 1, 1).reshape([batch, features]);
         let mut sequence = if self.predict_change {
@@ -77,14 +92,28 @@ impl StackedLstm {
         for (i, layer) in self.layers.iter().enumerate() {
             let (next, hidden) = layer.forward_with(path, sequence.clone(), i < last_layer);
             match next {
-                Some(next) => sequence = self.dropout.forward(next),
+                Some(next) => sequence = self.drop(next, masks.as_deref_mut()),
                 None => {
-                    let output = self.head.forward(self.dropout.forward(hidden));
+                    let output = self.head.forward(self.drop(hidden, masks.as_deref_mut()));
                     return if self.predict_change { output + last } else { output };
                 }
             }
         }
         unreachable!("a model has at least one layer")
+    }
+
+    /// Inverted dropout: each value kept with probability `1 - p` and scaled by `1 / (1 - p)`,
+    /// or `values` unchanged without masks or dropout.
+    fn drop<const D: usize>(&self, values: Tensor<D>, masks: Option<&mut SeededRng>) -> Tensor<D> {
+        let p = self.dropout.prob;
+        let Some(masks) = masks.filter(|_| p > 0.0) else { return values };
+        let keep = (1.0 / (1.0 - p)) as f32;
+        let shape = values.shape();
+        let mask: Vec<f32> = (0..shape.num_elements())
+            .map(|_| if masks.uniform() < p { 0.0 } else { keep })
+            .collect();
+        let mask = Tensor::from_data(TensorData::new(mask, shape), &values.device());
+        values * mask
     }
 }
 

@@ -20,9 +20,12 @@ struct FoldHost<'a, H> {
 }
 
 impl<H: TrainingHost> TrainingHost for FoldHost<'_, H> {
-    type Helper = H::Helper;
-    fn helper(&mut self) -> &mut H::Helper {
-        self.inner.helper()
+    type Helpers = H::Helpers;
+    fn helpers(&mut self) -> &mut H::Helpers {
+        self.inner.helpers()
+    }
+    fn worker_lost(&mut self, workers: usize, error: &TrainError) {
+        self.inner.worker_lost(workers, error)
     }
     fn report(&mut self, epoch: &EpochReport) {
         self.inner.report(&EpochReport { fold: Some(self.fold), ..epoch.clone() });
@@ -78,14 +81,14 @@ mod tests {
     use super::*;
     use crate::testutil::{RecordingHost, sample_table, small_settings};
     use crate::training::run::run;
-    use crate::training::shares::NoHelper;
+    use crate::training::shares::NoHelpers;
 
     #[test]
     fn a_backtest_retrains_per_fold_and_reports_the_spread() {
         let table = sample_table();
         let settings =
             Settings { epochs: 1, horizon: 2, backtest: true, folds: 3, ..small_settings() };
-        let mut host = RecordingHost::<NoHelper>::default();
+        let mut host = RecordingHost::<NoHelpers>::default();
         let result =
             pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut host))
                 .unwrap()

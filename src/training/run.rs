@@ -181,7 +181,7 @@ mod tests {
     use crate::data::parse::parse_csv;
     use crate::model::error::ModelError;
     use crate::testutil::{RecordingHost, ibm_sample, sample_table, small_settings};
-    use crate::training::shares::NoHelper;
+    use crate::training::shares::NoHelpers;
 
     #[test]
     fn a_run_on_the_sample_gives_finite_metrics_and_a_forecast() {
@@ -191,7 +191,7 @@ mod tests {
             &table,
             &settings,
             &Device::flex().autodiff(),
-            &mut RecordingHost::<NoHelper>::default(),
+            &mut RecordingHost::<NoHelpers>::default(),
         ))
         .unwrap()
         .result;
@@ -226,7 +226,7 @@ mod tests {
             &table,
             &settings,
             &Device::flex().autodiff(),
-            &mut RecordingHost::<NoHelper>::default(),
+            &mut RecordingHost::<NoHelpers>::default(),
         ))
         .unwrap();
         let file = pollster::block_on(ModelFile::from_model(
@@ -277,7 +277,7 @@ mod tests {
             &table,
             &settings,
             &Device::flex().autodiff(),
-            &mut RecordingHost::<NoHelper>::default(),
+            &mut RecordingHost::<NoHelpers>::default(),
         ))
         .unwrap();
         assert_eq!((finished.model.features(), finished.scalers.len()), (5, 5));
@@ -334,7 +334,7 @@ mod tests {
             &table,
             &settings,
             &Device::flex().autodiff(),
-            &mut RecordingHost::<NoHelper>::default(),
+            &mut RecordingHost::<NoHelpers>::default(),
         ))
         .unwrap();
         let data = prepare(&table, &settings).unwrap();

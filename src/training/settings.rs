@@ -62,6 +62,10 @@ pub struct Settings {
     pub backtest: bool,
     pub folds: usize,
     pub backend: BackendChoice,
+    /// CPU workers sharing each batch (`workers=4`); `None` is `auto`: the machine's cores, up to
+    /// [`crate::training::shares::SHARES`]. Changes the speed of a run, never its numbers.
+    #[serde(default)]
+    pub workers: Option<usize>,
 }
 
 impl Default for Settings {
@@ -87,6 +91,7 @@ impl Default for Settings {
             backtest: false,
             folds: 0,
             backend: BackendChoice::Auto,
+            workers: None,
         };
         for spec in SPECS {
             let value = spec.parse(spec.default).expect("the registry's defaults are valid");

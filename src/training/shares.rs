@@ -1,17 +1,29 @@
-//! A batch's gradient as the sum of two shares, so a second CPU worker can compute one of them.
+//! A CPU batch's gradient as the sum of a fixed number of shares, so that any number of workers
+//! can compute it and the numbers do not depend on how many did.
 //!
-//! WebAssembly in a worker runs on one core. On the CPU backend the trainer splits every batch in
-//! two: it computes the first share itself while a [`Helper`] (a second worker with its own copy
-//! of the model) computes the second, then adds the second share's gradient, passed as a flat
-//! vector, to its own. Without a helper the trainer computes the second share itself, the same
-//! way, so a run gives the same numbers on one core or two.
+//! WebAssembly in a worker runs on one core. On the CPU backend the trainer splits every batch
+//! into [`SHARES`] shares (fewer for a batch of fewer windows), whatever the number of workers:
+//! share `s` goes to worker `s mod workers` (worker 0 is the trainer itself, the others
+//! [`Helpers`] with their own copy of the model). Each share's gradient comes back flat, and the
+//! trainer adds them in share order, so a run gives the same numbers, bit for bit, on one core or
+//! eight. A share's dropout masks come from a stream seeded by (seed, epoch, batch, share): the
+//! same wherever the share is computed.
 
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::optim::GradientsParams;
 use burn::tensor::{Device, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
 
 use super::error::TrainError;
+use super::rng::SeededRng;
 use crate::model::{ModelShape, StackedLstm};
+
+/// Shares a CPU batch is split into. Eight lets up to eight workers share a batch, and costs a
+/// single worker little: see `docs/benchmark.md` (workers) for the measurement.
+pub const SHARES: usize = 8;
+
+/// Mixed into the seed for dropout masks, so they are not the stream of the weights or the order.
+const MASK_SALT: u64 = 0x00D2_0B0A_5EED_3A5C;
 
 /// The examples a batch draws from, cut from a series of rows of `width` inputs on demand:
 /// example `i` is the window of rows `i..i + window` and its target the row `i + window` (no
@@ -35,6 +47,30 @@ impl Examples<'_> {
     }
 }
 
+/// One share of a batch, as the trainer hands it to whoever computes it: its examples and the
+/// seed of its dropout masks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShareJob {
+    pub indices: Vec<usize>,
+    pub masks: u64,
+}
+
+/// Batch number `batch` of `epoch` (`examples`, in order) as its shares: up to [`SHARES`]
+/// contiguous runs of nearly equal length, each with its masks' seed drawn from `seed`.
+pub fn split_batch(examples: &[usize], seed: u64, epoch: usize, batch: usize) -> Vec<ShareJob> {
+    let count = SHARES.min(examples.len());
+    (0..count)
+        .map(|share| {
+            let (from, to) = (share * examples.len() / count, (share + 1) * examples.len() / count);
+            let mut stream = SeededRng::new(seed ^ MASK_SALT);
+            for part in [epoch, batch, share] {
+                stream = SeededRng::new(stream.next_u64() ^ part as u64);
+            }
+            ShareJob { indices: examples[from..to].to_vec(), masks: stream.next_u64() }
+        })
+        .collect()
+}
+
 /// What one share of a batch contributes: its gradient and its summed squared error.
 pub struct Share {
     pub gradients: GradientsParams,
@@ -42,22 +78,24 @@ pub struct Share {
     pub squared_error: Tensor<1>,
 }
 
-/// The gradient of the share `indices` of a batch of `batch_len` windows: of its squared errors
-/// summed and divided by `batch_len`, so the two shares' gradients add up to the batch's mean.
+/// The gradient of the share `job` of a batch of `batch_len` windows: of its squared errors
+/// summed and divided by `batch_len`, so the shares' gradients add up to the batch's mean.
 pub fn share_gradients(
     model: &StackedLstm,
     examples: Examples,
-    indices: &[usize],
+    job: &ShareJob,
     batch_len: usize,
     device: &Device,
 ) -> Share {
     let Examples { series, window, width } = examples;
+    let indices = &job.indices;
     let rows = |from: usize, to: usize| series[from * width..to * width].iter().copied();
     let x: Vec<f32> = indices.iter().flat_map(|&i| rows(i, i + window)).collect();
     let y: Vec<f32> = indices.iter().flat_map(|&i| rows(i + window, i + window + 1)).collect();
     let x = Tensor::<3>::from_data(TensorData::new(x, [indices.len(), window, width]), device);
     let y = Tensor::<2>::from_data(TensorData::new(y, [indices.len(), width]), device);
-    let squared_error = (model.forward(x) - y).powi_scalar(2).sum();
+    let predictions = model.forward_training(x, &mut SeededRng::new(job.masks));
+    let squared_error = (predictions - y).powi_scalar(2).sum();
     let loss = squared_error.clone().div_scalar(batch_len as f64);
     Share {
         gradients: GradientsParams::from_grads(loss.backward(), model),
@@ -65,37 +103,48 @@ pub fn share_gradients(
     }
 }
 
-/// A second worker computing the second share of each batch on its own copy of the model.
-/// CPU backend only: parameters and gradients are read synchronously.
+/// A share's flat gradient (in [`flat_parameters`] order) and its summed squared error, read
+/// back: what crosses between workers.
+pub type FlatShare = (Vec<f32>, f64);
+
+/// The trainer's fellow CPU workers, each with its own copy of the model. CPU backend only:
+/// parameters and gradients are read synchronously.
 #[allow(async_fn_in_trait)]
-pub trait Helper {
-    /// Hands the helper a fresh model (`shape`, flat `parameters`) and the examples of a
-    /// training run; false if there is no helper, and the trainer computes both shares itself.
-    fn begin(&mut self, shape: ModelShape, examples: Examples, parameters: &[f32]) -> bool;
-    /// Starts the gradient of `indices` (a share of a batch of `batch_len`).
-    fn start(&mut self, indices: &[usize], batch_len: usize);
-    /// The started share's gradient, flat in [`flat_parameters`] order, and its squared error.
-    async fn finish(&mut self) -> Result<(Vec<f32>, f64), TrainError>;
+pub trait Helpers {
+    /// Hands up to `wanted` helpers a fresh model (`shape`, flat `parameters`) and the examples
+    /// of a training run; returns how many took it (0: the trainer computes every share).
+    fn begin(
+        &mut self,
+        wanted: usize,
+        shape: ModelShape,
+        examples: Examples,
+        parameters: &[f32],
+    ) -> usize;
+    /// Starts helper `helper` (below what `begin` returned) on `jobs` of a batch of `batch_len`.
+    fn start(&mut self, helper: usize, jobs: &[ShareJob], batch_len: usize);
+    /// Helper `helper`'s started jobs, in their order. An error means the helper is gone: the
+    /// trainer computes its jobs itself and gives it no more.
+    async fn finish(&mut self, helper: usize) -> Result<Vec<FlatShare>, TrainError>;
     /// The model's parameters changed (flat, in [`flat_parameters`] order).
     fn sync(&mut self, parameters: &[f32]);
 }
 
-/// No second worker: the trainer computes both shares.
+/// No fellow workers: the trainer computes every share.
 #[derive(Debug, Default)]
-pub struct NoHelper;
+pub struct NoHelpers;
 
-impl Helper for NoHelper {
-    fn begin(&mut self, _: ModelShape, _: Examples, _: &[f32]) -> bool {
-        false
+impl Helpers for NoHelpers {
+    fn begin(&mut self, _: usize, _: ModelShape, _: Examples, _: &[f32]) -> usize {
+        0
     }
-    fn start(&mut self, _: &[usize], _: usize) {}
-    async fn finish(&mut self) -> Result<(Vec<f32>, f64), TrainError> {
-        Err(TrainError::Helper("internal error: no second worker was started".into()))
+    fn start(&mut self, _: usize, _: &[ShareJob], _: usize) {}
+    async fn finish(&mut self, _: usize) -> Result<Vec<FlatShare>, TrainError> {
+        Err(TrainError::Helper("internal error: no helper worker was started".into()))
     }
     fn sync(&mut self, _: &[f32]) {}
 }
 
-/// The helper's side: its copy of the model and the run's examples.
+/// A helper's side: its copy of the model and the run's examples.
 pub struct HelperModel {
     model: StackedLstm,
     series: Vec<f32>,
@@ -118,20 +167,42 @@ impl HelperModel {
         }
     }
 
-    /// The flat gradient and squared error of the share `indices` of a batch of `batch_len`.
-    pub fn gradients(&self, indices: &[usize], batch_len: usize) -> (Vec<f32>, f64) {
+    /// The flat gradient and squared error of each of `jobs`, shares of a batch of `batch_len`.
+    pub fn gradients(&self, jobs: &[ShareJob], batch_len: usize) -> Vec<FlatShare> {
         let examples = Examples { series: &self.series, window: self.window, width: self.width };
-        let share = share_gradients(&self.model, examples, indices, batch_len, &self.device);
-        (
-            flat_gradients(&self.model, &share.gradients),
-            share.squared_error.into_scalar::<f32>() as f64,
-        )
+        jobs.iter()
+            .map(|job| flat_share(&self.model, examples, job, batch_len, &self.device))
+            .collect()
     }
 
     /// Takes the trainer's parameters after an optimiser step.
     pub fn sync(&mut self, parameters: &[f32]) {
         self.model = with_flat_parameters(self.model.clone(), parameters);
     }
+}
+
+/// [`share_gradients`] read back flat: the same numbers whichever worker computes it.
+pub fn flat_share(
+    model: &StackedLstm,
+    examples: Examples,
+    job: &ShareJob,
+    batch_len: usize,
+    device: &Device,
+) -> FlatShare {
+    let share = share_gradients(model, examples, job, batch_len, device);
+    (flat_gradients(model, &share.gradients), share.squared_error.into_scalar::<f32>() as f64)
+}
+
+/// The shares' gradients added in share order (the order fixes the rounding) and their squared
+/// errors summed.
+pub fn sum_shares(shares: &[FlatShare]) -> FlatShare {
+    let mut total = vec![0.0f32; shares.first().map_or(0, |(g, _)| g.len())];
+    let mut squared_error = 0.0;
+    for (gradient, error) in shares {
+        total.iter_mut().zip(gradient).for_each(|(t, g)| *t += g);
+        squared_error += error;
+    }
+    (total, squared_error)
 }
 
 /// Every float parameter of `model` in visiting order, flattened into one vector.
@@ -164,33 +235,25 @@ pub fn flat_gradients(model: &StackedLstm, gradients: &GradientsParams) -> Vec<f
     collect.1
 }
 
-/// `gradients` plus a flat gradient in [`flat_parameters`] order.
-pub fn add_flat_gradients(
-    model: &StackedLstm,
-    mut gradients: GradientsParams,
-    flat: &[f32],
-) -> GradientsParams {
-    struct Add<'a> {
-        gradients: &'a mut GradientsParams,
+/// A flat gradient (in [`flat_parameters`] order) as the optimiser takes it.
+pub fn gradients_from_flat(model: &StackedLstm, flat: &[f32]) -> GradientsParams {
+    struct Register<'a> {
+        gradients: GradientsParams,
         flat: &'a [f32],
     }
-    impl ModuleVisitor for Add<'_> {
+    impl ModuleVisitor for Register<'_> {
         fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
             let value = param.val();
             let (shape, device) = (value.shape(), value.device().without_autodiff());
             let (own, rest) = self.flat.split_at(shape.num_elements());
             self.flat = rest;
-            let other =
-                Tensor::<D>::from_data(TensorData::new(own.to_vec(), shape.clone()), &device);
-            let sum = match self.gradients.remove::<D>(param.id) {
-                Some(grad) => grad + other,
-                None => other,
-            };
-            self.gradients.register(param.id, sum);
+            let gradient = TensorData::new(own.to_vec(), shape);
+            self.gradients.register(param.id, Tensor::<D>::from_data(gradient, &device));
         }
     }
-    model.visit(&mut Add { gradients: &mut gradients, flat });
-    gradients
+    let mut register = Register { gradients: GradientsParams::new(), flat };
+    model.visit(&mut register);
+    register.gradients
 }
 
 /// `model` with its parameters replaced by `flat` (in [`flat_parameters`] order).
@@ -221,9 +284,8 @@ fn values<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
 mod tests {
     use super::*;
 
-    fn model(seed: u64) -> StackedLstm {
-        let shape =
-            ModelShape { features: 1, layers: 2, units: 6, dropout: 0.0, predict_change: true };
+    fn model(seed: u64, dropout: f64) -> StackedLstm {
+        let shape = ModelShape { features: 1, layers: 2, units: 6, dropout, predict_change: true };
         StackedLstm::new(shape, seed, &Device::flex().autodiff())
     }
 
@@ -233,47 +295,68 @@ mod tests {
     }
 
     #[test]
-    fn two_shares_add_up_to_the_whole_batch() {
+    fn a_batch_splits_into_at_most_eight_shares_in_order() {
+        let batch: Vec<usize> = (100..120).collect();
+        let shares = split_batch(&batch, 1, 2, 3);
+        assert_eq!(shares.len(), SHARES);
+        let lengths: Vec<usize> = shares.iter().map(|s| s.indices.len()).collect();
+        assert_eq!(lengths, [2, 3, 2, 3, 2, 3, 2, 3]);
+        assert_eq!(shares.iter().flat_map(|s| s.indices.clone()).collect::<Vec<_>>(), batch);
+        assert_eq!(split_batch(&batch[..3], 1, 2, 3).len(), 3, "one share per window at most");
+        assert_eq!(split_batch(&batch, 1, 2, 3), shares, "the same masks for the same batch");
+        let masks = |seed, epoch, number| split_batch(&batch, seed, epoch, number)[0].masks;
+        let others = [masks(2, 2, 3), masks(1, 3, 3), masks(1, 2, 4), shares[1].masks];
+        assert!(
+            others.iter().all(|m| *m != shares[0].masks),
+            "seed, epoch, batch, share all count"
+        );
+    }
+
+    /// With and without dropout: the shares of a batch, computed apart and added in order, are
+    /// its gradient (to rounding), and the same share gives the same bits twice.
+    #[test]
+    fn shares_add_up_to_the_whole_batch() {
         let device = Device::flex().autodiff();
-        let model = model(5);
         let series = series();
         let examples = Examples { series: &series, window: 8, width: 1 };
         assert_eq!(examples.len(), 10);
         let batch = [3, 7, 1, 9, 0];
-        let whole = share_gradients(&model, examples, &batch, batch.len(), &device);
-        let first = share_gradients(&model, examples, &batch[..3], batch.len(), &device);
-        let second = share_gradients(&model, examples, &batch[3..], batch.len(), &device);
-        let sse = |s: &Share| s.squared_error.clone().into_scalar::<f32>();
-        assert!((sse(&whole) - (sse(&first) + sse(&second))).abs() < 1e-5, "squared errors add up");
-        let summed =
-            add_flat_gradients(&model, first.gradients, &flat_gradients(&model, &second.gradients));
-        let (whole_flat, summed_flat) =
-            (flat_gradients(&model, &whole.gradients), flat_gradients(&model, &summed));
-        assert_eq!(whole_flat.len(), flat_parameters(&model).len());
+        let plain = model(5, 0.0);
+        let whole = ShareJob { indices: batch.to_vec(), masks: 0 };
+        let (whole_flat, whole_error) = flat_share(&plain, examples, &whole, batch.len(), &device);
+        let shares: Vec<FlatShare> = split_batch(&batch, 5, 1, 1)
+            .iter()
+            .map(|job| flat_share(&plain, examples, job, batch.len(), &device))
+            .collect();
+        assert_eq!(shares.len(), 5);
+        let (summed, summed_error) = sum_shares(&shares);
+        assert!((whole_error - summed_error).abs() < 1e-5, "squared errors add up");
+        assert_eq!(whole_flat.len(), flat_parameters(&plain).len());
         assert!(whole_flat.iter().any(|g| g.abs() > 1e-4), "a real gradient");
-        for (i, (a, b)) in whole_flat.iter().zip(&summed_flat).enumerate() {
-            assert!(
-                (a - b).abs() <= 1e-6 + 1e-4 * a.abs(),
-                "gradient {i}: whole batch {a}, two shares {b}"
-            );
+        for (i, (a, b)) in whole_flat.iter().zip(&summed).enumerate() {
+            assert!((a - b).abs() <= 1e-6 + 1e-4 * a.abs(), "gradient {i}: whole {a}, shares {b}");
         }
+        let dropped = model(5, 0.5);
+        let job = &split_batch(&batch, 5, 1, 1)[0];
+        let twice = [0, 1].map(|_| flat_share(&dropped, examples, job, batch.len(), &device).0);
+        assert_eq!(twice[0], twice[1], "a share's masks are fixed by its seed");
+        let other = ShareJob { masks: job.masks + 1, ..job.clone() };
+        assert_ne!(flat_share(&dropped, examples, &other, batch.len(), &device).0, twice[0]);
     }
 
     #[test]
-    fn parameters_round_trip_through_a_flat_vector() {
-        let (source, target) = (model(1), model(2));
+    fn parameters_and_gradients_round_trip_through_flat_vectors() {
+        let (source, target) = (model(1, 0.0), model(2, 0.0));
         let flat = flat_parameters(&source);
         assert_ne!(flat, flat_parameters(&target));
         let loaded = with_flat_parameters(target, &flat);
         assert_eq!(flat_parameters(&loaded), flat);
         // Still trainable: the loaded parameters get gradients.
-        let share = share_gradients(
-            &loaded,
-            Examples { series: &series(), window: 8, width: 1 },
-            &[0, 1],
-            2,
-            &Device::flex().autodiff(),
-        );
-        assert!(flat_gradients(&loaded, &share.gradients).iter().any(|g| *g != 0.0));
+        let job = ShareJob { indices: vec![0, 1], masks: 0 };
+        let examples = Examples { series: &series(), window: 8, width: 1 };
+        let (gradient, _) = flat_share(&loaded, examples, &job, 2, &Device::flex().autodiff());
+        assert!(gradient.iter().any(|g| *g != 0.0));
+        let registered = gradients_from_flat(&loaded, &gradient);
+        assert_eq!(flat_gradients(&loaded, &registered), gradient);
     }
 }

@@ -77,6 +77,15 @@ pub fn setting_input(
                 prop:disabled=disabled prop:value=current on:change=move |ev| apply(event_target_value(&ev)) />
         }
         .into_any(),
+        Kind::WholeOrAuto { min, max } => view! {
+            <select data-setting=key prop:disabled=disabled on:change=move |ev| apply(event_target_value(&ev))>
+                {std::iter::once("auto".to_string()).chain((min..=max).map(|n| n.to_string())).map(|value| {
+                    let (chosen, text) = (value.clone(), value.clone());
+                    view! { <option value=value selected=move || current() == chosen>{text}</option> }
+                }).collect_view()}
+            </select>
+        }
+        .into_any(),
         Kind::Decimal { min, max, .. } => view! {
             <input type="number" step="any" min=min max=max data-setting=key
                 prop:disabled=disabled prop:value=current on:change=move |ev| apply(event_target_value(&ev)) />

@@ -5,7 +5,7 @@
 mod backend;
 mod diagnostics;
 mod error;
-mod helper;
+mod helpers;
 mod launches;
 
 use std::cell::{Cell, RefCell};
@@ -21,8 +21,11 @@ use crate::model::StackedLstm;
 use crate::model::file::ModelFile;
 use crate::protocol::{FromWorker, ToWorker};
 use crate::training::run::{evaluate_saved, run};
+use crate::training::shares::SHARES;
 use crate::training::speed::SpeedMeasurement;
-use crate::training::{BackendChoice, BatchProgress, EpochReport, Settings, TrainingHost};
+use crate::training::{
+    BackendChoice, BatchProgress, EpochReport, Settings, TrainError, TrainingHost,
+};
 use error::WorkerError;
 
 unsafe extern "C" {
@@ -38,6 +41,8 @@ pub fn run_static_constructors_once() {
 
 thread_local! {
     static STOP: Cell<bool> = const { Cell::new(false) };
+    /// The machine's logical cores, as the browser reports them.
+    static CORES: Cell<usize> = const { Cell::new(1) };
     /// The last table parsed: what the page shows, so training needs no copy of it.
     static LAST_TABLE: RefCell<Option<Table>> = const { RefCell::new(None) };
     /// The name and bytes of the file that table came from, to parse again with other choices.
@@ -56,18 +61,17 @@ struct Trained {
     bar: Option<String>,
 }
 
-/// Entry point called by `worker.js` once the module is loaded, with the second CPU worker it
-/// started (null on a single-core machine).
+/// Entry point called by `worker.js` once the module is loaded, with the function that starts a
+/// helper worker and the machine's logical cores (`navigator.hardwareConcurrency`).
 #[wasm_bindgen]
-pub fn worker_main(helper: JsValue) {
+pub fn worker_main(spawn_helper: js_sys::Function, cores: usize) {
     run_static_constructors_once();
     console_error_panic_hook::set_once();
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(handle);
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
-    if let Ok(worker) = helper.dyn_into::<web_sys::Worker>() {
-        helper::attach(worker);
-    }
+    helpers::keep_spawner(spawn_helper);
+    CORES.set(cores.max(1));
     post(&FromWorker::Ready);
 }
 
@@ -218,28 +222,35 @@ async fn train(
     known: Vec<SpeedMeasurement>,
 ) -> Result<crate::protocol::RunResult, WorkerError> {
     let table = last_table()?;
-    // The trainer uses the second worker on the CPU without dropout (see training::shares).
-    let two_workers = settings.backend != BackendChoice::WebGpu
-        && settings.dropout == 0.0
-        && helper::ready(HELPER_PATIENCE_MS).await;
-    let cpu_name = if two_workers { "CPU (2 workers)" } else { "CPU" };
+    // `auto`: a worker per core, up to the shares a batch is cut into (more would idle).
+    let asked = settings.workers.unwrap_or_else(|| CORES.get().min(SHARES));
+    let helpers = match settings.backend {
+        BackendChoice::WebGpu => 0,
+        _ => helpers::ensure(asked - 1, HELPER_PATIENCE_MS).await,
+    };
+    let workers = 1 + helpers;
+    let run_settings = Settings { workers: Some(workers), ..settings.clone() };
+    let cpu_name = cpu_name(workers);
     let now = js_sys::Date::now();
     let mut host = WorkerHost {
         started_ms: now,
         last_pause_ms: now,
         last_progress_ms: now,
-        helper: helper::WorkerHelper,
+        helpers: helpers::WorkerHelpers::default(),
         count_launches: false,
     };
-    let chosen = backend::choose(&settings, cpu_name, &known, &table, &mut host).await?;
+    let mut chosen = backend::choose(&run_settings, &cpu_name, &known, &table, &mut host).await?;
+    if !chosen.on_gpu() && workers < asked {
+        chosen.note += &format!("; {asked} workers asked for, {workers} started");
+    }
     if let Some(measurement) = chosen.measured.clone() {
         post(&FromWorker::SpeedMeasured { measurement });
     }
     post(&FromWorker::Backend { name: chosen.name.clone(), note: chosen.note.clone() });
     host.count_launches = chosen.on_gpu();
     host.started_ms = js_sys::Date::now();
-    let finished = match run(&table, &settings, &chosen.device.clone().autodiff(), &mut host).await
-    {
+    let device = chosen.device.clone().autodiff();
+    let finished = match run(&table, &run_settings, &device, &mut host).await {
         Ok(finished) => finished,
         Err(error) => {
             if chosen.on_gpu() && !backend::still_works(&chosen.device).await {
@@ -267,8 +278,8 @@ async fn save_model() -> Result<String, WorkerError> {
     Ok(serde_json::to_string(&file)?)
 }
 
-/// How long a run waits for a second worker that is still loading (it changes the speed of a
-/// run, not its numbers).
+/// How long a run waits for helper workers still loading (they change the speed of a run, not
+/// its numbers).
 const HELPER_PATIENCE_MS: f64 = 3000.0;
 
 /// Longest stretch of training between two turns of the worker's event loop.
@@ -277,19 +288,36 @@ const PAUSE_EVERY_MS: f64 = 50.0;
 /// Least time between two progress messages: a smooth bar without flooding the page.
 const PROGRESS_EVERY_MS: f64 = 100.0;
 
+/// The CPU backend's name in the page: "CPU (6 workers)".
+fn cpu_name(workers: usize) -> String {
+    match workers {
+        1 => "CPU (1 worker)".into(),
+        n => format!("CPU ({n} workers)"),
+    }
+}
+
 struct WorkerHost {
     started_ms: f64,
     last_pause_ms: f64,
     last_progress_ms: f64,
-    helper: helper::WorkerHelper,
+    helpers: helpers::WorkerHelpers,
     /// Training on WebGPU: kernel launches are counted.
     count_launches: bool,
 }
 
 impl TrainingHost for WorkerHost {
-    type Helper = helper::WorkerHelper;
-    fn helper(&mut self) -> &mut helper::WorkerHelper {
-        &mut self.helper
+    type Helpers = helpers::WorkerHelpers;
+    fn helpers(&mut self) -> &mut helpers::WorkerHelpers {
+        &mut self.helpers
+    }
+
+    fn worker_lost(&mut self, workers: usize, error: &TrainError) {
+        post(&FromWorker::Backend {
+            name: cpu_name(workers),
+            note: format!(
+                "{error}; the run goes on with the workers that remain, and the same numbers"
+            ),
+        });
     }
 
     fn report(&mut self, report: &EpochReport) {

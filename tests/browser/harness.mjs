@@ -10,9 +10,10 @@ import { chromium } from 'playwright-core';
 const here = dirname(fileURLToPath(import.meta.url));
 export const repo = join(here, '..', '..');
 export const dist = process.env.STOCKLSTM_DIST ?? join(repo, 'dist');
-// What the page names the CPU backend here: a second worker computes half of every batch on
-// machines with two cores or more.
-export const cpuBackend = availableParallelism() >= 2 ? 'CPU (2 workers)' : 'CPU';
+// What the page names the CPU backend here with `workers=auto`: a worker per core, up to the 8
+// shares a batch is cut into.
+const cores = Math.min(availableParallelism(), 8);
+export const cpuBackend = cores === 1 ? 'CPU (1 worker)' : `CPU (${cores} workers)`;
 
 const types = {
   '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',

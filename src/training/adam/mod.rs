@@ -167,7 +167,7 @@ impl Optimizer for FusedAdam {
 mod tests {
     use super::*;
     use crate::model::{ModelShape, StackedLstm};
-    use crate::training::shares::{Examples, flat_parameters, share_gradients};
+    use crate::training::shares::{Examples, ShareJob, flat_parameters, share_gradients};
     use burn::optim::AdamConfig;
 
     /// Five steps of a small model: parameters equal burn's Adam's bit for bit.
@@ -183,10 +183,10 @@ mod tests {
         let (mut fused, mut burns) =
             (FusedAdam::init(), AdamConfig::new().with_epsilon(EPSILON).init());
         for step in 0..5 {
-            let batch: Vec<usize> = (step * 5..step * 5 + 7).collect();
-            let grads = share_gradients(&ours, examples, &batch, batch.len(), &device).gradients;
+            let batch = ShareJob { indices: (step * 5..step * 5 + 7).collect(), masks: 0 };
+            let grads = share_gradients(&ours, examples, &batch, 7, &device).gradients;
             ours = fused.step(0.01, ours, grads);
-            let grads = share_gradients(&theirs, examples, &batch, batch.len(), &device).gradients;
+            let grads = share_gradients(&theirs, examples, &batch, 7, &device).gradients;
             theirs = burns.step(0.01, theirs, grads);
             let (a, b) = (flat_parameters(&ours), flat_parameters(&theirs));
             assert_eq!(a, b, "step {step}");

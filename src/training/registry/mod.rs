@@ -16,6 +16,8 @@ mod specs;
 pub enum Kind {
     /// A whole number in `min..=max`.
     Whole { min: u64, max: u64 },
+    /// `auto` or a whole number in `min..=max` (`workers`).
+    WholeOrAuto { min: u64, max: u64 },
     /// A number in `min..=max`; above `min` only when `open` (a learning rate of 0 is none).
     Decimal { min: f64, max: f64, open: bool },
     /// One of the values (value, what the form shows).
@@ -140,6 +142,9 @@ impl Kind {
     pub fn expected(&self) -> String {
         match self {
             Kind::Whole { min, max } => format!("a whole number from {min} to {max}"),
+            Kind::WholeOrAuto { min, max } => {
+                format!("'auto' or a whole number from {min} to {max}")
+            }
             Kind::Decimal { min, max, open: false } => format!("a number from {min} to {max}"),
             Kind::Decimal { min, max, open: true } => {
                 format!("a number above {min} and at most {max}")
@@ -162,10 +167,19 @@ impl Kind {
         }
     }
 
+    /// A whole number within this kind's range.
+    fn parse_whole(&self, text: &str) -> Option<Value> {
+        let (Kind::Whole { min, max } | Kind::WholeOrAuto { min, max }) = *self else {
+            return None;
+        };
+        text.parse::<u64>().ok().filter(|n| (min..=max).contains(n)).map(Value::Whole)
+    }
+
     /// The range as the README writes it after the description: ` (2–1000)`, ` (0–1]`.
     fn range(&self) -> String {
         match self {
             Kind::Whole { min, max } if *max < u64::MAX => format!(" ({min}–{max})"),
+            Kind::WholeOrAuto { min, max } => format!(" (`auto` or {min}–{max})"),
             Kind::Decimal { min, max, open: false } => format!(" ({min}–{max})"),
             Kind::Decimal { min, max, open: true } => format!(" ({min}–{max}]"),
             _ => String::new(),
@@ -186,12 +200,9 @@ impl Spec {
             expected: self.kind.expected(),
         };
         match self.kind {
-            Kind::Whole { min, max } => text
-                .parse::<u64>()
-                .ok()
-                .filter(|n| (min..=max).contains(n))
-                .map(Value::Whole)
-                .ok_or_else(invalid),
+            Kind::Whole { .. } => self.kind.parse_whole(text).ok_or_else(invalid),
+            Kind::WholeOrAuto { .. } if text == "auto" => Ok(Value::Choice("auto")),
+            Kind::WholeOrAuto { .. } => self.kind.parse_whole(text).ok_or_else(invalid),
             Kind::Decimal { min, max, open } => text
                 .parse::<f64>()
                 .ok()
@@ -212,7 +223,9 @@ impl Spec {
     fn readme_row(&self) -> String {
         let default = match (self.unset, self.default) {
             (Some(words), "") => words.to_string(),
-            (_, value) if matches!(self.kind, Kind::Choice(_)) => format!("`{value}`"),
+            (_, value) if matches!(self.kind, Kind::Choice(_) | Kind::WholeOrAuto { .. }) => {
+                format!("`{value}`")
+            }
             (_, value) => value.to_string(),
         };
         format!("| `{}` | {}{}{} | {default} |", self.key, self.help, self.kind.range(), self.more)
@@ -256,7 +269,7 @@ mod tests {
     fn every_spec_refuses_just_outside_its_range_naming_it() {
         for spec in SPECS {
             let (below, above, ends) = match spec.kind {
-                Kind::Whole { min, max } => {
+                Kind::Whole { min, max } | Kind::WholeOrAuto { min, max } => {
                     let below = min.checked_sub(1).map_or("-1".to_string(), |n| n.to_string());
                     let above = max
                         .checked_add(1)
@@ -297,6 +310,13 @@ mod tests {
         assert_eq!(spec("window").unwrap().kind.expected(), "a whole number from 2 to 1000");
         assert_eq!(spec("lr").unwrap().kind.expected(), "a number above 0 and at most 1");
         assert_eq!(spec("backend").unwrap().kind.expected(), "'auto', 'webgpu' or 'cpu'");
+        let workers = spec("workers").unwrap();
+        assert_eq!(workers.parse("auto").unwrap(), Value::Choice("auto"));
+        let refused = workers.parse("abc").unwrap_err().to_string();
+        assert_eq!(
+            refused,
+            "workers: 'abc' is not valid: expected 'auto' or a whole number from 1 to 16"
+        );
     }
 
     /// Every choice of every spec reads back as itself, and the defaults parse.

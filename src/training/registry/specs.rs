@@ -311,4 +311,18 @@ pub static SPECS: &[Spec] = &[
             }
         },
     },
+    Spec {
+        key: "workers",
+        label: "CPU workers",
+        help: "CPU workers (one per core) sharing each training batch",
+        more: "; `auto` takes the machine's cores (`navigator.hardwareConcurrency`) up to 8, the number of shares a batch is cut into. \
+               The numbers of a run are the same for any count, bit for bit",
+        kind: Kind::WholeOrAuto { min: 1, max: 16 },
+        default: "auto",
+        unset: None,
+        place: Place::Model,
+        counts_bars: false,
+        read: |s| s.workers.map_or("auto".into(), |n| n.to_string()),
+        write: |s, v| s.workers = matches!(v, Value::Whole(_)).then(|| v.whole() as usize),
+    },
 ];

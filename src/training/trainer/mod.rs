@@ -12,7 +12,8 @@ use super::report::{BatchProgress, EpochReport, Launches, StopReason};
 use super::rng::SeededRng;
 use super::settings::Settings;
 use super::shares::{
-    Examples, Helper, add_flat_gradients, flat_gradients, flat_parameters, share_gradients,
+    Examples, FlatShare, Helpers, ShareJob, flat_parameters, flat_share, gradients_from_flat,
+    share_gradients, split_batch, sum_shares,
 };
 use crate::data::windows::Prepared;
 use crate::model::error::ModelError;
@@ -36,22 +37,23 @@ struct Learner<'a> {
     examples: Examples<'a>,
     device: Device,
     lr: f64,
-    /// On the CPU every batch is two shares (see [shares](super::shares)) ...
+    /// Seeds each batch share's dropout masks.
+    seed: u64,
+    /// On the CPU every batch is [`SHARES`](super::shares::SHARES) shares ...
     in_shares: bool,
-    /// ... the second computed by the host's helper when it has one.
-    helped: bool,
+    /// ... spread over the trainer and these of the host's helpers (the ones still working).
+    helpers: Vec<usize>,
 }
 
 impl<'a> Learner<'a> {
-    /// A fresh model for `settings` on an autodiff `device` and what trains it; the host's
-    /// helper (if any) gets a copy of the model.
+    /// A fresh model for `settings` on an autodiff `device` and what trains it; on the CPU the
+    /// host's helpers (as many as `settings.workers` asks for, less the trainer) get a copy of it.
     fn new(
         device: &Device,
         data: &'a Prepared,
         settings: &Settings,
         host: &mut impl TrainingHost,
     ) -> (StackedLstm, Self) {
-        device.seed(settings.seed);
         let model = StackedLstm::new(settings.model_shape(), settings.seed, device);
         let examples = Examples {
             series: &data.scaled[..data.fit_end() * data.width()],
@@ -59,11 +61,14 @@ impl<'a> Learner<'a> {
             width: data.width(),
         };
         let in_shares = is_cpu(device);
-        // Dropout masks come from each worker's own random stream: with dropout the trainer
-        // computes both shares, so a seed gives the same run on one core or two.
-        let helped = in_shares
-            && settings.dropout == 0.0
-            && host.helper().begin(settings.model_shape(), examples, &flat_parameters(&model));
+        let helpers = if in_shares {
+            let wanted = settings.workers.map_or(usize::MAX, |workers| workers - 1);
+            let parameters = flat_parameters(&model);
+            (0..host.helpers().begin(wanted, settings.model_shape(), examples, &parameters))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let optimizer = FusedAdam::init();
         (
             model,
@@ -72,64 +77,96 @@ impl<'a> Learner<'a> {
                 examples,
                 device: device.clone(),
                 lr: settings.lr,
+                seed: settings.seed,
                 in_shares,
-                helped,
+                helpers,
             },
         )
     }
 
-    /// One optimiser step of `model` on the examples `batch`; returns the stepped model and the
-    /// batch's summed squared error (on WebGPU not yet read back, so that batches queue without
-    /// waiting for each other).
+    /// One optimiser step of `model` on the examples `batch`, batch number `number` of `epoch`;
+    /// returns the stepped model and the batch's summed squared error (on WebGPU not yet read
+    /// back, so that batches queue without waiting for each other).
     async fn step(
         &mut self,
         model: StackedLstm,
         batch: &[usize],
+        (epoch, number): (usize, usize),
         host: &mut impl TrainingHost,
     ) -> Result<(StackedLstm, Tensor<1>), TrainError> {
-        let (examples, device) = (self.examples, &self.device);
+        let jobs = split_batch(batch, self.seed, epoch, number);
         let (gradients, squared_error) = if self.in_shares {
-            let (first, second) = batch.split_at(batch.len().div_ceil(2));
-            let remote = self.helped && !second.is_empty();
-            if remote {
-                host.helper().start(second, batch.len());
-            }
-            let mine = share_gradients(&model, examples, first, batch.len(), device);
-            let mut error = read_scalar(mine.squared_error).await?;
-            let (other, other_error) = match (second.is_empty(), remote) {
-                (true, _) => (Vec::new(), 0.0),
-                (false, true) => host.helper().finish().await?,
-                (false, false) => {
-                    let share = share_gradients(&model, examples, second, batch.len(), device);
-                    (
-                        flat_gradients(&model, &share.gradients),
-                        read_scalar(share.squared_error).await?,
-                    )
-                }
-            };
-            error += other_error;
-            let gradients = if other.is_empty() {
-                mine.gradients
-            } else {
-                add_flat_gradients(&model, mine.gradients, &other)
-            };
-            (gradients, Tensor::<1>::zeros([1], device).add_scalar(error))
+            let (gradient, error) = self.shares(&model, &jobs, batch.len(), host).await?;
+            (
+                gradients_from_flat(&model, &gradient),
+                Tensor::<1>::zeros([1], &self.device).add_scalar(error),
+            )
         } else {
-            let whole = share_gradients(&model, examples, batch, batch.len(), device);
-            (whole.gradients, whole.squared_error)
+            // One pass on WebGPU, its dropout masks the first share's stream.
+            let masks = jobs.first().map_or(0, |job| job.masks);
+            let whole = ShareJob { indices: batch.to_vec(), masks };
+            let share = share_gradients(&model, self.examples, &whole, batch.len(), &self.device);
+            (share.gradients, share.squared_error)
         };
         let model = self.optimizer.step(self.lr, model, gradients);
-        if self.helped {
-            host.helper().sync(&flat_parameters(&model));
+        if !self.helpers.is_empty() {
+            host.helpers().sync(&flat_parameters(&model));
         }
         Ok((model, squared_error))
+    }
+
+    /// The batch's shares `jobs` (of `batch_len` windows) summed in share order: share `s`
+    /// computed by worker `s mod workers`, the trainer being worker 0. A helper that fails is
+    /// dropped for the rest of the run and its shares computed here, the host told once.
+    async fn shares(
+        &mut self,
+        model: &StackedLstm,
+        jobs: &[ShareJob],
+        batch_len: usize,
+        host: &mut impl TrainingHost,
+    ) -> Result<FlatShare, TrainError> {
+        let workers = 1 + self.helpers.len();
+        let numbers = |worker: usize| (worker..jobs.len()).step_by(workers);
+        let picked = |worker: usize| numbers(worker).map(|s| jobs[s].clone()).collect::<Vec<_>>();
+        for (i, &helper) in self.helpers.iter().enumerate() {
+            let mine = picked(i + 1);
+            if !mine.is_empty() {
+                host.helpers().start(helper, &mine, batch_len);
+            }
+        }
+        let compute =
+            |job: &ShareJob| flat_share(model, self.examples, job, batch_len, &self.device);
+        let mut shares: Vec<Option<FlatShare>> = vec![None; jobs.len()];
+        for s in numbers(0) {
+            shares[s] = Some(compute(&jobs[s]));
+        }
+        for (i, helper) in self.helpers.clone().into_iter().enumerate() {
+            let theirs: Vec<usize> = numbers(i + 1).collect();
+            if theirs.is_empty() {
+                continue;
+            }
+            let outcome = host.helpers().finish(helper).await.and_then(|done| {
+                (done.len() == theirs.len()).then_some(done).ok_or_else(|| {
+                    TrainError::Helper("a helper worker sent the wrong number of shares".into())
+                })
+            });
+            match outcome {
+                Ok(done) => theirs.iter().zip(done).for_each(|(&s, share)| shares[s] = Some(share)),
+                Err(error) => {
+                    self.helpers.retain(|h| *h != helper);
+                    host.worker_lost(1 + self.helpers.len(), &error);
+                    theirs.iter().for_each(|&s| shares[s] = Some(compute(&jobs[s])));
+                }
+            }
+        }
+        Ok(sum_shares(&shares.into_iter().flatten().collect::<Vec<_>>()))
     }
 }
 
 /// Trains a fresh model on `data` with `settings` on an autodiff `device`.
 ///
-/// On the CPU every batch is computed as two shares (see [shares](super::shares)), the second by the host's
-/// helper when it has one; on WebGPU a batch is one pass. Fails if the loss stops being finite,
+/// On the CPU every batch is computed as shares (see [shares](super::shares)), spread over the
+/// trainer and the host's helpers; on WebGPU a batch is one pass. Fails if the loss stops being finite,
 /// naming the epoch and suggesting a lower learning rate.
 pub async fn train(
     device: &Device,
@@ -156,7 +193,7 @@ pub async fn train(
         for (done, batch) in order.chunks(settings.batch).enumerate() {
             seen += batch.len();
             let batch_start = host.launches();
-            let (stepped, error) = learner.step(model, batch, host).await?;
+            let (stepped, error) = learner.step(model, batch, (epoch, done), host).await?;
             (model, squared_error) = (stepped, squared_error + error);
             if let (Some(start), Some(end)) = (batch_start, host.launches()) {
                 batch_launches.push(end - start);
@@ -217,12 +254,13 @@ pub async fn seconds_per_batch(
     }
     let mut chunks = all.chunks(settings.batch).cycle();
     let mut error;
-    (model, error) = learner.step(model, chunks.next().unwrap_or_default(), host).await?;
+    (model, error) = learner.step(model, chunks.next().unwrap_or_default(), (0, 0), host).await?;
     read_scalar(error).await?;
     let started = clock();
     let mut squared_error = Tensor::<1>::zeros([1], device);
-    for _ in 0..batches {
-        (model, error) = learner.step(model, chunks.next().unwrap_or_default(), host).await?;
+    for number in 1..=batches {
+        (model, error) =
+            learner.step(model, chunks.next().unwrap_or_default(), (0, number), host).await?;
         squared_error = squared_error + error;
     }
     read_scalar(squared_error).await?;

@@ -1,14 +1,15 @@
-//! The training loop's tests: learning, the helper giving the same run, stopping, timing
+//! The training loop's tests: learning, any number of workers giving the same run, stopping, timing
 //! batches, counting launches, a diverging loss.
 use super::*;
 use crate::data::windows::Scaling;
 use crate::testutil::{RecordingHost, sine_prices, small_settings};
-use crate::training::shares::{HelperModel, NoHelper};
+use crate::training::report::EpochReport;
+use crate::training::shares::{HelperModel, NoHelpers};
 
 #[test]
 fn loss_decreases_on_a_learnable_series() {
     let data = Prepared::new(&sine_prices(200), 12, 75, Scaling::TrainOnly).unwrap();
-    let mut host = RecordingHost::<NoHelper>::default();
+    let mut host = RecordingHost::<NoHelpers>::default();
     let trained =
         pollster::block_on(train(&Device::flex().autodiff(), &data, &small_settings(), &mut host))
             .unwrap();
@@ -20,66 +21,109 @@ fn loss_decreases_on_a_learnable_series() {
     assert!(host.reports.iter().all(|r| r.val_loss.is_finite()));
 }
 
-/// A helper in the same thread, doing what the browser's second worker does.
+/// Helpers in the same thread, doing what the browser's helper workers do; helper `fails`
+/// (if any) fails on its second batch, as a crashed worker would.
 #[derive(Default)]
-pub(crate) struct InProcessHelper {
-    model: Option<HelperModel>,
-    started: Option<(Vec<usize>, usize)>,
-    pub shares: usize,
+pub(crate) struct InProcessHelpers {
+    pub available: usize,
+    pub fails: Option<usize>,
+    models: Vec<HelperModel>,
+    started: Vec<Option<(Vec<ShareJob>, usize)>>,
+    /// Shares computed, per helper.
+    pub shares: Vec<usize>,
 }
 
-impl Helper for InProcessHelper {
+impl InProcessHelpers {
+    pub(crate) fn new(available: usize) -> Self {
+        Self { available, ..Default::default() }
+    }
+}
+
+impl Helpers for InProcessHelpers {
     fn begin(
         &mut self,
+        wanted: usize,
         shape: crate::model::ModelShape,
         examples: Examples,
         parameters: &[f32],
-    ) -> bool {
-        self.model = Some(HelperModel::new(shape, examples, parameters));
-        true
+    ) -> usize {
+        let count = wanted.min(self.available);
+        self.models = (0..count).map(|_| HelperModel::new(shape, examples, parameters)).collect();
+        self.started = vec![None; count];
+        self.shares = vec![0; count];
+        count
     }
-    fn start(&mut self, indices: &[usize], batch_len: usize) {
-        self.started = Some((indices.to_vec(), batch_len));
+    fn start(&mut self, helper: usize, jobs: &[ShareJob], batch_len: usize) {
+        self.started[helper] = Some((jobs.to_vec(), batch_len));
     }
-    async fn finish(&mut self) -> Result<(Vec<f32>, f64), TrainError> {
-        let out_of_turn = |what: &str| TrainError::Helper(what.to_string());
-        let (indices, batch_len) =
-            self.started.take().ok_or_else(|| out_of_turn("finish before start"))?;
-        self.shares += 1;
-        let model = self.model.as_ref().ok_or_else(|| out_of_turn("finish before begin"))?;
-        Ok(model.gradients(&indices, batch_len))
+    async fn finish(&mut self, helper: usize) -> Result<Vec<FlatShare>, TrainError> {
+        let (jobs, batch_len) = self.started[helper]
+            .take()
+            .ok_or_else(|| TrainError::Helper("finish before start".into()))?;
+        if self.fails == Some(helper) && self.shares[helper] > 0 {
+            return Err(TrainError::Helper("the helper crashed".into()));
+        }
+        self.shares[helper] += jobs.len();
+        Ok(self.models[helper].gradients(&jobs, batch_len))
     }
     fn sync(&mut self, parameters: &[f32]) {
-        self.model.as_mut().expect("sync after begin").sync(parameters);
+        self.models.iter_mut().for_each(|model| model.sync(parameters));
     }
 }
 
-/// A second worker changes nothing in the numbers: the same losses and weights, bit for bit,
-/// as computing both shares of every batch in one place.
-#[test]
-fn a_helper_gives_the_same_run_as_none() {
+/// One run's epoch reports and trained weights with `workers` workers (the trainer and
+/// `workers - 1` in-process helpers, helper `fails` crashing on its second batch).
+fn run_with(
+    workers: usize,
+    dropout: f64,
+    fails: Option<usize>,
+) -> (Vec<EpochReport>, Vec<f32>, InProcessHelpers, Vec<usize>) {
     let data = Prepared::new(&sine_prices(120), 12, 75, Scaling::TrainOnly).unwrap();
-    let settings = Settings { epochs: 3, ..small_settings() };
+    let settings = Settings { epochs: 3, dropout, workers: Some(workers), ..small_settings() };
+    let mut host = RecordingHost {
+        helpers: InProcessHelpers { fails, ..InProcessHelpers::new(7) },
+        ..Default::default()
+    };
     let device = Device::flex().autodiff();
-    let mut alone = RecordingHost::<NoHelper>::default();
-    let alone_model =
-        pollster::block_on(train(&device, &data, &settings, &mut alone)).unwrap().model;
-    let mut helped = RecordingHost::<InProcessHelper>::default();
-    let helped_model =
-        pollster::block_on(train(&device, &data, &settings, &mut helped)).unwrap().model;
-    assert_eq!(
-        helped.helper.shares,
-        3 * 4,
-        "4 batches of up to 16 (60 fitted windows) in 3 epochs, each with a second share"
-    );
-    assert_eq!(alone.reports, helped.reports);
-    assert_eq!(flat_parameters(&alone_model), flat_parameters(&helped_model));
+    let trained = pollster::block_on(train(&device, &data, &settings, &mut host)).unwrap();
+    (host.reports, flat_parameters(&trained.model), host.helpers, host.lost)
+}
+
+/// The number of workers changes nothing in the numbers, with or without dropout: the same
+/// losses and weights, bit for bit, for 1, 2, 3 and 8 workers, and when a helper crashes
+/// mid-run.
+#[test]
+fn any_worker_count_gives_the_same_run() {
+    for dropout in [0.0, 0.2] {
+        let (reports, weights, _, _) = run_with(1, dropout, None);
+        for workers in [2, 3, 8] {
+            let (other_reports, other_weights, helpers, lost) = run_with(workers, dropout, None);
+            assert_eq!(other_reports, reports, "{workers} workers, dropout {dropout}");
+            assert!(other_weights == weights, "{workers} workers, dropout {dropout}: weights");
+            // 60 fitted windows: 3 batches of 16 and one of 12, 8 shares each, in 3 epochs.
+            let expected: Vec<usize> =
+                (1..workers).map(|w| 3 * 4 * (w..8).step_by(workers).count()).collect();
+            assert_eq!(helpers.shares, expected, "{workers} workers share the work");
+            assert!(lost.is_empty());
+        }
+        let (crashed_reports, crashed_weights, helpers, lost) = run_with(3, dropout, Some(1));
+        assert_eq!(crashed_reports, reports, "a crashed helper changes nothing");
+        assert!(crashed_weights == weights);
+        assert_eq!(lost, [2], "the host hears once that two workers remain");
+        assert_eq!(
+            helpers.shares[1], 2,
+            "the crashed helper did its first batch only (shares 2 and 5)"
+        );
+    }
+    let (with_dropout, ..) = run_with(1, 0.2, None);
+    let (without, ..) = run_with(1, 0.0, None);
+    assert_ne!(with_dropout, without, "dropout is applied");
 }
 
 #[test]
 fn stop_keeps_the_model_trained_so_far() {
     let data = Prepared::new(&sine_prices(200), 12, 75, Scaling::TrainOnly).unwrap();
-    let mut host = RecordingHost::<NoHelper> { stop_after: Some(12), ..Default::default() };
+    let mut host = RecordingHost::<NoHelpers> { stop_after: Some(12), ..Default::default() };
     let trained =
         pollster::block_on(train(&Device::flex().autodiff(), &data, &small_settings(), &mut host))
             .unwrap();
@@ -100,7 +144,7 @@ fn batches_are_timed_after_a_warm_up() {
         reads.set(reads.get() + 1.0);
         1000.0 * reads.get()
     };
-    let mut host = RecordingHost::<NoHelper>::default();
+    let mut host = RecordingHost::<NoHelpers>::default();
     let seconds = pollster::block_on(seconds_per_batch(
         &Device::flex().autodiff(),
         &data,
@@ -112,7 +156,7 @@ fn batches_are_timed_after_a_warm_up() {
     .unwrap();
     assert_eq!(reads.get(), 2.0, "the clock is read before and after the timed batches");
     assert_eq!(seconds, 0.25, "one second over four batches");
-    let mut helped = RecordingHost::<InProcessHelper>::default();
+    let mut helped = RecordingHost { helpers: InProcessHelpers::new(1), ..Default::default() };
     pollster::block_on(seconds_per_batch(
         &Device::flex().autodiff(),
         &data,
@@ -122,7 +166,11 @@ fn batches_are_timed_after_a_warm_up() {
         || 0.0,
     ))
     .unwrap();
-    assert_eq!(helped.helper.shares, 3, "the CPU is timed with its second worker, as it trains");
+    assert_eq!(
+        helped.helpers.shares,
+        [3 * 4],
+        "the CPU is timed with its helpers, as it trains: half of 8 shares in each of 3 batches"
+    );
 }
 
 /// Launch counts reach the report only where the host counts them.
@@ -131,10 +179,10 @@ fn launches_are_reported_where_the_host_counts_them() {
     let data = Prepared::new(&sine_prices(60), 12, 75, Scaling::TrainOnly).unwrap();
     let settings = Settings { epochs: 1, ..small_settings() };
     let device = Device::flex().autodiff();
-    let mut uncounted = RecordingHost::<NoHelper>::default();
+    let mut uncounted = RecordingHost::<NoHelpers>::default();
     pollster::block_on(train(&device, &data, &settings, &mut uncounted)).unwrap();
     assert_eq!(uncounted.reports[0].launches, None);
-    let mut counted = RecordingHost::<NoHelper> { launches: Some(7), ..Default::default() };
+    let mut counted = RecordingHost::<NoHelpers> { launches: Some(7), ..Default::default() };
     pollster::block_on(train(&device, &data, &settings, &mut counted)).unwrap();
     assert_eq!(
         counted.reports[0].launches,

@@ -1,0 +1,294 @@
+//! The helper workers: each computes shares of every CPU batch (see `training::shares`).
+//!
+//! The training worker starts them as a run needs them, through the function `worker.js` hands
+//! it (the same wasm module, `worker.js?role=helper`, running [`helper_main`]). Messages are JSON
+//! with the numbers beside it as transferred `Float32Array`s. A helper still loading when a run
+//! starts is left out of it, and one that fails is dropped: either changes a run's speed, never
+//! its numbers.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Float32Array, Function, Object, Promise, Reflect};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Worker};
+
+use crate::model::ModelShape;
+use crate::training::TrainError;
+use crate::training::shares::{Examples, FlatShare, HelperModel, Helpers, ShareJob};
+
+/// Training worker → helper.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum ToHelper {
+    /// A new run; the training `series` and the `parameters` travel beside.
+    Begin {
+        shape: ModelShape,
+        window: usize,
+    },
+    Start {
+        jobs: Vec<ShareJob>,
+        batch_len: usize,
+    },
+    /// New parameters travel beside.
+    Sync,
+}
+
+/// Helper → training worker.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum FromHelper {
+    Ready,
+    /// The started shares' squared errors; their gradients travel beside, one after another.
+    Shares {
+        squared_errors: Vec<f64>,
+    },
+}
+
+/// One helper worker as the training worker sees it.
+#[derive(Clone)]
+struct Slot {
+    worker: Worker,
+    state: Rc<RefCell<SlotState>>,
+}
+
+#[derive(Default)]
+struct SlotState {
+    ready: bool,
+    failed: Option<String>,
+    /// Settles the shares being awaited: (resolve, reject).
+    awaiting: Option<(Function, Function)>,
+}
+
+thread_local! {
+    /// The helper's model (in a helper worker).
+    static MODEL: RefCell<Option<HelperModel>> = const { RefCell::new(None) };
+    /// Starts a helper worker (from `worker.js`), in the training worker.
+    static SPAWN: RefCell<Option<Function>> = const { RefCell::new(None) };
+    /// The helper workers started so far, in the training worker.
+    static SLOTS: RefCell<Vec<Slot>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Keeps `worker.js`'s function that starts a helper worker.
+pub fn keep_spawner(spawn: Function) {
+    SPAWN.set(Some(spawn));
+}
+
+/// Makes sure `count` working helpers exist, starting new ones (and dropping failed ones), and
+/// gives those still loading up to `patience_ms` to get ready; returns how many are ready.
+pub async fn ensure(count: usize, patience_ms: f64) -> usize {
+    SLOTS.with_borrow_mut(|slots| {
+        slots.retain(|slot| slot.state.borrow().failed.is_none());
+        while slots.len() < count {
+            let Some(slot) = spawn() else { break };
+            slots.push(slot);
+        }
+    });
+    let ready = || {
+        SLOTS.with_borrow(|slots| {
+            slots.iter().take(count).filter(|slot| slot.state.borrow().ready).count()
+        })
+    };
+    let loading = || {
+        SLOTS.with_borrow(|slots| {
+            let state = |slot: &Slot| slot.state.borrow().failed.is_none();
+            slots.iter().take(count).filter(|slot| state(slot)).count()
+        })
+    };
+    let since = js_sys::Date::now();
+    while ready() < loading() && js_sys::Date::now() - since < patience_ms {
+        gloo::timers::future::TimeoutFuture::new(20).await;
+    }
+    ready()
+}
+
+/// A new helper worker, listened to; `None` if it could not be started.
+fn spawn() -> Option<Slot> {
+    let worker: Worker =
+        SPAWN.with_borrow(|spawn| spawn.as_ref()?.call0(&JsValue::NULL).ok())?.dyn_into().ok()?;
+    let state = Rc::new(RefCell::new(SlotState::default()));
+    let heard = state.clone();
+    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let data = event.data();
+        let mut state = heard.borrow_mut();
+        match json::<FromHelper>(&data) {
+            Some(FromHelper::Ready) => state.ready = true,
+            Some(FromHelper::Shares { .. }) => {
+                if let Some((resolve, _)) = state.awaiting.take() {
+                    let _ = resolve.call1(&JsValue::NULL, &data);
+                }
+            }
+            None => fail(&mut state, "it sent an unreadable message".into()),
+        }
+    });
+    worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+    let heard = state.clone();
+    let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+        let detail = Reflect::get(&event, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+            .unwrap_or_else(|| "it stopped".into());
+        fail(&mut heard.borrow_mut(), detail);
+    });
+    worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+    onerror.forget();
+    Some(Slot { worker, state })
+}
+
+/// Marks a helper failed and rejects what was awaited of it.
+fn fail(state: &mut SlotState, detail: String) {
+    state.ready = false;
+    if let Some((_, reject)) = state.awaiting.take() {
+        let _ = reject.call1(&JsValue::NULL, &detail.clone().into());
+    }
+    state.failed = Some(detail);
+}
+
+fn json<T: for<'de> Deserialize<'de>>(data: &JsValue) -> Option<T> {
+    let text = Reflect::get(data, &"json".into()).ok()?.as_string()?;
+    serde_json::from_str(&text).ok()
+}
+
+fn floats(data: &JsValue, name: &str) -> Vec<f32> {
+    Reflect::get(data, &name.into())
+        .map(|array| Float32Array::new(&array).to_vec())
+        .unwrap_or_default()
+}
+
+/// Posts `message` as JSON with `arrays` beside it, transferred.
+fn post_to(target: &JsValue, message: &impl Serialize, arrays: &[(&str, &[f32])]) {
+    let object = Object::new();
+    let transfer = js_sys::Array::new();
+    let _ = Reflect::set(
+        &object,
+        &"json".into(),
+        &serde_json::to_string(message).expect("messages serialise").into(),
+    );
+    for (name, values) in arrays {
+        let array = Float32Array::from(*values);
+        transfer.push(&array.buffer());
+        let _ = Reflect::set(&object, &(*name).into(), &array);
+    }
+    let post = Reflect::get(target, &"postMessage".into())
+        .expect("a worker or worker scope")
+        .unchecked_into::<Function>();
+    let _ = post.call2(target, &object, &transfer);
+}
+
+/// The training worker's handle on the helpers of one run.
+#[derive(Default)]
+pub struct WorkerHelpers {
+    joined: Vec<Joined>,
+}
+
+/// One of a run's helpers, and the shares it was started on (their promise and count).
+struct Joined {
+    slot: Slot,
+    started: Option<(Promise, usize)>,
+}
+
+impl Helpers for WorkerHelpers {
+    fn begin(
+        &mut self,
+        wanted: usize,
+        shape: ModelShape,
+        examples: Examples,
+        parameters: &[f32],
+    ) -> usize {
+        self.joined = SLOTS.with_borrow(|slots| {
+            slots
+                .iter()
+                .filter(|slot| slot.state.borrow().ready)
+                .take(wanted)
+                .map(|slot| Joined { slot: slot.clone(), started: None })
+                .collect()
+        });
+        let arrays = [("series", examples.series), ("parameters", parameters)];
+        for Joined { slot, .. } in &self.joined {
+            post_to(&slot.worker, &ToHelper::Begin { shape, window: examples.window }, &arrays);
+        }
+        self.joined.len()
+    }
+
+    fn start(&mut self, helper: usize, jobs: &[ShareJob], batch_len: usize) {
+        let Joined { slot, started } = &mut self.joined[helper];
+        let promise = Promise::new(&mut |resolve, reject| {
+            let mut state = slot.state.borrow_mut();
+            match &state.failed {
+                Some(detail) => drop(reject.call1(&JsValue::NULL, &detail.clone().into())),
+                None => state.awaiting = Some((resolve, reject)),
+            }
+        });
+        *started = Some((promise, jobs.len()));
+        post_to(&slot.worker, &ToHelper::Start { jobs: jobs.to_vec(), batch_len }, &[]);
+    }
+
+    async fn finish(&mut self, helper: usize) -> Result<Vec<FlatShare>, TrainError> {
+        let failed =
+            |detail: String| TrainError::Helper(format!("a helper worker failed: {detail}"));
+        let (promise, count) = self.joined[helper]
+            .started
+            .take()
+            .ok_or_else(|| failed("it was not started".into()))?;
+        let data =
+            JsFuture::from(promise).await.map_err(|e| failed(e.as_string().unwrap_or_default()))?;
+        let Some(FromHelper::Shares { squared_errors }) = json::<FromHelper>(&data) else {
+            return Err(failed("it sent no shares".into()));
+        };
+        let gradients = floats(&data, "gradients");
+        if squared_errors.len() != count || !gradients.len().is_multiple_of(count.max(1)) {
+            return Err(failed("it sent the wrong number of shares".into()));
+        }
+        let each = gradients.len() / count.max(1);
+        Ok(gradients.chunks(each.max(1)).map(<[f32]>::to_vec).zip(squared_errors).collect())
+    }
+
+    fn sync(&mut self, parameters: &[f32]) {
+        for Joined { slot, .. } in &self.joined {
+            post_to(&slot.worker, &ToHelper::Sync, &[("parameters", parameters)]);
+        }
+    }
+}
+
+/// Entry point of a helper worker, called by `worker.js?role=helper`.
+#[wasm_bindgen]
+pub fn helper_main() {
+    super::run_static_constructors_once();
+    console_error_panic_hook::set_once();
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
+        let data = event.data();
+        match json::<ToHelper>(&data) {
+            Some(ToHelper::Begin { shape, window }) => {
+                let series = floats(&data, "series");
+                let examples = Examples { series: &series, window, width: shape.features };
+                MODEL.set(Some(HelperModel::new(shape, examples, &floats(&data, "parameters"))));
+            }
+            Some(ToHelper::Start { jobs, batch_len }) => {
+                let shares = MODEL
+                    .with_borrow(|model| model.as_ref().map(|m| m.gradients(&jobs, batch_len)));
+                let Some(shares) = shares else { return };
+                let gradients: Vec<f32> =
+                    shares.iter().flat_map(|(g, _)| g.iter().copied()).collect();
+                let squared_errors = shares.iter().map(|(_, e)| *e).collect();
+                post_to(
+                    &js_sys::global(),
+                    &FromHelper::Shares { squared_errors },
+                    &[("gradients", &gradients)],
+                );
+            }
+            Some(ToHelper::Sync) => MODEL.with_borrow_mut(|model| {
+                if let Some(model) = model {
+                    model.sync(&floats(&data, "parameters"));
+                }
+            }),
+            None => {}
+        }
+    });
+    scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+    post_to(&js_sys::global(), &FromHelper::Ready, &[]);
+}

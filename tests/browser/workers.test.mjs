@@ -1,0 +1,47 @@
+// CPU workers in headless Chromium: a run's numbers are the same for any worker count, with
+// dropout too, and a worker count out of range is refused with its range.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { browserSession, TINY, openApp, byId, waitForState } from './harness.mjs';
+
+const app = browserSession();
+
+/** Trains the sample with `query` and returns the backend line and the printed test RMSE. */
+async function trainWith(query) {
+  const { page, problems } = await openApp(app.context, `${app.server.url}?${TINY}&${query}`);
+  await waitForState(page, ['idle'], 60_000);
+  await byId(page, 'train-button').click();
+  assert.equal(await waitForState(page, ['done', 'error'], 300_000), 'done');
+  const run = {
+    backend: await byId(page, 'backend').innerText(),
+    rmse: (await byId(page, 'metric-test-rmse').innerText()).trim(),
+    train: (await byId(page, 'metric-train-rmse').innerText()).trim(),
+  };
+  assert.deepEqual(problems, []);
+  await page.close();
+  return run;
+}
+
+test('one, two and three workers train the same model, with dropout, to the last digit', async () => {
+  const one = await trainWith('dropout=0.2&workers=1');
+  assert.equal(one.backend, 'CPU (1 worker)');
+  assert.match(one.rmse, /^\d+\.\d+$/);
+  for (const workers of [2, 3]) {
+    const other = await trainWith(`dropout=0.2&workers=${workers}`);
+    assert.equal(other.backend, `CPU (${workers} workers)`);
+    assert.deepEqual([other.rmse, other.train], [one.rmse, one.train], `${workers} workers`);
+  }
+  const plain = await trainWith('dropout=0&workers=1');
+  assert.notEqual(plain.rmse, one.rmse, 'dropout changes the run');
+});
+
+test('a worker count out of range is refused, naming the range', async () => {
+  for (const bad of ['0', '17', 'abc']) {
+    const { page } = await openApp(app.context, `${app.server.url}?workers=${bad}`);
+    await waitForState(page, ['idle'], 60_000);
+    const error = await byId(page, 'error').innerText();
+    assert.ok(error.includes(`workers: '${bad}' is not valid: expected 'auto' or a whole number from 1 to 16`), error);
+    assert.equal(await page.locator('[data-setting="workers"]').inputValue(), 'auto');
+    await page.close();
+  }
+});
