@@ -18,8 +18,8 @@ use crate::data::Table;
 use crate::data::parse::{ParseOptions, parse_csv_reporting};
 use crate::data::scaling::MinMaxScaler;
 use crate::model::StackedLstm;
-use crate::model::file::ModelFile;
 use crate::protocol::{FromWorker, ToWorker};
+use crate::training::model_file::ModelFile;
 use crate::training::run::{evaluate_saved, run};
 use crate::training::speed::SpeedMeasurement;
 use crate::training::{BackendChoice, BatchProgress, EpochReport, Settings, TrainingHost};
@@ -216,7 +216,7 @@ fn last_table() -> Result<Table, WorkerError> {
 async fn train(
     settings: Settings,
     known: Vec<SpeedMeasurement>,
-) -> Result<crate::protocol::RunResult, WorkerError> {
+) -> Result<crate::training::RunResult, WorkerError> {
     let table = last_table()?;
     // The trainer uses the second worker on the CPU without dropout (see training::shares).
     let two_workers = settings.backend != BackendChoice::WebGpu
