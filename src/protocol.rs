@@ -7,12 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::Table;
 use crate::data::parse::ParseOptions;
-use crate::evaluation::{Metrics, Spread};
-use crate::forecast::ForecastDay;
-use crate::forecast::bands::Coverage;
 use crate::model::recurrence::differences::Differences;
 use crate::training::speed::SpeedMeasurement;
-use crate::training::{BatchProgress, EpochReport, Settings};
+use crate::training::{BatchProgress, EpochReport, RunResult, Settings};
 
 /// Page → worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -155,43 +152,6 @@ pub struct BatchCost {
     pub seconds: f64,
     /// The launches by kernel name, most first.
     pub kernels: Vec<(String, u64)>,
-}
-
-/// Everything the page shows after a run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RunResult {
-    pub epochs_done: usize,
-    pub stopped: bool,
-    pub train: Metrics,
-    pub test: Metrics,
-    /// Percent of test days whose move the model called in the right direction.
-    pub test_direction: Option<f64>,
-    /// The naive "tomorrow = today" baseline on the same test targets.
-    pub naive: Metrics,
-    /// Row of the table the first training prediction is for.
-    pub train_start: usize,
-    pub train_fit: Vec<f64>,
-    pub test_start: usize,
-    pub test_fit: Vec<f64>,
-    pub forecast: Vec<ForecastDay>,
-    /// How often the forecast bands held the price on the test part (1 and h days ahead).
-    pub coverage: Coverage,
-    /// The expanding-window backtest, when the settings asked for one.
-    pub backtest: Option<Backtest>,
-    /// What the person should know about this result (a loaded model's other bar size).
-    #[serde(default)]
-    pub notes: Vec<String>,
-}
-
-/// Test RMSE over the folds of an expanding-window backtest, model and naive baseline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Backtest {
-    /// Folds completed (fewer than asked for when stopped).
-    pub folds: usize,
-    pub model_rmse: Spread,
-    pub naive_rmse: Spread,
-    /// Band coverage on each fold's test block, bands calibrated on the fold's own training part.
-    pub coverage: Vec<Coverage>,
 }
 
 impl ToWorker {

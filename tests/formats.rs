@@ -160,7 +160,7 @@ fn dates_that_fit_both_orders_are_flagged_and_the_person_can_choose() {
 /// The parser must never panic, and every rejection must be a message.
 #[test]
 fn random_and_mutated_files_never_panic() {
-    use stocklstm::training::rng::SeededRng;
+    use stocklstm::rng::SeededRng;
     let dir = format!("{}/tests/fixtures", env!("CARGO_MANIFEST_DIR"));
     let seeds: Vec<Vec<u8>> = std::fs::read_dir(&dir)
         .unwrap()

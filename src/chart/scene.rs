@@ -9,7 +9,7 @@ use super::view::Span;
 use crate::data::Table;
 use crate::data::numbers::format_price;
 use crate::forecast::ForecastDay;
-use crate::protocol::RunResult;
+use crate::training::RunResult;
 
 /// One of the price chart's series. [`Key::id`] names it in the page (`legend-<id>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,6 +1,5 @@
 //! Error metrics in price units, always next to the naive "tomorrow = today" baseline.
 
-pub mod runs;
 pub mod verdict;
 
 use std::ops::Range;

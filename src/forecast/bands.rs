@@ -213,7 +213,7 @@ impl std::error::Error for BandsError {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::training::rng::SeededRng;
+    use crate::rng::SeededRng;
 
     /// Paths of `predictor(origin value, step)` from every origin in `origins`.
     fn paths(

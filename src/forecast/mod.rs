@@ -3,7 +3,6 @@
 
 pub mod bands;
 pub mod coverage;
-pub mod export;
 #[cfg(feature = "model")]
 pub mod recursive;
 pub mod scale;

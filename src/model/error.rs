@@ -2,7 +2,10 @@
 
 use std::fmt;
 
-use super::file::{FORMAT, VERSION};
+/// What a model file says it is, and the version of the layout this code reads: written into
+/// every saved model (`training::model_file`) and named when a file of another is refused.
+pub const FORMAT: &str = "stocklstm-model";
+pub const VERSION: u32 = 1;
 
 /// What went wrong with a model or a model file.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,7 +70,7 @@ mod tests {
     use super::*;
 
     /// The page shows these sentences as they are (the file's own refusals are checked beside
-    /// the file, in `file.rs`).
+    /// the file, in `training/model_file.rs`).
     #[test]
     fn messages_say_what_failed_and_what_to_try() {
         assert_eq!(

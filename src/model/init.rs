@@ -1,7 +1,7 @@
 //! Keras' default LSTM initialisation, drawn from our own seeded generator so that a seed gives
 //! the same starting weights on WebGPU and on the CPU.
 
-use crate::training::rng::SeededRng;
+use crate::rng::SeededRng;
 
 /// Glorot (Xavier) uniform: keeps activations' variance steady through a layer.
 pub fn glorot_uniform(rng: &mut SeededRng, fan_in: usize, fan_out: usize) -> Vec<f32> {

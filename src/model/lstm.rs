@@ -10,7 +10,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 
 use super::init::{glorot_uniform, orthogonal};
 use super::recurrence;
-use crate::training::rng::SeededRng;
+use crate::rng::SeededRng;
 
 /// How a layer runs its time loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,8 +4,6 @@
 #[cfg(feature = "model")]
 pub mod error;
 #[cfg(feature = "model")]
-pub mod file;
-#[cfg(feature = "model")]
 pub mod init;
 #[cfg(feature = "model")]
 pub mod lstm;

@@ -7,7 +7,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 use super::init::glorot_uniform;
 use super::lstm::{LstmLayer, Recurrence};
 use super::shape::ModelShape;
-use crate::training::rng::SeededRng;
+use crate::rng::SeededRng;
 
 /// The model of the reference notebook: LSTM(units) × layers → Dense(features), the next day
 /// of every input (one, the target, unless the person added inputs).

@@ -6,12 +6,12 @@ use burn::tensor::Device;
 
 use super::error::TrainError;
 use super::report::{BatchProgress, EpochReport, StopReason};
+use super::result::Backtest;
 use super::run::calibrate;
 use super::settings::Settings;
 use super::trainer::{TrainingHost, train};
 use crate::data::windows::Prepared;
 use crate::evaluation::{metrics, naive_predictions, spread};
-use crate::protocol::Backtest;
 
 /// Passes the trainer's reports on, marked with the backtest fold they belong to.
 struct FoldHost<'a, H> {

@@ -1,5 +1,6 @@
-//! Settings of a run and the loop that trains the model (the loop, Adam, the batch shares and
-//! the whole run with the `model` feature; settings, reports and `auto`'s choice everywhere).
+//! Settings of a run and the loop that trains the model (the loop, Adam, the batch shares, the
+//! whole run and the saved model file with the `model` feature; settings, reports, the run's
+//! result and `auto`'s choice everywhere).
 
 #[cfg(feature = "model")]
 pub mod adam;
@@ -9,9 +10,11 @@ pub mod backtest;
 pub mod error;
 #[cfg(feature = "model")]
 pub mod host;
+#[cfg(feature = "model")]
+pub mod model_file;
 pub mod registry;
 pub mod report;
-pub mod rng;
+pub mod result;
 #[cfg(feature = "model")]
 pub mod run;
 pub mod settings;
@@ -24,6 +27,7 @@ pub mod trainer;
 #[cfg(feature = "model")]
 pub use error::TrainError;
 pub use report::{BatchProgress, EpochReport, Launches, StopReason};
+pub use result::{Backtest, RunResult};
 pub use settings::{BackendChoice, Prediction, Settings};
 #[cfg(feature = "model")]
 pub use trainer::{TrainingHost, train};

@@ -6,7 +6,9 @@ use burn::tensor::Device;
 
 use super::backtest::backtest;
 use super::error::TrainError;
+use super::model_file::ModelFile;
 use super::report::StopReason;
+use super::result::RunResult;
 use super::settings::Settings;
 use super::trainer::{TrainingHost, train};
 use crate::data::inputs::extra_inputs;
@@ -18,9 +20,7 @@ use crate::forecast::add_intervals;
 use crate::forecast::bands::{self, Bands, Coverage, ErrorScale};
 use crate::forecast::recursive::{forecast_paths, recursive_forecast};
 use crate::model::StackedLstm;
-use crate::model::file::ModelFile;
 use crate::model::predict::predict;
-use crate::protocol::RunResult;
 
 /// Prepares `table` by `settings`, checking it is long enough before any training starts.
 pub fn prepare(table: &Table, settings: &Settings) -> Result<Prepared, PrepareError> {

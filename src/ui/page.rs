@@ -7,9 +7,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::{client, runs, share, speeds};
-use crate::evaluation::runs::RunRecord;
-use crate::protocol::{FromWorker, RunResult, ToWorker};
-use crate::training::{EpochReport, Launches, Settings};
+use crate::protocol::{FromWorker, ToWorker};
+use crate::training::{EpochReport, Launches, RunResult, Settings};
+use crate::view::history::RunRecord;
 use crate::view::{Action, Backend, Command, Dataset, Notice, RunView, Status};
 
 /// The run view in one signal, changed only through the view's event and action methods.

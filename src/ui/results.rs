@@ -59,7 +59,7 @@ fn forecast_rows(view: Slices) -> impl IntoView {
 pub fn Results(handle: Handle) -> impl IntoView {
     let view = handle.view;
     let price_canvas = NodeRef::<Canvas>::new();
-    let metric = move |pick: fn(&crate::protocol::RunResult) -> f64| {
+    let metric = move |pick: fn(&crate::training::RunResult) -> f64| {
         move || view.result.with(|r| r.as_ref().map(|r| number(pick(r))).unwrap_or_default())
     };
     view! {

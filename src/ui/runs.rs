@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::Handle;
-use crate::evaluation::runs::RunRecord;
+use crate::view::history::RunRecord;
 use crate::view::{Action, Status};
 
 fn storage() -> Option<web_sys::Storage> {

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
+use super::export::results_csv;
 use super::{Action, Command, Download, Notice, Phase, RunView};
 use crate::data::parse::ParseOptions;
-use crate::forecast::export::results_csv;
 use crate::protocol::ToWorker;
 use crate::training::Settings;
 

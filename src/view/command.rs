@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
+use super::history::RunRecord;
 use crate::data::dates::DayOrder;
 use crate::data::parse::ParseOptions;
-use crate::evaluation::runs::RunRecord;
 use crate::protocol::ToWorker;
 use crate::training::Settings;
 use crate::training::speed::SpeedMeasurement;

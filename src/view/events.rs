@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use super::{Backend, Command, Dataset, Download, Notice, Phase, RunView};
-use crate::protocol::{FromWorker, RunResult};
-use crate::training::{BatchProgress, EpochReport, Settings};
+use crate::protocol::FromWorker;
+use crate::training::{BatchProgress, EpochReport, RunResult, Settings};
 
 impl RunView {
     /// Applies one message from the worker.

@@ -2,11 +2,14 @@
 //! method per message from the worker ([`events`]) and per person action ([`actions`],
 //! [`runs`]). Each method returns the [`Command`]s the page must then carry out (talk to the
 //! worker, read a file, use the browser's storage, download); the page holds the view in one
-//! signal and draws what it derives. Tested natively like the rest of the domain code.
+//! signal and draws what it derives. The Runs table's records are in [`history`], the results
+//! CSV in [`export`]. Tested natively like the rest of the domain code.
 
 mod actions;
 mod command;
 mod events;
+mod export;
+pub mod history;
 mod notice;
 mod runs;
 #[cfg(test)]
@@ -19,9 +22,8 @@ pub use notice::{Notice, NoticeKind};
 
 use crate::data::Table;
 use crate::data::parse::ParseOptions;
-use crate::evaluation::runs::{RunRecord, data_key};
-use crate::protocol::RunResult;
-use crate::training::{EpochReport, Launches, Settings};
+use crate::training::{EpochReport, Launches, RunResult, Settings};
+use history::{RunRecord, data_key};
 
 /// Where a run is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

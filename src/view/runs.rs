@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
+use super::history::{RunContext, RunRecord, add, runs_csv};
 use super::{Command, Download, RunView};
 use crate::chart::scene::run_line;
-use crate::evaluation::runs::{RunContext, RunRecord, add, runs_csv};
 
 /// Points a pinned run keeps of its test fit and forecast.
 const LINE_POINTS: usize = 2000;

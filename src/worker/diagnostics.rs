@@ -12,9 +12,9 @@ use crate::model::error::ModelError;
 use crate::model::recurrence::equivalence::{Case, run_layer};
 use crate::model::{Recurrence, StackedLstm};
 use crate::protocol::{BatchCost, FromWorker, RecurrenceCheck};
+use crate::rng::SeededRng;
 use crate::training::Settings;
 use crate::training::adam::FusedAdam;
-use crate::training::rng::SeededRng;
 
 /// For each hidden size: the kernel on WebGPU against the step-by-step path on WebGPU and
 /// against the CPU kernel.

@@ -18,8 +18,8 @@ use crate::data::Table;
 use crate::data::parse::{ParseOptions, parse_csv_reporting};
 use crate::data::scaling::MinMaxScaler;
 use crate::model::StackedLstm;
-use crate::model::file::ModelFile;
 use crate::protocol::{FromWorker, ToWorker};
+use crate::training::model_file::ModelFile;
 use crate::training::run::{evaluate_saved, run};
 use crate::training::shares::SHARES;
 use crate::training::speed::SpeedMeasurement;
@@ -220,7 +220,7 @@ fn last_table() -> Result<Table, WorkerError> {
 async fn train(
     settings: Settings,
     known: Vec<SpeedMeasurement>,
-) -> Result<crate::protocol::RunResult, WorkerError> {
+) -> Result<crate::training::RunResult, WorkerError> {
     let table = last_table()?;
     // `auto`: a worker per core, up to the shares a batch is cut into (more would idle).
     let asked = settings.workers.unwrap_or_else(|| CORES.get().min(SHARES));

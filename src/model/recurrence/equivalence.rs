@@ -13,7 +13,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 use super::differences::Differences;
 use crate::model::error::ModelError;
 use crate::model::lstm::{LstmLayer, Recurrence};
-use crate::training::rng::SeededRng;
+use crate::rng::SeededRng;
 
 /// The shape of one comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

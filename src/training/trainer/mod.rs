@@ -9,7 +9,6 @@ use super::adam::FusedAdam;
 use super::error::TrainError;
 pub use super::host::TrainingHost;
 use super::report::{BatchProgress, EpochReport, Launches, StopReason};
-use super::rng::SeededRng;
 use super::settings::Settings;
 use super::shares::{
     Examples, FlatShare, Helpers, ShareJob, flat_parameters, flat_share, gradients_from_flat,
@@ -19,6 +18,7 @@ use crate::data::windows::Prepared;
 use crate::model::error::ModelError;
 use crate::model::predict::predict;
 use crate::model::{StackedLstm, is_cpu};
+use crate::rng::SeededRng;
 
 /// Mixed into the seed for batch order, so it is not the same stream as the initial weights.
 const SHUFFLE_SALT: u64 = 0x0005_EED0_FBA7_C4E5;

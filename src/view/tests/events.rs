@@ -2,10 +2,10 @@
 
 use super::*;
 use crate::data::parse::ParseOptions;
-use crate::evaluation::runs::data_key;
 use crate::protocol::{FromWorker, ToWorker};
 use crate::training::BatchProgress;
 use crate::training::speed::SpeedMeasurement;
+use crate::view::history::data_key;
 use crate::view::{Command, Download, NoticeKind, Phase, Status};
 
 #[test]

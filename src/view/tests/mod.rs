@@ -13,8 +13,7 @@ use crate::data::Table;
 use crate::data::parse::{ParseOptions, parse_csv};
 use crate::evaluation::Metrics;
 use crate::forecast::bands::Coverage;
-use crate::protocol::RunResult;
-use crate::training::{EpochReport, Settings};
+use crate::training::{EpochReport, RunResult, Settings};
 
 /// Rows of the test table.
 const ROWS: usize = 80;

@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use super::*;
-use crate::evaluation::runs::data_key;
+use crate::view::history::data_key;
 use crate::view::{Action, Command};
 
-fn saved(commands: &[Command]) -> Option<&Arc<Vec<crate::evaluation::runs::RunRecord>>> {
+fn saved(commands: &[Command]) -> Option<&Arc<Vec<crate::view::history::RunRecord>>> {
     match commands {
         [Command::SaveRuns { key, runs }] if *key == data_key("a.csv", &table()) => Some(runs),
         _ => None,

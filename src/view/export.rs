@@ -1,15 +1,15 @@
 //! The run's numbers as a CSV a spreadsheet opens: every row's actual price and fits, then the
 //! forecast bars with their intervals, then how often the bands held the price.
 
-use super::bands::Coverage;
 use crate::data::Table;
 use crate::data::numbers::format_price;
-use crate::protocol::RunResult;
+use crate::forecast::bands::{Coverage, StepCoverage};
+use crate::training::RunResult;
 
 /// Lines `"{label} 80%,a,b"` and `"{label} 95%,a,b"`: percent of days inside each band 1 day
 /// and h days ahead, empty where there were no such days.
 fn coverage_lines(label: &str, coverage: &Coverage) -> String {
-    let cell = |c: Option<super::bands::StepCoverage>, level: usize| {
+    let cell = |c: Option<StepCoverage>, level: usize| {
         c.map(|c| format!("{:.1}", c.percent[level])).unwrap_or_default()
     };
     ["80%", "95%"]
@@ -75,7 +75,6 @@ mod tests {
     use crate::data::parse::parse_csv;
     use crate::evaluation::Metrics;
     use crate::forecast::ForecastDay;
-    use crate::forecast::bands::StepCoverage;
 
     #[test]
     fn lists_actuals_fits_and_forecast_with_intervals() {

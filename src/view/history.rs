@@ -1,13 +1,13 @@
 //! The Runs table: each finished run's settings and figures, kept per data set so that changing
 //! a setting and training again can be compared side by side, restored or drawn over later runs.
+//! What the view does with the table on a person's action is in [`super::runs`].
 
 use serde::{Deserialize, Serialize};
 
-use super::Metrics;
-use super::verdict::verdict;
 use crate::data::Table;
-use crate::protocol::RunResult;
-use crate::training::Settings;
+use crate::evaluation::Metrics;
+use crate::evaluation::verdict::verdict;
+use crate::training::{RunResult, Settings};
 
 /// Runs kept per data set; the oldest unpinned ones go first.
 pub const KEPT: usize = 30;

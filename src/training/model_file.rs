@@ -12,14 +12,10 @@ use burn::store::ModuleRecord;
 use burn::tensor::{Bytes, Device, Tensor};
 use serde::{Deserialize, Serialize};
 
-use super::error::ModelError;
-use super::{LstmLayer, StackedLstm};
+use super::Settings;
 use crate::data::scaling::MinMaxScaler;
-use crate::training::Settings;
-
-/// What a model file says it is, and the version of the layout this code reads.
-pub const FORMAT: &str = "stocklstm-model";
-pub const VERSION: u32 = 1;
+use crate::model::error::{FORMAT, ModelError, VERSION};
+use crate::model::{LstmLayer, StackedLstm};
 
 /// Everything needed to use a trained model again: its settings (the inputs among them), the
 /// scalers its inputs were scaled with, and its weights as a burn record.
