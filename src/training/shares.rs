@@ -15,8 +15,8 @@ use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use super::error::TrainError;
-use super::rng::SeededRng;
 use crate::model::{ModelShape, StackedLstm};
+use crate::rng::SeededRng;
 
 /// Shares a CPU batch is split into. Eight lets up to eight workers share a batch, and costs a
 /// single worker little: see `docs/benchmark.md` (workers) for the measurement.
