@@ -104,6 +104,13 @@ pub enum FromWorker {
     Progress {
         progress: BatchProgress,
     },
+    /// The bands' calibration after training has forecast from `done` of `total` origins, in
+    /// `seconds` (at most a few messages a second).
+    Calibrating {
+        done: usize,
+        total: usize,
+        seconds: f64,
+    },
     Done {
         result: RunResult,
     },

@@ -23,7 +23,8 @@ pub fn sample_table() -> crate::data::Table {
     crate::data::parse::parse_csv(&ibm_sample()).expect("the bundled sample parses")
 }
 
-/// A host that records reports and asks to stop after `stop_after` batches.
+/// A host that records reports and asks to stop after `stop_after` batches (or pieces of the
+/// bands' calibration).
 #[cfg(feature = "model")]
 #[derive(Default)]
 pub struct RecordingHost<H = NoHelpers> {
@@ -33,6 +34,10 @@ pub struct RecordingHost<H = NoHelpers> {
     pub helpers: H,
     /// The worker counts `worker_lost` was told of.
     pub lost: Vec<usize>,
+    /// The bands' calibration progress it was told, (done, total) origins ...
+    pub calibrating: Vec<(usize, usize)>,
+    /// ... and after how many of those reports it asks to stop.
+    pub stop_calibrating_after: Option<usize>,
     /// What the host answers when asked for launches (a fixed count: nothing launches here).
     pub launches: Option<u64>,
 }
@@ -49,8 +54,12 @@ impl<H: Helpers> TrainingHost for RecordingHost<H> {
     fn report(&mut self, epoch: &EpochReport) {
         self.reports.push(epoch.clone());
     }
+    fn calibrating(&mut self, done: usize, total: usize) {
+        self.calibrating.push((done, total));
+    }
     fn stop_requested(&self) -> bool {
         self.stop_after.is_some_and(|n| self.batches >= n)
+            || self.stop_calibrating_after.is_some_and(|n| self.calibrating.len() >= n)
     }
     async fn pause(&mut self) {
         self.batches += 1;

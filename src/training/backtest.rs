@@ -58,7 +58,13 @@ pub async fn backtest(
     for (i, fold) in folds.iter().enumerate() {
         let mut fold_host = FoldHost { inner: &mut *host, fold: (i + 1, folds.len()) };
         let trained = train(device, fold, settings, &mut fold_host).await?;
-        let calibrated = calibrate(&trained.model, fold, settings.horizon, &inference).await?;
+        // A fold's calibration is part of the fold's share of the progress bar (the fold host
+        // passes no calibration progress on); Stop during it ends the backtest without the fold.
+        let Some(calibrated) =
+            calibrate(&trained.model, fold, settings.horizon, &inference, &mut fold_host).await?
+        else {
+            break;
+        };
         let actual = &fold.prices[fold.test_targets()];
         model_rmse.push(metrics(actual, &calibrated.test_paths[0]).rmse);
         coverage.push(calibrated.coverage);

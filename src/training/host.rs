@@ -18,6 +18,8 @@ pub trait TrainingHost {
     fn report(&mut self, epoch: &EpochReport);
     /// Called after each training batch, for a progress bar; hosts without one ignore it.
     fn progress(&mut self, _progress: &BatchProgress) {}
+    /// The bands' calibration after training has forecast from `done` of `total` origins.
+    fn calibrating(&mut self, _done: usize, _total: usize) {}
     fn stop_requested(&self) -> bool;
     /// Gives the event loop a turn between batches (so a Stop message can arrive).
     async fn pause(&mut self);

@@ -61,16 +61,11 @@ pub async fn run(
 ) -> Result<Finished, TrainError> {
     let data = prepare(table, settings)?;
     let trained = train(device, &data, settings, host).await?;
-    let mut result = evaluate(
-        &trained.model,
-        &data,
-        table,
-        settings.horizon,
-        &device.clone().without_autodiff(),
-    )
-    .await?;
+    let inference = device.clone().without_autodiff();
+    let mut result =
+        evaluate(&trained.model, &data, table, settings.horizon, &inference, host).await?;
     result.epochs_done = trained.epochs_done;
-    result.stopped = trained.stop == StopReason::Stopped;
+    result.stopped |= trained.stop == StopReason::Stopped;
     if settings.backtest && !result.stopped {
         result.backtest = Some(backtest(&data, settings, device, host).await?);
     }
@@ -83,13 +78,14 @@ pub async fn evaluate_saved(
     file: &ModelFile,
     table: &Table,
     device: &Device,
+    host: &mut impl TrainingHost,
 ) -> Result<RunResult, TrainError> {
     let settings = &file.settings;
     let (target, extra) = inputs(table, settings)?;
     let data =
         Prepared::with_scalers(target, extra, settings.window, settings.split, &file.scalers()?)?;
     let mut result =
-        evaluate(&file.to_model(device)?, &data, table, settings.horizon, device).await?;
+        evaluate(&file.to_model(device)?, &data, table, settings.horizon, device, host).await?;
     result.notes.extend(file.bar_mismatch(table.clock.frequency().as_deref()));
     Ok(result)
 }
@@ -114,54 +110,79 @@ pub struct Calibrated {
     pub coverage: Coverage,
 }
 
+/// Origins forecast together in the bands' calibration, between which the host hears progress
+/// and Stop is honoured. Fixed, so the paths do not depend on who computes them.
+const ORIGINS_PER_PIECE: usize = 64;
+
 /// Forecasts `horizon` days recursively from every day of the calibration block (the training
 /// part's unfitted end) and of the test part, and calibrates the bands on their misses as the
 /// days pass, measuring on the test part how often the bands of each day held the price (see
-/// [`crate::forecast::bands::calibrate`]).
+/// [`crate::forecast::bands::calibrate`]). The host hears the origins done; `None` if it asked
+/// to stop before the last.
 pub async fn calibrate(
     model: &StackedLstm,
     data: &Prepared,
     horizon: usize,
     inference: &Device,
-) -> Result<Calibrated, TrainError> {
+    host: &mut impl TrainingHost,
+) -> Result<Option<Calibrated>, TrainError> {
     let scale = ErrorScale::for_series(&data.prices);
     let end = data.prices.len();
     let origins = data.fit_end() - 1..end - 1;
-    let paths = forecast_paths(model, data, origins.clone(), horizon, inference).await?;
+    let mut paths = vec![Vec::with_capacity(origins.len()); horizon];
+    host.calibrating(0, origins.len());
+    for start in origins.clone().step_by(ORIGINS_PER_PIECE) {
+        let piece = start..(start + ORIGINS_PER_PIECE).min(origins.end);
+        let piece_paths = forecast_paths(model, data, piece.clone(), horizon, inference).await?;
+        paths.iter_mut().zip(piece_paths).for_each(|(path, part)| path.extend(part));
+        host.calibrating(piece.end - origins.start, origins.len());
+        if host.stop_requested() {
+            return Ok(None);
+        }
+        host.pause().await;
+    }
     let test = data.train_end - 1;
     let (bands, coverage) =
         bands::calibrate(scale, &paths, origins.clone(), test, &data.prices, end)?;
     let test_paths = paths.iter().map(|path| path[test - origins.start..].to_vec()).collect();
-    Ok(Calibrated { bands, test_paths, coverage })
+    Ok(Some(Calibrated { bands, test_paths, coverage }))
 }
 
 /// Fits, metrics (beside the naive baseline), the forecast with calibrated intervals and their
-/// measured coverage, for `model` on `data`; the training fields (epochs, stop, backtest) are
-/// left for the caller.
+/// measured coverage, for `model` on `data`; the training fields (epochs, backtest) are left
+/// for the caller. Stopped while calibrating, the result is `stopped` and its forecast has no
+/// bands, which a note says.
 async fn evaluate(
     model: &StackedLstm,
     data: &Prepared,
     table: &Table,
     horizon: usize,
     inference: &Device,
+    host: &mut impl TrainingHost,
 ) -> Result<RunResult, TrainError> {
     let train_fit = fit(model, data, data.train_targets(), inference).await?;
-    let Calibrated { bands, mut test_paths, coverage } =
-        calibrate(model, data, horizon, inference).await?;
-    let test_fit = test_paths.swap_remove(0);
     let mut forecast =
         recursive_forecast(model, data, table.forecast_stamps(horizon), inference).await?;
-    add_intervals(
-        &mut forecast,
-        &bands,
-        bands.scale.volatility(&data.prices, data.prices.len() - 1),
-    );
+    let (test_fit, coverage, notes) = match calibrate(model, data, horizon, inference, host).await?
+    {
+        Some(Calibrated { bands, mut test_paths, coverage }) => {
+            let volatility = bands.scale.volatility(&data.prices, data.prices.len() - 1);
+            add_intervals(&mut forecast, &bands, volatility);
+            (test_paths.swap_remove(0), coverage, Vec::new())
+        }
+        None => (
+            fit(model, data, data.test_targets(), inference).await?,
+            Coverage { horizon, one_day: None, horizon_days: None },
+            vec![UNCALIBRATED.to_string()],
+        ),
+    };
+    let stopped = !notes.is_empty();
     let test_actual = &data.prices[data.test_targets()];
     Ok(RunResult {
         coverage,
         backtest: None,
         epochs_done: 0,
-        stopped: false,
+        stopped,
         train: metrics(&data.prices[data.train_targets()], &train_fit),
         test: metrics(test_actual, &test_fit),
         test_direction: directional_accuracy(&data.prices, data.test_targets(), &test_fit),
@@ -171,9 +192,12 @@ async fn evaluate(
         test_start: data.test_targets().start,
         test_fit,
         forecast,
-        notes: Vec::new(),
+        notes,
     })
 }
+
+/// The note of a run stopped while its bands were being calibrated.
+pub const UNCALIBRATED: &str = "Stopped while calibrating the bands: the forecast has no bands and their coverage was not measured.";
 
 #[cfg(test)]
 mod tests {
@@ -182,6 +206,39 @@ mod tests {
     use crate::model::error::ModelError;
     use crate::testutil::{RecordingHost, ibm_sample, sample_table, small_settings};
     use crate::training::shares::NoHelpers;
+
+    fn host() -> RecordingHost {
+        RecordingHost::default()
+    }
+
+    /// The bands' calibration reports its origins as it goes; Stop during it keeps the trained
+    /// model and its metrics, and the forecast goes without bands, which a note says.
+    #[test]
+    fn stop_while_calibrating_keeps_the_model_and_its_metrics_without_bands() {
+        let table = sample_table();
+        let settings = Settings { epochs: 1, horizon: 3, ..small_settings() };
+        let device = Device::flex().autodiff();
+        let mut whole = host();
+        let full = pollster::block_on(run(&table, &settings, &device, &mut whole)).unwrap().result;
+        let total = whole.calibrating[0].1;
+        assert_eq!(whole.calibrating[0], (0, total));
+        assert_eq!(whole.calibrating.last(), Some(&(total, total)));
+        assert_eq!(whole.calibrating.len(), 1 + total.div_ceil(ORIGINS_PER_PIECE));
+        assert!(whole.calibrating.windows(2).all(|w| w[0].0 < w[1].0), "origins done only grow");
+        assert!(!full.stopped && full.notes.is_empty());
+
+        let mut stopping = RecordingHost { stop_calibrating_after: Some(3), ..host() };
+        let stopped =
+            pollster::block_on(run(&table, &settings, &device, &mut stopping)).unwrap().result;
+        assert_eq!(stopping.calibrating.len(), 3, "stopped after the second piece");
+        assert!(stopped.stopped);
+        assert_eq!(stopped.epochs_done, 1);
+        assert_eq!(stopped.notes, [UNCALIBRATED]);
+        assert_eq!((stopped.coverage.one_day, stopped.coverage.horizon_days), (None, None));
+        assert!(stopped.forecast.iter().all(|d| d.half_width_80 == 0.0 && d.value.is_finite()));
+        assert_eq!(stopped.train, full.train);
+        assert!((stopped.test.rmse - full.test.rmse).abs() <= 1e-5 * full.test.rmse);
+    }
 
     #[test]
     fn a_run_on_the_sample_gives_finite_metrics_and_a_forecast() {
@@ -236,7 +293,9 @@ mod tests {
             table.clock.frequency(),
         ))
         .unwrap();
-        let loaded = pollster::block_on(evaluate_saved(&file, &table, &Device::flex())).unwrap();
+        let loaded =
+            pollster::block_on(evaluate_saved(&file, &table, &Device::flex(), &mut host()))
+                .unwrap();
         assert_eq!(loaded.test, finished.result.test);
         assert_eq!(loaded.forecast, finished.result.forecast);
         assert!(loaded.notes.is_empty(), "{:?}", loaded.notes);
@@ -250,7 +309,9 @@ mod tests {
             ..Default::default()
         };
         let weekly = crate::data::parse::parse_csv_with(&ibm_sample(), &options).unwrap();
-        let on_weeks = pollster::block_on(evaluate_saved(&file, &weekly, &Device::flex())).unwrap();
+        let on_weeks =
+            pollster::block_on(evaluate_saved(&file, &weekly, &Device::flex(), &mut host()))
+                .unwrap();
         assert!(
             on_weeks.notes[0]
                 .starts_with("this model was trained on 1d bars and the loaded data's bars are 1w"),
@@ -259,7 +320,8 @@ mod tests {
         );
         let other = parse_csv(b"Date,Open\n2020-01-01,1\n").unwrap();
         let refused =
-            pollster::block_on(evaluate_saved(&file, &other, &Device::flex())).unwrap_err();
+            pollster::block_on(evaluate_saved(&file, &other, &Device::flex(), &mut host()))
+                .unwrap_err();
         assert!(
             matches!(refused, TrainError::Prepare(PrepareError::TooFewRows { rows: 1, .. })),
             "{refused:?}"
@@ -297,12 +359,15 @@ mod tests {
         .unwrap();
         let file = ModelFile::parse(&serde_json::to_string(&file).unwrap()).unwrap();
         assert_eq!(file.settings.features, settings.features);
-        let loaded = pollster::block_on(evaluate_saved(&file, &table, &Device::flex())).unwrap();
+        let loaded =
+            pollster::block_on(evaluate_saved(&file, &table, &Device::flex(), &mut host()))
+                .unwrap();
         assert_eq!((loaded.test, &loaded.forecast), (result.test, &result.forecast));
         let mut without_open = table.clone();
         without_open.columns.retain(|c| c.name != "Open");
         let refused =
-            pollster::block_on(evaluate_saved(&file, &without_open, &Device::flex())).unwrap_err();
+            pollster::block_on(evaluate_saved(&file, &without_open, &Device::flex(), &mut host()))
+                .unwrap_err();
         assert!(
             matches!(&refused, TrainError::Prepare(PrepareError::InputMissing { name, .. }) if name == "Open"),
             "{refused:?}"
@@ -340,7 +405,9 @@ mod tests {
         let data = prepare(&table, &settings).unwrap();
         let (h, end) = (settings.horizon, data.prices.len());
         let calibrated =
-            pollster::block_on(calibrate(&finished.model, &data, h, &Device::flex())).unwrap();
+            pollster::block_on(calibrate(&finished.model, &data, h, &Device::flex(), &mut host()))
+                .unwrap()
+                .expect("not stopped");
         let mut errors: Vec<f64> = data.prices[data.test_targets()]
             .iter()
             .zip(&calibrated.test_paths[0])

@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::training::Settings;
-use crate::view::{Action, Status};
+use crate::view::Action;
 use page::{Handle, Page, Slices};
 
 /// Replaces the static shell in `index.html` (`#app`, what paints before any wasm arrives) with
@@ -35,15 +35,15 @@ pub fn mount() {
     }
 }
 
-/// While training, the tab's title starts with the percent done ("37% · StockLSTM"), so a run
-/// in a background tab can be watched from the tab strip.
+/// While a run is under way, the tab's title starts with the percent done ("37% · StockLSTM",
+/// "Calibrating 40% · StockLSTM"), so a run in a background tab can be watched from the tab strip.
 fn show_progress_in_title(view: Slices) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     let title = document.title();
     Effect::new(move |_| {
-        let shown = match view.status.get() {
-            Status::Training => format!("{:.0}% · StockLSTM", view.progress.get()),
-            _ => title.clone(),
+        let shown = match view.title_prefix.get() {
+            Some(prefix) => format!("{prefix} · StockLSTM"),
+            None => title.clone(),
         };
         document.set_title(&shown);
     });

@@ -129,6 +129,8 @@ pub struct Slices {
     pub status_text: Memo<String>,
     /// Seconds per epoch and the time left, while training.
     pub eta: Memo<Option<String>>,
+    /// What the tab's title starts with while a run is under way.
+    pub title_prefix: Memo<Option<String>>,
     pub notice: Memo<Option<Notice>>,
     /// Notifies on every accepted write, even one that leaves the settings equal, so the form
     /// shows them as they are held.
@@ -152,6 +154,7 @@ impl Slices {
             status: Memo::new(move |_| view.with(RunView::status)),
             status_text: Memo::new(move |_| view.with(RunView::status_text)),
             eta: Memo::new(move |_| view.with(RunView::eta)),
+            title_prefix: Memo::new(move |_| view.with(RunView::title_prefix)),
             notice: Memo::new(move |_| view.with(|v| v.notice().cloned())),
             settings: Memo::new_with_compare(
                 move |_| view.with(|v| Arc::clone(v.settings())),

@@ -46,7 +46,8 @@ fn forecast_rows(view: Slices) -> impl IntoView {
                     .iter()
                     .map(|day| {
                         let stamp = day.stamp.map_or_else(|| format!("bar +{}", day.step), |s| d.table.clock.label(s));
-                        let range = |half: f64| format!("{} – {}", column.format(day.value - half), column.format(day.value + half));
+                        // No band (a run stopped while calibrating them): a dash, not a point.
+                        let range = |half: f64| if half > 0.0 { format!("{} – {}", column.format(day.value - half), column.format(day.value + half)) } else { "—".into() };
                         view! { <tr><td>{stamp}</td><td>{column.format(day.value)}</td><td>{range(day.half_width_80)}</td><td>{range(day.half_width_95)}</td></tr> }
                     })
                     .collect_view()

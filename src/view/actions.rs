@@ -93,6 +93,7 @@ impl RunView {
         self.result = None;
         self.history = Arc::default();
         self.backtest_epoch = None;
+        self.calibration = None;
         self.backend = None;
         self.epoch = (0, self.settings.epochs);
         self.seconds = 0.0;

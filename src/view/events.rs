@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::{Backend, Command, Dataset, Download, Notice, Phase, RunView};
+use super::{Backend, Calibration, Command, Dataset, Download, Notice, Phase, RunView};
 use crate::protocol::FromWorker;
 use crate::training::{BatchProgress, EpochReport, RunResult, Settings};
 
@@ -28,6 +28,9 @@ impl RunView {
             FromWorker::SpeedMeasured { measurement } => vec![Command::KeepSpeed(measurement)],
             FromWorker::Epoch { report, seconds } => self.epoch_done(report, seconds),
             FromWorker::Progress { progress } => self.batch_progress(progress),
+            FromWorker::Calibrating { done, total, seconds } => {
+                self.calibrating(Calibration { done, total, seconds })
+            }
             FromWorker::Done { result } => self.done(result),
             FromWorker::ModelSaved { file } => self.model_saved(file),
             FromWorker::ModelLoaded { settings, result } => self.model_loaded(settings, result),
@@ -86,6 +89,10 @@ impl RunView {
         let last = report.epoch >= report.epochs
             && report.fold.map_or(!self.settings.backtest, |(i, k)| i == k);
         if report.fold.is_some() {
+            // The main model's bands are calibrated; the backtest's folds train.
+            if self.phase == Phase::Calibrating {
+                (self.phase, self.calibration) = (Phase::Training, None);
+            }
             self.backtest_epoch = Some(report);
         } else {
             self.epoch = (report.epoch, report.epochs);
@@ -104,6 +111,17 @@ impl RunView {
         Vec::new()
     }
 
+    /// The bands' calibration after training moved on: its own phase, progress bar and ETA (a
+    /// loaded model's calibration, while loading, is not a run's).
+    pub fn calibrating(&mut self, calibration: Calibration) -> Vec<Command> {
+        if self.is_training() {
+            self.phase = Phase::Calibrating;
+            self.progress = 100.0 * calibration.done as f64 / calibration.total.max(1) as f64;
+            self.calibration = Some(calibration);
+        }
+        Vec::new()
+    }
+
     /// Moves the progress bar to where training is (a backtest's folds are shares of the run).
     fn show_progress(&mut self, progress: BatchProgress) {
         let folds = if self.settings.backtest { self.settings.folds } else { 0 };
@@ -113,6 +131,7 @@ impl RunView {
     /// The run ended with a result (stopped early or not): shown, and recorded in the Runs table.
     pub fn done(&mut self, result: RunResult) -> Vec<Command> {
         self.backtest_epoch = None;
+        self.calibration = None;
         self.epoch.0 = result.epochs_done;
         self.phase = if result.stopped { Phase::Stopped } else { Phase::Done };
         self.result = Some(Arc::new(result));

@@ -38,6 +38,8 @@ pub enum Phase {
     Training,
     /// The last epoch is reported; the worker evaluates and forecasts until it sends the result.
     Finishing,
+    /// The bands are calibrated: forecasts from every origin of the held-out data.
+    Calibrating,
     /// The result of a full run, or of a loaded model, is shown.
     Done,
     /// The person stopped the run: the result is the model trained so far.
@@ -67,6 +69,16 @@ impl Status {
             Status::Error => "error",
         }
     }
+}
+
+/// How far the bands' calibration has got.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Calibration {
+    /// Origins forecast from so far, of `total`.
+    pub done: usize,
+    pub total: usize,
+    /// Seconds since the calibration began.
+    pub seconds: f64,
 }
 
 /// The loaded file.
@@ -110,6 +122,8 @@ pub struct RunView {
     history: Arc<Vec<EpochReport>>,
     /// The latest epoch of a backtest fold, while one trains.
     backtest_epoch: Option<EpochReport>,
+    /// The bands' calibration while it runs: origins done, of how many, in how many seconds.
+    calibration: Option<Calibration>,
     /// Percent of a large file parsed so far, while it loads.
     parse_percent: Option<f64>,
     result: Option<Arc<RunResult>>,
@@ -139,6 +153,7 @@ impl RunView {
             backend: None,
             history: Arc::default(),
             backtest_epoch: None,
+            calibration: None,
             parse_percent: None,
             result: None,
             results: 0,
@@ -217,7 +232,7 @@ impl RunView {
         match self.phase {
             Phase::NoData | Phase::Loaded => Status::Idle,
             Phase::Loading => Status::Loading,
-            Phase::Training | Phase::Finishing => Status::Training,
+            Phase::Training | Phase::Finishing | Phase::Calibrating => Status::Training,
             Phase::Done | Phase::Stopped => Status::Done,
             Phase::Failed => Status::Error,
         }
@@ -238,14 +253,27 @@ impl RunView {
                 }
                 _ => "Training…".into(),
             },
+            Phase::Calibrating => match self.calibration {
+                Some(Calibration { done, total, .. }) => {
+                    format!("Calibrating bands… {done} of {total} origins")
+                }
+                None => "Calibrating bands…".into(),
+            },
             Phase::Done => "Done.".into(),
             Phase::Stopped => "Stopped early: results are for the model trained so far.".into(),
             Phase::Failed => "Something was rejected: see the message above.".into(),
         }
     }
 
-    /// While training, seconds per epoch and the time left ("1.20 s/epoch, about 2m 05s left").
+    /// While training, seconds per epoch and the time left ("1.20 s/epoch, about 2m 05s left");
+    /// while calibrating, the calibration's time left.
     pub fn eta(&self) -> Option<String> {
+        if let (Phase::Calibrating, Some(c)) = (self.phase, self.calibration) {
+            return (c.done > 0).then(|| {
+                let left = c.seconds / c.done as f64 * c.total.saturating_sub(c.done) as f64;
+                format!("about {} left", duration(left))
+            });
+        }
         let (done, total) = self.epoch;
         (self.is_training() && done > 0).then(|| {
             let per_epoch = self.seconds / done as f64;
@@ -258,7 +286,16 @@ impl RunView {
 
     /// Whether the worker is training or finishing a run (Train disabled, Stop enabled).
     pub fn is_training(&self) -> bool {
-        matches!(self.phase, Phase::Training | Phase::Finishing)
+        matches!(self.phase, Phase::Training | Phase::Finishing | Phase::Calibrating)
+    }
+
+    /// What the tab's title starts with while a run is under way: "37%", "Calibrating 40%".
+    pub fn title_prefix(&self) -> Option<String> {
+        match self.phase {
+            Phase::Calibrating => Some(format!("Calibrating {:.0}%", self.progress)),
+            _ if self.is_training() => Some(format!("{:.0}%", self.progress)),
+            _ => None,
+        }
     }
 
     /// Whether a load or a run is under way (no other file may be loaded).

@@ -185,7 +185,10 @@ fn handle(event: MessageEvent) {
             let loaded = async {
                 let table = last_table()?;
                 let file = ModelFile::parse(&file)?;
-                let result = evaluate_saved(&file, &table, &burn::tensor::Device::flex()).await?;
+                // A loaded model's bands are calibrated to the end: no Stop applies to a load.
+                STOP.set(false);
+                let device = burn::tensor::Device::flex();
+                let result = evaluate_saved(&file, &table, &device, &mut WorkerHost::new()).await?;
                 Ok::<_, WorkerError>(FromWorker::ModelLoaded { settings: file.settings, result })
             };
             // The page's boundary: errors become the sentences it shows.
@@ -231,14 +234,7 @@ async fn train(
     let workers = 1 + helpers;
     let run_settings = Settings { workers: Some(workers), ..settings.clone() };
     let cpu_name = cpu_name(workers);
-    let now = js_sys::Date::now();
-    let mut host = WorkerHost {
-        started_ms: now,
-        last_pause_ms: now,
-        last_progress_ms: now,
-        helpers: helpers::WorkerHelpers::default(),
-        count_launches: false,
-    };
+    let mut host = WorkerHost::new();
     let mut chosen = backend::choose(&run_settings, &cpu_name, &known, &table, &mut host).await?;
     if !chosen.on_gpu() && workers < asked {
         chosen.note += &format!("; {asked} workers asked for, {workers} started");
@@ -300,9 +296,26 @@ struct WorkerHost {
     started_ms: f64,
     last_pause_ms: f64,
     last_progress_ms: f64,
+    /// When the bands' calibration began.
+    calibration_started_ms: f64,
     helpers: helpers::WorkerHelpers,
     /// Training on WebGPU: kernel launches are counted.
     count_launches: bool,
+}
+
+impl WorkerHost {
+    /// A host for a run (or a loaded model's evaluation) starting now.
+    fn new() -> Self {
+        let now = js_sys::Date::now();
+        Self {
+            started_ms: now,
+            last_pause_ms: now,
+            last_progress_ms: now,
+            calibration_started_ms: now,
+            helpers: helpers::WorkerHelpers::default(),
+            count_launches: false,
+        }
+    }
 }
 
 impl TrainingHost for WorkerHost {
@@ -330,6 +343,18 @@ impl TrainingHost for WorkerHost {
         if now - self.last_progress_ms >= PROGRESS_EVERY_MS {
             self.last_progress_ms = now;
             post(&FromWorker::Progress { progress: *progress });
+        }
+    }
+
+    fn calibrating(&mut self, done: usize, total: usize) {
+        let now = js_sys::Date::now();
+        if done == 0 {
+            self.calibration_started_ms = now;
+        }
+        if done == 0 || done == total || now - self.last_progress_ms >= PROGRESS_EVERY_MS {
+            self.last_progress_ms = now;
+            let seconds = (now - self.calibration_started_ms) / 1000.0;
+            post(&FromWorker::Calibrating { done, total, seconds });
         }
     }
 

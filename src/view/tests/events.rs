@@ -98,6 +98,38 @@ fn epochs_fill_the_history_and_the_last_one_starts_the_work_after_training() {
 }
 
 #[test]
+fn the_bands_calibration_has_its_own_phase_progress_and_eta() {
+    let mut view = training();
+    view.epoch_done(report(3, 3, None), 6.0);
+    let calibrating = |done, seconds| FromWorker::Calibrating { done, total: 1000, seconds };
+    assert!(view.receive(calibrating(0, 0.0)).is_empty());
+    assert_eq!((view.phase(), view.progress(), view.eta()), (Phase::Calibrating, 0.0, None));
+    assert_eq!(view.title_prefix().as_deref(), Some("Calibrating 0%"));
+    view.receive(calibrating(250, 5.0));
+    assert_eq!(view.status(), Status::Training, "Stop stays enabled");
+    assert!(view.is_training());
+    assert_eq!(view.status_text(), "Calibrating bands… 250 of 1000 origins");
+    assert_eq!(view.progress(), 25.0);
+    assert_eq!(view.eta().as_deref(), Some("about 15s left"));
+    assert_eq!(view.title_prefix().as_deref(), Some("Calibrating 25%"));
+    view.done(result(false));
+    assert_eq!((view.phase(), view.title_prefix()), (Phase::Done, None));
+    // A backtest's folds train after the main model's calibration.
+    let mut view = loaded();
+    view.setting_changed("backtest", "on");
+    view.train_started();
+    view.epoch_done(report(3, 3, None), 6.0);
+    view.receive(calibrating(1000, 9.0));
+    view.epoch_done(report(1, 3, Some((1, 3))), 1.0);
+    assert_eq!(view.phase(), Phase::Training);
+    assert_eq!(view.status_text(), "Backtest: fold 1/3, epoch 1/3…");
+    // A loaded model's calibration is part of loading it.
+    let mut view = loaded();
+    view.receive(calibrating(10, 1.0));
+    assert_eq!(view.phase(), Phase::Loaded);
+}
+
+#[test]
 fn batches_move_the_progress_bar_within_an_epoch() {
     let mut view = training();
     let progress = BatchProgress { epoch: 2, epochs: 4, batch: 1, batches: 2, fold: None };
