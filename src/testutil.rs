@@ -1,14 +1,16 @@
-//! What the native tests share: the bundled sample, a small quick model, a learnable series and
-//! a training host that records what it is told. One place, instead of helpers exported from
+//! What the native tests share: the bundled sample, a small quick model, a learnable series, a
+//! training host that records what it is told and helper workers in the same thread. One place, instead of helpers exported from
 //! other modules' test blocks. The sample needs no `model` feature (the parser's tests use it);
 //! the rest serve the training tests and need it.
 
 #[cfg(feature = "model")]
 use crate::training::Settings;
 #[cfg(feature = "model")]
+use crate::training::TrainError;
+#[cfg(feature = "model")]
 use crate::training::report::EpochReport;
 #[cfg(feature = "model")]
-use crate::training::shares::{Helpers, NoHelpers};
+use crate::training::shares::{HelperModel, Helpers, NoHelpers, ShareJob};
 #[cfg(feature = "model")]
 use crate::training::trainer::TrainingHost;
 
@@ -86,5 +88,91 @@ pub fn small_settings() -> Settings {
         batch: 16,
         lr: 0.01,
         ..Settings::default()
+    }
+}
+
+/// Helpers in the same thread, doing what the browser's helper workers do; helper `fails`
+/// (if any) fails on its second batch and helper `fails_paths` on its second piece of the
+/// bands' calibration, as a crashed worker would.
+#[cfg(feature = "model")]
+#[derive(Default)]
+pub struct InProcessHelpers {
+    pub available: usize,
+    pub fails: Option<usize>,
+    pub fails_paths: Option<usize>,
+    models: Vec<HelperModel>,
+    started: Vec<Option<(Vec<ShareJob>, usize)>>,
+    started_paths: Vec<Option<(Vec<f32>, usize)>>,
+    /// Shares computed, per helper ...
+    pub shares: Vec<usize>,
+    /// ... and pieces of the bands' calibration.
+    pub pieces: Vec<usize>,
+}
+
+#[cfg(feature = "model")]
+impl InProcessHelpers {
+    pub fn new(available: usize) -> Self {
+        Self { available, ..Default::default() }
+    }
+
+    /// These helpers, helper `fails` (if any) failing on its second batch.
+    pub fn failing(self, fails: Option<usize>) -> Self {
+        Self { fails, ..self }
+    }
+
+    /// These helpers, helper `fails_paths` (if any) failing on its second calibration piece.
+    pub fn failing_paths(self, fails_paths: Option<usize>) -> Self {
+        Self { fails_paths, ..self }
+    }
+}
+
+#[cfg(feature = "model")]
+impl Helpers for InProcessHelpers {
+    fn begin(
+        &mut self,
+        wanted: usize,
+        shape: crate::model::ModelShape,
+        examples: crate::training::shares::Examples,
+        parameters: &[f32],
+    ) -> usize {
+        let count = wanted.min(self.available);
+        self.models = (0..count).map(|_| HelperModel::new(shape, examples, parameters)).collect();
+        self.started = vec![None; count];
+        self.started_paths = vec![None; count];
+        self.shares = vec![0; count];
+        self.pieces = vec![0; count];
+        count
+    }
+    fn start(&mut self, helper: usize, jobs: &[ShareJob], batch_len: usize) {
+        self.started[helper] = Some((jobs.to_vec(), batch_len));
+    }
+    async fn finish(
+        &mut self,
+        helper: usize,
+    ) -> Result<Vec<crate::training::shares::FlatShare>, TrainError> {
+        let (jobs, batch_len) = self.started[helper]
+            .take()
+            .ok_or_else(|| TrainError::Helper("finish before start".into()))?;
+        if self.fails == Some(helper) && self.shares[helper] > 0 {
+            return Err(TrainError::Helper("the helper crashed".into()));
+        }
+        self.shares[helper] += jobs.len();
+        Ok(self.models[helper].gradients(&jobs, batch_len))
+    }
+    fn sync(&mut self, parameters: &[f32]) {
+        self.models.iter_mut().for_each(|model| model.sync(parameters));
+    }
+    fn start_paths(&mut self, helper: usize, windows: &[f32], steps: usize) {
+        self.started_paths[helper] = Some((windows.to_vec(), steps));
+    }
+    async fn finish_paths(&mut self, helper: usize) -> Result<Vec<Vec<f32>>, TrainError> {
+        let (windows, steps) = self.started_paths[helper]
+            .take()
+            .ok_or_else(|| TrainError::Helper("finish before start".into()))?;
+        if self.fails_paths == Some(helper) && self.pieces[helper] > 0 {
+            return Err(TrainError::Helper("the helper crashed".into()));
+        }
+        self.pieces[helper] += 1;
+        self.models[helper].paths(windows, steps).await
     }
 }

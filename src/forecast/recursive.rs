@@ -21,12 +21,31 @@ pub async fn forecast_paths(
     steps: usize,
     device: &burn::tensor::Device,
 ) -> Result<Vec<Vec<f64>>, ModelError> {
-    let (window, width) = (data.window, data.width());
+    let windows = origin_windows(data, origins);
+    let scaled = scaled_paths(model, windows, data.window, steps, device).await?;
+    Ok(unscale_paths(data, &scaled))
+}
+
+/// The windows that end at each origin of `origins` (the last known row of each), flat.
+pub fn origin_windows(data: &Prepared, origins: Range<usize>) -> Vec<f32> {
     assert!(
-        origins.start + 1 >= window && origins.end <= data.prices.len(),
+        origins.start + 1 >= data.window && origins.end <= data.prices.len(),
         "every origin has a whole window"
     );
-    let mut windows: Vec<f32> = data.inputs(origins.start + 1..origins.end + 1);
+    data.inputs(origins.start + 1..origins.end + 1)
+}
+
+/// The recursive forecast of `steps` rows after each of `windows` (flat `[n, window, inputs]`),
+/// scaled: `paths[k - 1]` holds every input's prediction `k` rows ahead, flat `[n, inputs]`.
+/// What a helper worker computes for its piece of the origins.
+pub async fn scaled_paths(
+    model: &StackedLstm,
+    mut windows: Vec<f32>,
+    window: usize,
+    steps: usize,
+    device: &burn::tensor::Device,
+) -> Result<Vec<Vec<f32>>, ModelError> {
+    let width = model.features();
     let mut paths = Vec::with_capacity(steps);
     for step in 0..steps {
         // The next day of every input, fed back in: the window drops its first day and gains it.
@@ -35,9 +54,18 @@ pub async fn forecast_paths(
             let rows = windows.chunks(window * width).zip(next.chunks(width));
             windows = rows.flat_map(|(w, n)| w[width..].iter().chain(n).copied()).collect();
         }
-        paths.push(next.chunks(width).map(|row| data.scaler.unscale(row[0] as f64)).collect());
+        paths.push(next);
     }
     Ok(paths)
+}
+
+/// Scaled paths (see [`scaled_paths`]) as prices: the target's prediction at each step.
+pub fn unscale_paths(data: &Prepared, scaled: &[Vec<f32>]) -> Vec<Vec<f64>> {
+    let width = data.width();
+    scaled
+        .iter()
+        .map(|step| step.chunks(width).map(|row| data.scaler.unscale(row[0] as f64)).collect())
+        .collect()
 }
 
 /// Forecasts one bar past the end of the data per stamp of `stamps` (the data's next bars on

@@ -60,8 +60,15 @@ pub async fn backtest(
         let trained = train(device, fold, settings, &mut fold_host).await?;
         // A fold's calibration is part of the fold's share of the progress bar (the fold host
         // passes no calibration progress on); Stop during it ends the backtest without the fold.
-        let Some(calibrated) =
-            calibrate(&trained.model, fold, settings.horizon, &inference, &mut fold_host).await?
+        let Some(calibrated) = calibrate(
+            &trained.model,
+            fold,
+            settings.horizon,
+            &inference,
+            &mut fold_host,
+            &trained.helpers,
+        )
+        .await?
         else {
             break;
         };

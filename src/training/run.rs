@@ -10,6 +10,7 @@ use super::model_file::ModelFile;
 use super::report::StopReason;
 use super::result::RunResult;
 use super::settings::Settings;
+use super::shares::Helpers;
 use super::trainer::{TrainingHost, train};
 use crate::data::inputs::extra_inputs;
 use crate::data::scaling::MinMaxScaler;
@@ -18,7 +19,7 @@ use crate::data::{PrepareError, Table};
 use crate::evaluation::{directional_accuracy, metrics, naive_predictions};
 use crate::forecast::add_intervals;
 use crate::forecast::bands::{self, Bands, Coverage, ErrorScale};
-use crate::forecast::recursive::{forecast_paths, recursive_forecast};
+use crate::forecast::recursive::{origin_windows, recursive_forecast, scaled_paths, unscale_paths};
 use crate::model::StackedLstm;
 use crate::model::predict::predict;
 
@@ -62,8 +63,16 @@ pub async fn run(
     let data = prepare(table, settings)?;
     let trained = train(device, &data, settings, host).await?;
     let inference = device.clone().without_autodiff();
-    let mut result =
-        evaluate(&trained.model, &data, table, settings.horizon, &inference, host).await?;
+    let mut result = evaluate(
+        &trained.model,
+        &data,
+        table,
+        settings.horizon,
+        &inference,
+        host,
+        &trained.helpers,
+    )
+    .await?;
     result.epochs_done = trained.epochs_done;
     result.stopped |= trained.stop == StopReason::Stopped;
     if settings.backtest && !result.stopped {
@@ -85,7 +94,8 @@ pub async fn evaluate_saved(
     let data =
         Prepared::with_scalers(target, extra, settings.window, settings.split, &file.scalers()?)?;
     let mut result =
-        evaluate(&file.to_model(device)?, &data, table, settings.horizon, device, host).await?;
+        evaluate(&file.to_model(device)?, &data, table, settings.horizon, device, host, &[])
+            .await?;
     result.notes.extend(file.bar_mismatch(table.clock.frequency().as_deref()));
     Ok(result)
 }
@@ -117,25 +127,55 @@ const ORIGINS_PER_PIECE: usize = 64;
 /// Forecasts `horizon` days recursively from every day of the calibration block (the training
 /// part's unfitted end) and of the test part, and calibrates the bands on their misses as the
 /// days pass, measuring on the test part how often the bands of each day held the price (see
-/// [`crate::forecast::bands::calibrate`]). The host hears the origins done; `None` if it asked
-/// to stop before the last.
+/// [`crate::forecast::bands::calibrate`]). The origins go in pieces to the trainer and the
+/// host's `helpers` (which hold the trained weights), a round of one piece each at a time; the
+/// host hears the origins done after each round. `None` if it asked to stop before the last.
 pub async fn calibrate(
     model: &StackedLstm,
     data: &Prepared,
     horizon: usize,
     inference: &Device,
     host: &mut impl TrainingHost,
+    helpers: &[usize],
 ) -> Result<Option<Calibrated>, TrainError> {
     let scale = ErrorScale::for_series(&data.prices);
     let end = data.prices.len();
     let origins = data.fit_end() - 1..end - 1;
+    let pieces: Vec<Range<usize>> = origins
+        .clone()
+        .step_by(ORIGINS_PER_PIECE)
+        .map(|start| start..(start + ORIGINS_PER_PIECE).min(origins.end))
+        .collect();
+    let mut helpers = helpers.to_vec();
     let mut paths = vec![Vec::with_capacity(origins.len()); horizon];
     host.calibrating(0, origins.len());
-    for start in origins.clone().step_by(ORIGINS_PER_PIECE) {
-        let piece = start..(start + ORIGINS_PER_PIECE).min(origins.end);
-        let piece_paths = forecast_paths(model, data, piece.clone(), horizon, inference).await?;
-        paths.iter_mut().zip(piece_paths).for_each(|(path, part)| path.extend(part));
-        host.calibrating(piece.end - origins.start, origins.len());
+    let mut next = 0;
+    while next < pieces.len() {
+        let round = &pieces[next..(next + 1 + helpers.len()).min(pieces.len())];
+        let theirs: Vec<(usize, Range<usize>)> =
+            helpers.iter().copied().zip(round[1..].iter().cloned()).collect();
+        for (helper, piece) in &theirs {
+            host.helpers().start_paths(*helper, &origin_windows(data, piece.clone()), horizon);
+        }
+        let mine = origin_windows(data, round[0].clone());
+        let mut done = vec![scaled_paths(model, mine, data.window, horizon, inference).await?];
+        for (helper, piece) in theirs {
+            match host.helpers().finish_paths(helper).await {
+                Ok(piece_paths) => done.push(piece_paths),
+                Err(error) => {
+                    helpers.retain(|h| *h != helper);
+                    host.worker_lost(1 + helpers.len(), &error);
+                    let windows = origin_windows(data, piece);
+                    done.push(scaled_paths(model, windows, data.window, horizon, inference).await?);
+                }
+            }
+        }
+        for piece_paths in done {
+            let prices = unscale_paths(data, &piece_paths);
+            paths.iter_mut().zip(prices).for_each(|(path, part)| path.extend(part));
+        }
+        next += round.len();
+        host.calibrating(pieces[next - 1].end - origins.start, origins.len());
         if host.stop_requested() {
             return Ok(None);
         }
@@ -159,23 +199,24 @@ async fn evaluate(
     horizon: usize,
     inference: &Device,
     host: &mut impl TrainingHost,
+    helpers: &[usize],
 ) -> Result<RunResult, TrainError> {
     let train_fit = fit(model, data, data.train_targets(), inference).await?;
     let mut forecast =
         recursive_forecast(model, data, table.forecast_stamps(horizon), inference).await?;
-    let (test_fit, coverage, notes) = match calibrate(model, data, horizon, inference, host).await?
-    {
-        Some(Calibrated { bands, mut test_paths, coverage }) => {
-            let volatility = bands.scale.volatility(&data.prices, data.prices.len() - 1);
-            add_intervals(&mut forecast, &bands, volatility);
-            (test_paths.swap_remove(0), coverage, Vec::new())
-        }
-        None => (
-            fit(model, data, data.test_targets(), inference).await?,
-            Coverage { horizon, one_day: None, horizon_days: None },
-            vec![UNCALIBRATED.to_string()],
-        ),
-    };
+    let (test_fit, coverage, notes) =
+        match calibrate(model, data, horizon, inference, host, helpers).await? {
+            Some(Calibrated { bands, mut test_paths, coverage }) => {
+                let volatility = bands.scale.volatility(&data.prices, data.prices.len() - 1);
+                add_intervals(&mut forecast, &bands, volatility);
+                (test_paths.swap_remove(0), coverage, Vec::new())
+            }
+            None => (
+                fit(model, data, data.test_targets(), inference).await?,
+                Coverage { horizon, one_day: None, horizon_days: None },
+                vec![UNCALIBRATED.to_string()],
+            ),
+        };
     let stopped = !notes.is_empty();
     let test_actual = &data.prices[data.test_targets()];
     Ok(RunResult {
@@ -204,11 +245,39 @@ mod tests {
     use super::*;
     use crate::data::parse::parse_csv;
     use crate::model::error::ModelError;
-    use crate::testutil::{RecordingHost, ibm_sample, sample_table, small_settings};
+    use crate::testutil::{
+        InProcessHelpers, RecordingHost, ibm_sample, sample_table, small_settings,
+    };
     use crate::training::shares::NoHelpers;
 
     fn host() -> RecordingHost {
         RecordingHost::default()
+    }
+
+    /// Helpers share the bands' calibration (a round of one piece each) and change nothing in
+    /// the result, bit for bit; a helper crashing in it changes nothing either.
+    #[test]
+    fn helpers_share_the_calibration_with_the_same_result() {
+        let table = sample_table();
+        let settings = Settings { epochs: 1, horizon: 3, ..small_settings() };
+        let device = Device::flex().autodiff();
+        let alone_settings = Settings { workers: Some(1), ..settings.clone() };
+        let mut alone = host();
+        let one = pollster::block_on(run(&table, &alone_settings, &device, &mut alone)).unwrap();
+        let pieces = alone.calibrating.len() - 1;
+        let three = Settings { workers: Some(3), ..settings };
+        let mut shared = RecordingHost { helpers: InProcessHelpers::new(2), ..Default::default() };
+        let with_three = pollster::block_on(run(&table, &three, &device, &mut shared)).unwrap();
+        assert_eq!(with_three.result, one.result);
+        assert_eq!(shared.calibrating.len(), 1 + pieces.div_ceil(3), "rounds of three pieces");
+        let theirs: Vec<usize> = (1..3).map(|h| (h..pieces).step_by(3).count()).collect();
+        assert_eq!(shared.helpers.pieces, theirs);
+        let helpers = InProcessHelpers::new(2).failing_paths(Some(0));
+        let mut crashing = RecordingHost { helpers, ..Default::default() };
+        let crashed = pollster::block_on(run(&table, &three, &device, &mut crashing)).unwrap();
+        assert_eq!(crashed.result, one.result);
+        assert_eq!(crashing.lost, [2]);
+        assert_eq!(crashing.helpers.pieces[0], 1, "it did its first piece only");
     }
 
     /// The bands' calibration reports its origins as it goes; Stop during it keeps the trained
@@ -404,10 +473,16 @@ mod tests {
         .unwrap();
         let data = prepare(&table, &settings).unwrap();
         let (h, end) = (settings.horizon, data.prices.len());
-        let calibrated =
-            pollster::block_on(calibrate(&finished.model, &data, h, &Device::flex(), &mut host()))
-                .unwrap()
-                .expect("not stopped");
+        let calibrated = pollster::block_on(calibrate(
+            &finished.model,
+            &data,
+            h,
+            &Device::flex(),
+            &mut host(),
+            &[],
+        ))
+        .unwrap()
+        .expect("not stopped");
         let mut errors: Vec<f64> = data.prices[data.test_targets()]
             .iter()
             .zip(&calibrated.test_paths[0])

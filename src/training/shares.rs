@@ -15,6 +15,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use super::error::TrainError;
+use crate::forecast::recursive::scaled_paths;
 use crate::model::{ModelShape, StackedLstm};
 use crate::rng::SeededRng;
 
@@ -127,6 +128,12 @@ pub trait Helpers {
     async fn finish(&mut self, helper: usize) -> Result<Vec<FlatShare>, TrainError>;
     /// The model's parameters changed (flat, in [`flat_parameters`] order).
     fn sync(&mut self, parameters: &[f32]);
+    /// Starts helper `helper` on the recursive forecast of `steps` rows after each of `windows`
+    /// (flat), with the model as last synced: a piece of the bands' calibration.
+    fn start_paths(&mut self, helper: usize, windows: &[f32], steps: usize);
+    /// Those paths, scaled, one vector per step (see [`scaled_paths`]). An error means the
+    /// helper is gone, as for [`finish`](Self::finish).
+    async fn finish_paths(&mut self, helper: usize) -> Result<Vec<Vec<f32>>, TrainError>;
 }
 
 /// No fellow workers: the trainer computes every share.
@@ -142,9 +149,14 @@ impl Helpers for NoHelpers {
         Err(TrainError::Helper("internal error: no helper worker was started".into()))
     }
     fn sync(&mut self, _: &[f32]) {}
+    fn start_paths(&mut self, _: usize, _: &[f32], _: usize) {}
+    async fn finish_paths(&mut self, _: usize) -> Result<Vec<Vec<f32>>, TrainError> {
+        Err(TrainError::Helper("internal error: no helper worker was started".into()))
+    }
 }
 
 /// A helper's side: its copy of the model and the run's examples.
+#[derive(Clone)]
 pub struct HelperModel {
     model: StackedLstm,
     series: Vec<f32>,
@@ -178,6 +190,24 @@ impl HelperModel {
     /// Takes the trainer's parameters after an optimiser step.
     pub fn sync(&mut self, parameters: &[f32]) {
         self.model = with_flat_parameters(self.model.clone(), parameters);
+    }
+
+    /// The recursive forecast of `steps` rows after each of `windows`, scaled, by the model as
+    /// last synced: the same numbers as the trainer's own [`scaled_paths`].
+    pub async fn paths(
+        &self,
+        windows: Vec<f32>,
+        steps: usize,
+    ) -> Result<Vec<Vec<f32>>, TrainError> {
+        let model = self.model.valid();
+        Ok(scaled_paths(
+            &model,
+            windows,
+            self.window,
+            steps,
+            &self.device.clone().without_autodiff(),
+        )
+        .await?)
     }
 }
 

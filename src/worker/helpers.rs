@@ -32,6 +32,10 @@ enum ToHelper {
         jobs: Vec<ShareJob>,
         batch_len: usize,
     },
+    /// A piece of the bands' calibration: `steps` ahead of each window, which travel beside.
+    Paths {
+        steps: usize,
+    },
     /// New parameters travel beside.
     Sync,
 }
@@ -44,6 +48,14 @@ enum FromHelper {
     /// The started shares' squared errors; their gradients travel beside, one after another.
     Shares {
         squared_errors: Vec<f64>,
+    },
+    /// The started piece's paths, `steps` of them, travel beside one after another.
+    Paths {
+        steps: usize,
+    },
+    /// The started piece failed.
+    PathsFailed {
+        message: String,
     },
 }
 
@@ -115,7 +127,11 @@ fn spawn() -> Option<Slot> {
         let mut state = heard.borrow_mut();
         match json::<FromHelper>(&data) {
             Some(FromHelper::Ready) => state.ready = true,
-            Some(FromHelper::Shares { .. }) => {
+            Some(
+                FromHelper::Shares { .. }
+                | FromHelper::Paths { .. }
+                | FromHelper::PathsFailed { .. },
+            ) => {
                 if let Some((resolve, _)) = state.awaiting.take() {
                     let _ = resolve.call1(&JsValue::NULL, &data);
                 }
@@ -214,27 +230,12 @@ impl Helpers for WorkerHelpers {
     }
 
     fn start(&mut self, helper: usize, jobs: &[ShareJob], batch_len: usize) {
-        let Joined { slot, started } = &mut self.joined[helper];
-        let promise = Promise::new(&mut |resolve, reject| {
-            let mut state = slot.state.borrow_mut();
-            match &state.failed {
-                Some(detail) => drop(reject.call1(&JsValue::NULL, &detail.clone().into())),
-                None => state.awaiting = Some((resolve, reject)),
-            }
-        });
-        *started = Some((promise, jobs.len()));
-        post_to(&slot.worker, &ToHelper::Start { jobs: jobs.to_vec(), batch_len }, &[]);
+        let message = ToHelper::Start { jobs: jobs.to_vec(), batch_len };
+        self.joined[helper].start(&message, &[], jobs.len());
     }
 
     async fn finish(&mut self, helper: usize) -> Result<Vec<FlatShare>, TrainError> {
-        let failed =
-            |detail: String| TrainError::Helper(format!("a helper worker failed: {detail}"));
-        let (promise, count) = self.joined[helper]
-            .started
-            .take()
-            .ok_or_else(|| failed("it was not started".into()))?;
-        let data =
-            JsFuture::from(promise).await.map_err(|e| failed(e.as_string().unwrap_or_default()))?;
+        let (data, count) = self.joined[helper].finish().await?;
         let Some(FromHelper::Shares { squared_errors }) = json::<FromHelper>(&data) else {
             return Err(failed("it sent no shares".into()));
         };
@@ -251,6 +252,54 @@ impl Helpers for WorkerHelpers {
             post_to(&slot.worker, &ToHelper::Sync, &[("parameters", parameters)]);
         }
     }
+
+    fn start_paths(&mut self, helper: usize, windows: &[f32], steps: usize) {
+        self.joined[helper].start(&ToHelper::Paths { steps }, &[("windows", windows)], steps);
+    }
+
+    async fn finish_paths(&mut self, helper: usize) -> Result<Vec<Vec<f32>>, TrainError> {
+        let (data, steps) = self.joined[helper].finish().await?;
+        let paths = floats(&data, "paths");
+        match json::<FromHelper>(&data) {
+            Some(FromHelper::Paths { steps: sent })
+                if sent == steps && paths.len().is_multiple_of(steps.max(1)) =>
+            {
+                Ok(paths.chunks(paths.len() / steps.max(1)).map(<[f32]>::to_vec).collect())
+            }
+            Some(FromHelper::PathsFailed { message }) => Err(failed(message)),
+            _ => Err(failed("it sent no paths".into())),
+        }
+    }
+}
+
+impl Joined {
+    /// Posts `message` (with `arrays`) and keeps the promise of its answer, of `count` items.
+    fn start(&mut self, message: &ToHelper, arrays: &[(&str, &[f32])], count: usize) {
+        let state = &self.slot.state;
+        let promise = Promise::new(&mut |resolve, reject| {
+            let mut state = state.borrow_mut();
+            match &state.failed {
+                Some(detail) => drop(reject.call1(&JsValue::NULL, &detail.clone().into())),
+                None => state.awaiting = Some((resolve, reject)),
+            }
+        });
+        self.started = Some((promise, count));
+        post_to(&self.slot.worker, message, arrays);
+    }
+
+    /// The answer to what was started, and its count of items.
+    async fn finish(&mut self) -> Result<(JsValue, usize), TrainError> {
+        let (promise, count) =
+            self.started.take().ok_or_else(|| failed("it was not started".into()))?;
+        let data =
+            JsFuture::from(promise).await.map_err(|e| failed(e.as_string().unwrap_or_default()))?;
+        Ok((data, count))
+    }
+}
+
+/// A helper's failure as the trainer hears it.
+fn failed(detail: String) -> TrainError {
+    TrainError::Helper(format!("a helper worker failed: {detail}"))
 }
 
 /// Entry point of a helper worker, called by `worker.js?role=helper`.
@@ -279,6 +328,27 @@ pub fn helper_main() {
                     &FromHelper::Shares { squared_errors },
                     &[("gradients", &gradients)],
                 );
+            }
+            Some(ToHelper::Paths { steps }) => {
+                let Some(model) = MODEL.with_borrow(|model| model.clone()) else { return };
+                let windows = floats(&data, "windows");
+                wasm_bindgen_futures::spawn_local(async move {
+                    match model.paths(windows, steps).await {
+                        Ok(paths) => {
+                            let flat: Vec<f32> = paths.concat();
+                            post_to(
+                                &js_sys::global(),
+                                &FromHelper::Paths { steps },
+                                &[("paths", &flat)],
+                            );
+                        }
+                        Err(error) => post_to(
+                            &js_sys::global(),
+                            &FromHelper::PathsFailed { message: error.to_string() },
+                            &[],
+                        ),
+                    }
+                });
             }
             Some(ToHelper::Sync) => MODEL.with_borrow_mut(|model| {
                 if let Some(model) = model {

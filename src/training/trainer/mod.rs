@@ -29,6 +29,9 @@ pub struct Trained {
     pub model: StackedLstm,
     pub epochs_done: usize,
     pub stop: StopReason,
+    /// The host's helpers still working at the end, holding the trained weights: they share
+    /// the bands' calibration.
+    pub helpers: Vec<usize>,
 }
 
 /// What trains a model: its optimiser and the examples its batches are cut from.
@@ -233,7 +236,7 @@ pub async fn train(
             break;
         }
     }
-    Ok(Trained { model: model.valid(), epochs_done, stop })
+    Ok(Trained { model: model.valid(), epochs_done, stop, helpers: learner.helpers })
 }
 
 /// Seconds per training batch of `settings`' shape on `device`, for choosing a backend: one

@@ -2,9 +2,9 @@
 //! batches, counting launches, a diverging loss.
 use super::*;
 use crate::data::windows::Scaling;
-use crate::testutil::{RecordingHost, sine_prices, small_settings};
+use crate::testutil::{InProcessHelpers, RecordingHost, sine_prices, small_settings};
 use crate::training::report::EpochReport;
-use crate::training::shares::{HelperModel, NoHelpers};
+use crate::training::shares::NoHelpers;
 
 #[test]
 fn loss_decreases_on_a_learnable_series() {
@@ -21,56 +21,6 @@ fn loss_decreases_on_a_learnable_series() {
     assert!(host.reports.iter().all(|r| r.val_loss.is_finite()));
 }
 
-/// Helpers in the same thread, doing what the browser's helper workers do; helper `fails`
-/// (if any) fails on its second batch, as a crashed worker would.
-#[derive(Default)]
-pub(crate) struct InProcessHelpers {
-    pub available: usize,
-    pub fails: Option<usize>,
-    models: Vec<HelperModel>,
-    started: Vec<Option<(Vec<ShareJob>, usize)>>,
-    /// Shares computed, per helper.
-    pub shares: Vec<usize>,
-}
-
-impl InProcessHelpers {
-    pub(crate) fn new(available: usize) -> Self {
-        Self { available, ..Default::default() }
-    }
-}
-
-impl Helpers for InProcessHelpers {
-    fn begin(
-        &mut self,
-        wanted: usize,
-        shape: crate::model::ModelShape,
-        examples: Examples,
-        parameters: &[f32],
-    ) -> usize {
-        let count = wanted.min(self.available);
-        self.models = (0..count).map(|_| HelperModel::new(shape, examples, parameters)).collect();
-        self.started = vec![None; count];
-        self.shares = vec![0; count];
-        count
-    }
-    fn start(&mut self, helper: usize, jobs: &[ShareJob], batch_len: usize) {
-        self.started[helper] = Some((jobs.to_vec(), batch_len));
-    }
-    async fn finish(&mut self, helper: usize) -> Result<Vec<FlatShare>, TrainError> {
-        let (jobs, batch_len) = self.started[helper]
-            .take()
-            .ok_or_else(|| TrainError::Helper("finish before start".into()))?;
-        if self.fails == Some(helper) && self.shares[helper] > 0 {
-            return Err(TrainError::Helper("the helper crashed".into()));
-        }
-        self.shares[helper] += jobs.len();
-        Ok(self.models[helper].gradients(&jobs, batch_len))
-    }
-    fn sync(&mut self, parameters: &[f32]) {
-        self.models.iter_mut().for_each(|model| model.sync(parameters));
-    }
-}
-
 /// One run's epoch reports and trained weights with `workers` workers (the trainer and
 /// `workers - 1` in-process helpers, helper `fails` crashing on its second batch).
 fn run_with(
@@ -80,10 +30,8 @@ fn run_with(
 ) -> (Vec<EpochReport>, Vec<f32>, InProcessHelpers, Vec<usize>) {
     let data = Prepared::new(&sine_prices(120), 12, 75, Scaling::TrainOnly).unwrap();
     let settings = Settings { epochs: 3, dropout, workers: Some(workers), ..small_settings() };
-    let mut host = RecordingHost {
-        helpers: InProcessHelpers { fails, ..InProcessHelpers::new(7) },
-        ..Default::default()
-    };
+    let mut host =
+        RecordingHost { helpers: InProcessHelpers::new(7).failing(fails), ..Default::default() };
     let device = Device::flex().autodiff();
     let trained = pollster::block_on(train(&device, &data, &settings, &mut host)).unwrap();
     (host.reports, flat_parameters(&trained.model), host.helpers, host.lost)
