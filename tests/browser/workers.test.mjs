@@ -45,3 +45,31 @@ test('a worker count out of range is refused, naming the range', async () => {
     await page.close();
   }
 });
+
+// Long enough a calibration (a 365-bar horizon from each of some 1,200 origins) that Stop lands
+// inside it; Stop ends it after the piece in progress.
+const CALIBRATING = 'window=10&epochs=1&layers=1&units=8&horizon=365&backend=cpu&workers=1';
+
+test('the bands\' calibration shows its own progress, and Stop in it keeps the model', async () => {
+  const { page, problems } = await openApp(app.context, `${app.server.url}?${CALIBRATING}`);
+  await waitForState(page, ['idle'], 60_000);
+  await byId(page, 'train-button').click();
+  const originsDone = () => Number(document.querySelector('[data-testid="status"]').innerText.match(/^Calibrating bands… (\d+) of \d+ origins$/)?.[1] ?? 0);
+  await page.waitForFunction(originsDone, null, { timeout: 120_000, polling: 50 });
+  const first = await page.evaluate(originsDone);
+  assert.match(await page.title(), /^Calibrating \d+% · StockLSTM$/);
+  await page.waitForFunction((seen) => Number(document.querySelector('[data-testid="status"]').innerText.match(/(\d+) of/)?.[1] ?? 0) > seen, first, { timeout: 60_000, polling: 50 });
+  const percent = await byId(page, 'progress').evaluate((bar) => bar.value);
+  assert.ok(percent > 0 && percent < 100, `calibration progress ${percent}%`);
+  assert.equal(await byId(page, 'status').getAttribute('data-state'), 'training');
+  await byId(page, 'stop-button').click();
+  assert.equal(await waitForState(page, ['done', 'error'], 120_000), 'done');
+  assert.equal(await byId(page, 'epoch').innerText(), '1/1');
+  assert.match(await byId(page, 'metric-test-rmse').innerText(), /^\d+\.\d+$/);
+  assert.match(await byId(page, 'run-notes').innerText(), /Stopped while calibrating the bands/);
+  const rows = await byId(page, 'forecast').locator('tbody tr').allInnerTexts();
+  assert.equal(rows.length, 365);
+  assert.match(rows[0], /—\s+—$/, 'no bands');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
