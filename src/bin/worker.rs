@@ -1,6 +1,6 @@
 //! The training worker's binary: burn, the model, training, evaluation and the forecast.
 //! `public/worker.js` loads it in a module Worker and calls `worker_main` (or `helper_main` in
-//! the second CPU worker), which the library's `worker` module exports.
+//! a helper CPU worker), which the library's `worker` module exports.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

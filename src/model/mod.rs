@@ -24,7 +24,7 @@ pub use shape::ModelShape;
 use burn::tensor::Device;
 
 /// Whether `device` (with or without autodiff) is burn's CPU backend, whose tensors read back
-/// synchronously: what lets a batch be split between two workers (`training::shares`).
+/// synchronously: what lets a batch be split between workers (`training::shares`).
 #[cfg(feature = "model")]
 pub fn is_cpu(device: &Device) -> bool {
     device.clone().without_autodiff() == Device::flex()

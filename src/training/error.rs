@@ -1,5 +1,5 @@
 //! Why a run could not finish: the data did not fit the settings, the model or its file failed,
-//! the bands could not be calibrated, training diverged, or the second worker failed. Each
+//! the bands could not be calibrated, training diverged, or a helper worker failed. Each
 //! lower layer's error keeps its own message; this one only joins them.
 
 use std::fmt;
@@ -22,7 +22,7 @@ pub enum TrainError {
     },
     /// The backend speed probe was given a data set without training windows.
     NothingToTime,
-    /// The second CPU worker failed (its message, from JavaScript).
+    /// A helper CPU worker failed (what it or JavaScript said).
     Helper(String),
 }
 
