@@ -23,7 +23,7 @@ async function ours(context, backend) {
   const { page } = await openApp(context, `${base}/app/?backend=${backend}&epochs=${EPOCHS}`);
   await waitForState(page, ['idle'], 60_000);
   await byId(page, 'csv-input').setInputFiles(nse);
-  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('2035 rows'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('2,035 daily rows'));
   const seconds = [];
   let last = Date.now();
   await byId(page, 'train-button').click();

@@ -20,7 +20,7 @@ async function ours(context, count, dropout) {
   const { page } = await openApp(context, `${base}/app/?backend=cpu&epochs=2&workers=${count}&dropout=${dropout}`);
   await waitForState(page, ['idle'], 60_000);
   await byId(page, 'csv-input').setInputFiles(nse);
-  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('2035 rows'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('2,035 daily rows'));
   await byId(page, 'train-button').click();
   const epochDone = (e) => page.waitForFunction(
     (e) => parseInt(document.querySelector('[data-testid="epoch"]').innerText, 10) >= e, e, { timeout: 0, polling: 'raf' });
@@ -62,10 +62,10 @@ await context.close();
 server.close();
 
 console.log(`Machine: ${cores} logical cores (${cpus()[0]?.model ?? 'unknown CPU'}), headless Chromium; reference settings, second epoch.\n`);
-console.log('| workers | s/epoch | s/epoch, dropout 0.2 | calibration after training (s) | backend shown | TF.js wasm s/epoch (threads used) |');
+console.log('| workers | s/epoch | s/epoch, dropout 0.2 | calibration after training (s) | backend shown | TF.js wasm s/epoch (threads asked, reported) |');
 console.log('|---|---|---|---|---|---|');
 for (const { count, plain, dropped, peer } of rows) {
-  const threads = peer.threads === undefined ? '?' : peer.threads;
+  const threads = `${count} asked, ${peer.threads ?? '?'} reported${peer.isolated ? '' : ', page not isolated'}`;
   console.log(`| ${count} | ${show(plain.second)} | ${show(dropped.second)} | ${show(plain.calibration)} | ${plain.backend} | ${show(peer.second)} (${threads}) |`);
 }
 const one = rows.find((r) => r.count === 1);

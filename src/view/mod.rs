@@ -21,6 +21,7 @@ pub use command::{Action, Command, Download};
 pub use notice::{Notice, NoticeKind};
 
 use crate::data::Table;
+use crate::data::clock::thousands;
 use crate::data::parse::ParseOptions;
 use crate::training::{EpochReport, Launches, RunResult, Settings};
 use history::{RunRecord, data_key};
@@ -255,7 +256,11 @@ impl RunView {
             },
             Phase::Calibrating => match self.calibration {
                 Some(Calibration { done, total, .. }) => {
-                    format!("Calibrating bands… {done} of {total} origins")
+                    format!(
+                        "Calibrating bands… {} of {} origins",
+                        thousands(done),
+                        thousands(total)
+                    )
                 }
                 None => "Calibrating bands…".into(),
             },

@@ -54,11 +54,11 @@ test('the bands\' calibration shows its own progress, and Stop in it keeps the m
   const { page, problems } = await openApp(app.context, `${app.server.url}?${CALIBRATING}`);
   await waitForState(page, ['idle'], 60_000);
   await byId(page, 'train-button').click();
-  const originsDone = () => Number(document.querySelector('[data-testid="status"]').innerText.match(/^Calibrating bands… (\d+) of \d+ origins$/)?.[1] ?? 0);
+  const originsDone = () => Number(document.querySelector('[data-testid="status"]').innerText.match(/^Calibrating bands… ([\d,]+) of [\d,]+ origins$/)?.[1].replaceAll(',', '') ?? 0);
   await page.waitForFunction(originsDone, null, { timeout: 120_000, polling: 50 });
   const first = await page.evaluate(originsDone);
   assert.match(await page.title(), /^Calibrating \d+% · StockLSTM$/);
-  await page.waitForFunction((seen) => Number(document.querySelector('[data-testid="status"]').innerText.match(/(\d+) of/)?.[1] ?? 0) > seen, first, { timeout: 60_000, polling: 50 });
+  await page.waitForFunction(`(${originsDone})() > ${first}`, null, { timeout: 60_000, polling: 50 });
   const percent = await byId(page, 'progress').evaluate((bar) => bar.value);
   assert.ok(percent > 0 && percent < 100, `calibration progress ${percent}%`);
   assert.equal(await byId(page, 'status').getAttribute('data-state'), 'training');

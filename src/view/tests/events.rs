@@ -108,7 +108,7 @@ fn the_bands_calibration_has_its_own_phase_progress_and_eta() {
     view.receive(calibrating(250, 5.0));
     assert_eq!(view.status(), Status::Training, "Stop stays enabled");
     assert!(view.is_training());
-    assert_eq!(view.status_text(), "Calibrating bands… 250 of 1000 origins");
+    assert_eq!(view.status_text(), "Calibrating bands… 250 of 1,000 origins");
     assert_eq!(view.progress(), 25.0);
     assert_eq!(view.eta().as_deref(), Some("about 15s left"));
     assert_eq!(view.title_prefix().as_deref(), Some("Calibrating 25%"));
