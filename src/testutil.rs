@@ -103,10 +103,13 @@ pub struct InProcessHelpers {
     models: Vec<HelperModel>,
     started: Vec<Option<(Vec<ShareJob>, usize)>>,
     started_paths: Vec<Option<(Vec<f32>, usize)>>,
+    started_folds: Vec<Option<(crate::data::windows::Prepared, Settings)>>,
     /// Shares computed, per helper ...
     pub shares: Vec<usize>,
-    /// ... and pieces of the bands' calibration.
+    /// ... pieces of the bands' calibration ...
     pub pieces: Vec<usize>,
+    /// ... and backtest folds.
+    pub folds: Vec<usize>,
 }
 
 #[cfg(feature = "model")]
@@ -139,6 +142,8 @@ impl Helpers for InProcessHelpers {
         self.models = (0..count).map(|_| HelperModel::new(shape, examples, parameters)).collect();
         self.started = vec![None; count];
         self.started_paths = vec![None; count];
+        self.started_folds = vec![None; count];
+        self.folds = vec![0; count];
         self.shares = vec![0; count];
         self.pieces = vec![0; count];
         count
@@ -175,4 +180,25 @@ impl Helpers for InProcessHelpers {
         self.pieces[helper] += 1;
         self.models[helper].paths(windows, steps).await
     }
+    fn start_fold(
+        &mut self,
+        helper: usize,
+        fold: &crate::data::windows::Prepared,
+        settings: &Settings,
+    ) {
+        self.started_folds[helper] = Some((fold.clone(), settings.clone()));
+    }
+    async fn finish_fold(
+        &mut self,
+        helper: usize,
+    ) -> Result<Option<crate::training::backtest::FoldResult>, TrainError> {
+        let (fold, settings) = self.started_folds[helper]
+            .take()
+            .ok_or_else(|| TrainError::Helper("finish before start".into()))?;
+        self.folds[helper] += 1;
+        let device = burn::tensor::Device::flex().autodiff();
+        let mut alone = RecordingHost::<NoHelpers>::default();
+        crate::training::backtest::fold_result(&fold, &settings, &device, &mut alone).await
+    }
+    fn stop_folds(&mut self) {}
 }

@@ -76,7 +76,7 @@ pub async fn run(
     result.epochs_done = trained.epochs_done;
     result.stopped |= trained.stop == StopReason::Stopped;
     if settings.backtest && !result.stopped {
-        result.backtest = Some(backtest(&data, settings, device, host).await?);
+        result.backtest = Some(backtest(&data, settings, device, host, &trained.helpers).await?);
     }
     Ok(Finished { result, model: trained.model, scalers: data.scalers() })
 }

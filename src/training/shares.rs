@@ -14,7 +14,10 @@ use burn::optim::GradientsParams;
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
+use super::backtest::FoldResult;
 use super::error::TrainError;
+use super::settings::Settings;
+use crate::data::windows::Prepared;
 use crate::forecast::recursive::scaled_paths;
 use crate::model::{ModelShape, StackedLstm};
 use crate::rng::SeededRng;
@@ -134,6 +137,14 @@ pub trait Helpers {
     /// Those paths, scaled, one vector per step (see [`scaled_paths`]). An error means the
     /// helper is gone, as for [`finish`](Self::finish).
     async fn finish_paths(&mut self, helper: usize) -> Result<Vec<Vec<f32>>, TrainError>;
+    /// Starts helper `helper` on a whole backtest fold, trained and tested there with
+    /// `settings` (see [`fold_result`](super::backtest::fold_result)).
+    fn start_fold(&mut self, helper: usize, fold: &Prepared, settings: &Settings);
+    /// That fold's result (`None`: stopped before it had one). An error means the helper is
+    /// gone, as for [`finish`](Self::finish).
+    async fn finish_fold(&mut self, helper: usize) -> Result<Option<FoldResult>, TrainError>;
+    /// Asks every helper to stop the fold it trains.
+    fn stop_folds(&mut self);
 }
 
 /// No fellow workers: the trainer computes every share.
@@ -153,6 +164,11 @@ impl Helpers for NoHelpers {
     async fn finish_paths(&mut self, _: usize) -> Result<Vec<Vec<f32>>, TrainError> {
         Err(TrainError::Helper("internal error: no helper worker was started".into()))
     }
+    fn start_fold(&mut self, _: usize, _: &Prepared, _: &Settings) {}
+    async fn finish_fold(&mut self, _: usize) -> Result<Option<FoldResult>, TrainError> {
+        Err(TrainError::Helper("internal error: no helper worker was started".into()))
+    }
+    fn stop_folds(&mut self) {}
 }
 
 /// A helper's side: its copy of the model and the run's examples.

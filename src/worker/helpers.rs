@@ -6,7 +6,7 @@
 //! starts is left out of it, and one that fails is dropped: either changes a run's speed, never
 //! its numbers.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Float32Array, Function, Object, Promise, Reflect};
@@ -15,9 +15,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Worker};
 
+use crate::data::windows::Prepared;
 use crate::model::ModelShape;
-use crate::training::TrainError;
+use crate::training::backtest::{FoldResult, fold_result};
+use crate::training::shares::NoHelpers;
 use crate::training::shares::{Examples, FlatShare, HelperModel, Helpers, ShareJob};
+use crate::training::{EpochReport, Settings, TrainError, TrainingHost};
 
 /// Training worker → helper.
 #[derive(Debug, Serialize, Deserialize)]
@@ -36,6 +39,13 @@ enum ToHelper {
     Paths {
         steps: usize,
     },
+    /// A whole backtest fold to train and test alone.
+    Fold {
+        fold: Box<Prepared>,
+        settings: Box<Settings>,
+    },
+    /// Stop the fold in progress.
+    StopFold,
     /// New parameters travel beside.
     Sync,
 }
@@ -56,6 +66,10 @@ enum FromHelper {
     /// The started piece failed.
     PathsFailed {
         message: String,
+    },
+    /// The fold's result (`None`: stopped before it had one).
+    Fold {
+        result: Result<Option<FoldResult>, String>,
     },
 }
 
@@ -81,6 +95,8 @@ thread_local! {
     static SPAWN: RefCell<Option<Function>> = const { RefCell::new(None) };
     /// The helper workers started so far, in the training worker.
     static SLOTS: RefCell<Vec<Slot>> = const { RefCell::new(Vec::new()) };
+    /// The fold in progress should stop (in a helper worker).
+    static STOP_FOLD: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Keeps `worker.js`'s function that starts a helper worker.
@@ -88,9 +104,9 @@ pub fn keep_spawner(spawn: Function) {
     SPAWN.set(Some(spawn));
 }
 
-/// Makes sure `count` working helpers exist, starting new ones (and dropping failed ones), and
-/// gives those still loading up to `patience_ms` to get ready; returns how many are ready.
-pub async fn ensure(count: usize, patience_ms: f64) -> usize {
+/// Starts helpers until `count` working ones exist (dropping failed ones), without waiting for
+/// them: called when the worker starts, so the first run finds `auto`'s helpers loaded.
+pub fn start(count: usize) {
     SLOTS.with_borrow_mut(|slots| {
         slots.retain(|slot| slot.state.borrow().failed.is_none());
         while slots.len() < count {
@@ -98,6 +114,12 @@ pub async fn ensure(count: usize, patience_ms: f64) -> usize {
             slots.push(slot);
         }
     });
+}
+
+/// Makes sure `count` working helpers exist ([`start`]) and gives those still loading up to
+/// `patience_ms` to get ready; returns how many are ready.
+pub async fn ensure(count: usize, patience_ms: f64) -> usize {
+    start(count);
     let ready = || {
         SLOTS.with_borrow(|slots| {
             slots.iter().take(count).filter(|slot| slot.state.borrow().ready).count()
@@ -130,7 +152,8 @@ fn spawn() -> Option<Slot> {
             Some(
                 FromHelper::Shares { .. }
                 | FromHelper::Paths { .. }
-                | FromHelper::PathsFailed { .. },
+                | FromHelper::PathsFailed { .. }
+                | FromHelper::Fold { .. },
             ) => {
                 if let Some((resolve, _)) = state.awaiting.take() {
                     let _ = resolve.call1(&JsValue::NULL, &data);
@@ -270,6 +293,26 @@ impl Helpers for WorkerHelpers {
             _ => Err(failed("it sent no paths".into())),
         }
     }
+
+    fn start_fold(&mut self, helper: usize, fold: &Prepared, settings: &Settings) {
+        let message =
+            ToHelper::Fold { fold: Box::new(fold.clone()), settings: Box::new(settings.clone()) };
+        self.joined[helper].start(&message, &[], 1);
+    }
+
+    async fn finish_fold(&mut self, helper: usize) -> Result<Option<FoldResult>, TrainError> {
+        let (data, _) = self.joined[helper].finish().await?;
+        match json::<FromHelper>(&data) {
+            Some(FromHelper::Fold { result }) => result.map_err(failed),
+            _ => Err(failed("it sent no fold".into())),
+        }
+    }
+
+    fn stop_folds(&mut self) {
+        for Joined { slot, .. } in &self.joined {
+            post_to(&slot.worker, &ToHelper::StopFold, &[]);
+        }
+    }
 }
 
 impl Joined {
@@ -350,6 +393,18 @@ pub fn helper_main() {
                     }
                 });
             }
+            Some(ToHelper::Fold { fold, settings }) => {
+                STOP_FOLD.set(false);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let device = burn::tensor::Device::flex().autodiff();
+                    let mut host =
+                        FoldHost { last_pause_ms: js_sys::Date::now(), helpers: NoHelpers };
+                    let result = fold_result(&fold, &settings, &device, &mut host).await;
+                    let result = result.map_err(|error| error.to_string());
+                    post_to(&js_sys::global(), &FromHelper::Fold { result }, &[]);
+                });
+            }
+            Some(ToHelper::StopFold) => STOP_FOLD.set(true),
             Some(ToHelper::Sync) => MODEL.with_borrow_mut(|model| {
                 if let Some(model) = model {
                     model.sync(&floats(&data, "parameters"));
@@ -361,4 +416,28 @@ pub fn helper_main() {
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
     post_to(&js_sys::global(), &FromHelper::Ready, &[]);
+}
+
+/// A backtest fold's host in a helper worker: it trains alone, reports nothing (the trainer
+/// reports its fold when it ends) and hears Stop between batches.
+struct FoldHost {
+    last_pause_ms: f64,
+    helpers: NoHelpers,
+}
+
+impl TrainingHost for FoldHost {
+    type Helpers = NoHelpers;
+    fn helpers(&mut self) -> &mut NoHelpers {
+        &mut self.helpers
+    }
+    fn report(&mut self, _: &EpochReport) {}
+    fn stop_requested(&self) -> bool {
+        STOP_FOLD.get()
+    }
+    async fn pause(&mut self) {
+        super::yield_when_due(&mut self.last_pause_ms).await;
+    }
+    fn launches(&self) -> Option<u64> {
+        None
+    }
 }

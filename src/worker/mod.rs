@@ -72,6 +72,7 @@ pub fn worker_main(spawn_helper: js_sys::Function, cores: usize) {
     onmessage.forget();
     helpers::keep_spawner(spawn_helper);
     CORES.set(cores.max(1));
+    helpers::start(auto_workers() - 1);
     post(&FromWorker::Ready);
 }
 
@@ -225,8 +226,7 @@ async fn train(
     known: Vec<SpeedMeasurement>,
 ) -> Result<crate::training::RunResult, WorkerError> {
     let table = last_table()?;
-    // `auto`: a worker per core, up to the shares a batch is cut into (more would idle).
-    let asked = settings.workers.unwrap_or_else(|| CORES.get().min(SHARES));
+    let asked = settings.workers.unwrap_or_else(auto_workers);
     let helpers = match settings.backend {
         BackendChoice::WebGpu => 0,
         _ => helpers::ensure(asked - 1, HELPER_PATIENCE_MS).await,
@@ -283,6 +283,11 @@ const PAUSE_EVERY_MS: f64 = 50.0;
 
 /// Least time between two progress messages: a smooth bar without flooding the page.
 const PROGRESS_EVERY_MS: f64 = 100.0;
+
+/// `workers=auto`: a worker per core, up to the shares a batch is cut into (more would idle).
+fn auto_workers() -> usize {
+    CORES.get().min(SHARES)
+}
 
 /// The CPU backend's name in the page: "CPU (6 workers)".
 fn cpu_name(workers: usize) -> String {
@@ -363,13 +368,19 @@ impl TrainingHost for WorkerHost {
     }
 
     async fn pause(&mut self) {
-        if js_sys::Date::now() - self.last_pause_ms >= PAUSE_EVERY_MS {
-            gloo::timers::future::TimeoutFuture::new(0).await;
-            self.last_pause_ms = js_sys::Date::now();
-        }
+        yield_when_due(&mut self.last_pause_ms).await;
     }
 
     fn launches(&self) -> Option<u64> {
         self.count_launches.then(launches::issued)
+    }
+}
+
+/// Gives the event loop a turn (so a Stop message can arrive) when the last was at least
+/// [`PAUSE_EVERY_MS`] ago.
+async fn yield_when_due(last_pause_ms: &mut f64) {
+    if js_sys::Date::now() - *last_pause_ms >= PAUSE_EVERY_MS {
+        gloo::timers::future::TimeoutFuture::new(0).await;
+        *last_pause_ms = js_sys::Date::now();
     }
 }

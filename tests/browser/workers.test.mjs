@@ -16,6 +16,7 @@ async function trainWith(query) {
     backend: await byId(page, 'backend').innerText(),
     rmse: (await byId(page, 'metric-test-rmse').innerText()).trim(),
     train: (await byId(page, 'metric-train-rmse').innerText()).trim(),
+    backtest: (await byId(page, 'metric-backtest-rmse').count()) ? await page.locator('.backtest').innerText() : null,
   };
   assert.deepEqual(problems, []);
   await page.close();
@@ -33,6 +34,13 @@ test('one, two and three workers train the same model, with dropout, to the last
   }
   const plain = await trainWith('dropout=0&workers=1');
   assert.notEqual(plain.rmse, one.rmse, 'dropout changes the run');
+});
+
+test('a backtest\'s folds on three workers (one fold each, at once) give the one-worker backtest', async () => {
+  const one = await trainWith('backtest=on&folds=3&workers=1');
+  const three = await trainWith('backtest=on&folds=3&workers=3');
+  assert.match(one.backtest, /3 expanding-window folds/);
+  assert.deepEqual([three.backtest, three.rmse], [one.backtest, one.rmse]);
 });
 
 test('a worker count out of range is refused, naming the range', async () => {

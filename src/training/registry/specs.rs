@@ -314,7 +314,7 @@ pub static SPECS: &[Spec] = &[
     Spec {
         key: "workers",
         label: "CPU workers",
-        help: "CPU workers (one per core) sharing each training batch",
+        help: "CPU workers (one per core) sharing each training batch, the bands' calibration and the backtest's folds",
         more: "; `auto` takes the machine's cores (`navigator.hardwareConcurrency`) up to 8, the number of shares a batch is cut into. \
                The numbers of a run are the same for any count, bit for bit",
         kind: Kind::WholeOrAuto { min: 1, max: 16 },

@@ -64,8 +64,9 @@ impl<'a> Learner<'a> {
             width: data.width(),
         };
         let in_shares = is_cpu(device);
-        let helpers = if in_shares {
-            let wanted = settings.workers.map_or(usize::MAX, |workers| workers - 1);
+        // One worker asks nothing of the helpers (a backtest's other folds may be using them).
+        let wanted = settings.workers.map_or(usize::MAX, |workers| workers - 1);
+        let helpers = if in_shares && wanted > 0 {
             let parameters = flat_parameters(&model);
             (0..host.helpers().begin(wanted, settings.model_shape(), examples, &parameters))
                 .collect()
