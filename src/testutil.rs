@@ -155,9 +155,7 @@ impl Helpers for InProcessHelpers {
         &mut self,
         helper: usize,
     ) -> Result<Vec<crate::training::shares::FlatShare>, TrainError> {
-        let (jobs, batch_len) = self.started[helper]
-            .take()
-            .ok_or_else(|| TrainError::Helper("finish before start".into()))?;
+        let (jobs, batch_len) = started(&mut self.started[helper])?;
         if self.fails == Some(helper) && self.shares[helper] > 0 {
             return Err(TrainError::Helper("the helper crashed".into()));
         }
@@ -171,9 +169,7 @@ impl Helpers for InProcessHelpers {
         self.started_paths[helper] = Some((windows.to_vec(), steps));
     }
     async fn finish_paths(&mut self, helper: usize) -> Result<Vec<Vec<f32>>, TrainError> {
-        let (windows, steps) = self.started_paths[helper]
-            .take()
-            .ok_or_else(|| TrainError::Helper("finish before start".into()))?;
+        let (windows, steps) = started(&mut self.started_paths[helper])?;
         if self.fails_paths == Some(helper) && self.pieces[helper] > 0 {
             return Err(TrainError::Helper("the helper crashed".into()));
         }
@@ -192,13 +188,17 @@ impl Helpers for InProcessHelpers {
         &mut self,
         helper: usize,
     ) -> Result<Option<crate::training::backtest::FoldResult>, TrainError> {
-        let (fold, settings) = self.started_folds[helper]
-            .take()
-            .ok_or_else(|| TrainError::Helper("finish before start".into()))?;
+        let (fold, settings) = started(&mut self.started_folds[helper])?;
         self.folds[helper] += 1;
         let device = burn::tensor::Device::flex().autodiff();
         let mut alone = RecordingHost::<NoHelpers>::default();
         crate::training::backtest::fold_result(&fold, &settings, &device, &mut alone).await
     }
     fn stop_folds(&mut self) {}
+}
+
+/// What an in-process helper was started on, taken for its finish.
+#[cfg(feature = "model")]
+fn started<T>(slot: &mut Option<T>) -> Result<T, TrainError> {
+    slot.take().ok_or_else(|| TrainError::Helper("finish before start".into()))
 }

@@ -204,20 +204,20 @@ async fn evaluate(
     let train_fit = fit(model, data, data.train_targets(), inference).await?;
     let mut forecast =
         recursive_forecast(model, data, table.forecast_stamps(horizon), inference).await?;
-    let (test_fit, coverage, notes) =
+    let (test_fit, coverage, stopped) =
         match calibrate(model, data, horizon, inference, host, helpers).await? {
             Some(Calibrated { bands, mut test_paths, coverage }) => {
                 let volatility = bands.scale.volatility(&data.prices, data.prices.len() - 1);
                 add_intervals(&mut forecast, &bands, volatility);
-                (test_paths.swap_remove(0), coverage, Vec::new())
+                (test_paths.swap_remove(0), coverage, false)
             }
             None => (
                 fit(model, data, data.test_targets(), inference).await?,
                 Coverage { horizon, one_day: None, horizon_days: None },
-                vec![UNCALIBRATED.to_string()],
+                true,
             ),
         };
-    let stopped = !notes.is_empty();
+    let notes = if stopped { vec![UNCALIBRATED.to_string()] } else { Vec::new() };
     let test_actual = &data.prices[data.test_targets()];
     Ok(RunResult {
         coverage,
@@ -248,7 +248,6 @@ mod tests {
     use crate::testutil::{
         InProcessHelpers, RecordingHost, ibm_sample, sample_table, small_settings,
     };
-    use crate::training::shares::NoHelpers;
 
     fn host() -> RecordingHost {
         RecordingHost::default()
@@ -313,14 +312,10 @@ mod tests {
     fn a_run_on_the_sample_gives_finite_metrics_and_a_forecast() {
         let table = sample_table();
         let settings = Settings { epochs: 2, horizon: 7, ..small_settings() };
-        let result = pollster::block_on(run(
-            &table,
-            &settings,
-            &Device::flex().autodiff(),
-            &mut RecordingHost::<NoHelpers>::default(),
-        ))
-        .unwrap()
-        .result;
+        let result =
+            pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut host()))
+                .unwrap()
+                .result;
         assert_eq!(result.test_fit.len(), 3270 - 3270 * 65 / 100);
         assert_eq!(result.train_fit.len(), 3270 * 65 / 100 - 12);
         assert_eq!(result.forecast.len(), 7);
@@ -348,13 +343,9 @@ mod tests {
             scaling: crate::data::windows::Scaling::All,
             ..small_settings()
         };
-        let finished = pollster::block_on(run(
-            &table,
-            &settings,
-            &Device::flex().autodiff(),
-            &mut RecordingHost::<NoHelpers>::default(),
-        ))
-        .unwrap();
+        let finished =
+            pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut host()))
+                .unwrap();
         let file = pollster::block_on(ModelFile::from_model(
             &finished.model,
             &settings,
@@ -404,13 +395,9 @@ mod tests {
         let table = sample_table();
         let features = ["Open", "Volume", "return", "logvolume"].map(String::from).to_vec();
         let settings = Settings { epochs: 1, horizon: 4, features, ..small_settings() };
-        let finished = pollster::block_on(run(
-            &table,
-            &settings,
-            &Device::flex().autodiff(),
-            &mut RecordingHost::<NoHelpers>::default(),
-        ))
-        .unwrap();
+        let finished =
+            pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut host()))
+                .unwrap();
         assert_eq!((finished.model.features(), finished.scalers.len()), (5, 5));
         let result = &finished.result;
         assert!(
@@ -464,13 +451,9 @@ mod tests {
         let table = sample_table();
         let epochs = std::env::var("EPOCHS").ok().and_then(|e| e.parse().ok()).unwrap_or(20);
         let settings = Settings { epochs, ..Settings::default() };
-        let finished = pollster::block_on(run(
-            &table,
-            &settings,
-            &Device::flex().autodiff(),
-            &mut RecordingHost::<NoHelpers>::default(),
-        ))
-        .unwrap();
+        let finished =
+            pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut host()))
+                .unwrap();
         let data = prepare(&table, &settings).unwrap();
         let (h, end) = (settings.horizon, data.prices.len());
         let calibrated = pollster::block_on(calibrate(

@@ -120,22 +120,18 @@ pub fn start(count: usize) {
 /// `patience_ms` to get ready; returns how many are ready.
 pub async fn ensure(count: usize, patience_ms: f64) -> usize {
     start(count);
-    let ready = || {
+    let counted = |keep: fn(&SlotState) -> bool| {
         SLOTS.with_borrow(|slots| {
-            slots.iter().take(count).filter(|slot| slot.state.borrow().ready).count()
+            slots.iter().take(count).filter(|slot| keep(&slot.state.borrow())).count()
         })
     };
-    let loading = || {
-        SLOTS.with_borrow(|slots| {
-            let state = |slot: &Slot| slot.state.borrow().failed.is_none();
-            slots.iter().take(count).filter(|slot| state(slot)).count()
-        })
-    };
+    let ready = |state: &SlotState| state.ready;
+    let working = |state: &SlotState| state.failed.is_none();
     let since = js_sys::Date::now();
-    while ready() < loading() && js_sys::Date::now() - since < patience_ms {
+    while counted(ready) < counted(working) && js_sys::Date::now() - since < patience_ms {
         gloo::timers::future::TimeoutFuture::new(20).await;
     }
-    ready()
+    counted(ready)
 }
 
 /// A new helper worker, listened to; `None` if it could not be started.
@@ -262,12 +258,12 @@ impl Helpers for WorkerHelpers {
         let Some(FromHelper::Shares { squared_errors }) = json::<FromHelper>(&data) else {
             return Err(failed("it sent no shares".into()));
         };
-        let gradients = floats(&data, "gradients");
-        if squared_errors.len() != count || !gradients.len().is_multiple_of(count.max(1)) {
-            return Err(failed("it sent the wrong number of shares".into()));
+        match split_even(&floats(&data, "gradients"), count) {
+            Some(gradients) if squared_errors.len() == count => {
+                Ok(gradients.into_iter().zip(squared_errors).collect())
+            }
+            _ => Err(failed("it sent the wrong number of shares".into())),
         }
-        let each = gradients.len() / count.max(1);
-        Ok(gradients.chunks(each.max(1)).map(<[f32]>::to_vec).zip(squared_errors).collect())
     }
 
     fn sync(&mut self, parameters: &[f32]) {
@@ -282,14 +278,10 @@ impl Helpers for WorkerHelpers {
 
     async fn finish_paths(&mut self, helper: usize) -> Result<Vec<Vec<f32>>, TrainError> {
         let (data, steps) = self.joined[helper].finish().await?;
-        let paths = floats(&data, "paths");
-        match json::<FromHelper>(&data) {
-            Some(FromHelper::Paths { steps: sent })
-                if sent == steps && paths.len().is_multiple_of(steps.max(1)) =>
-            {
-                Ok(paths.chunks(paths.len() / steps.max(1)).map(<[f32]>::to_vec).collect())
-            }
-            Some(FromHelper::PathsFailed { message }) => Err(failed(message)),
+        let paths = split_even(&floats(&data, "paths"), steps);
+        match (json::<FromHelper>(&data), paths) {
+            (Some(FromHelper::Paths { steps: sent }), Some(paths)) if sent == steps => Ok(paths),
+            (Some(FromHelper::PathsFailed { message }), _) => Err(failed(message)),
             _ => Err(failed("it sent no paths".into())),
         }
     }
@@ -340,6 +332,15 @@ impl Joined {
     }
 }
 
+/// `values` (what a helper sent back, one item after another) cut into `parts` items of equal
+/// length; `None` if they do not divide evenly.
+fn split_even(values: &[f32], parts: usize) -> Option<Vec<Vec<f32>>> {
+    if parts == 0 || !values.len().is_multiple_of(parts) {
+        return None;
+    }
+    Some(values.chunks((values.len() / parts).max(1)).map(<[f32]>::to_vec).collect())
+}
+
 /// A helper's failure as the trainer hears it.
 fn failed(detail: String) -> TrainError {
     TrainError::Helper(format!("a helper worker failed: {detail}"))
@@ -363,8 +364,8 @@ pub fn helper_main() {
                 let shares = MODEL
                     .with_borrow(|model| model.as_ref().map(|m| m.gradients(&jobs, batch_len)));
                 let Some(shares) = shares else { return };
-                let gradients: Vec<f32> =
-                    shares.iter().flat_map(|(g, _)| g.iter().copied()).collect();
+                let gradients =
+                    shares.iter().map(|(g, _)| g.as_slice()).collect::<Vec<_>>().concat();
                 let squared_errors = shares.iter().map(|(_, e)| *e).collect();
                 post_to(
                     &js_sys::global(),

@@ -321,6 +321,16 @@ impl WorkerHost {
             count_launches: false,
         }
     }
+
+    /// Whether a progress message goes out at `now`: `always`, or [`PROGRESS_EVERY_MS`] after
+    /// the last.
+    fn progress_due(&mut self, now: f64, always: bool) -> bool {
+        let due = always || now - self.last_progress_ms >= PROGRESS_EVERY_MS;
+        if due {
+            self.last_progress_ms = now;
+        }
+        due
+    }
 }
 
 impl TrainingHost for WorkerHost {
@@ -344,9 +354,7 @@ impl TrainingHost for WorkerHost {
     }
 
     fn progress(&mut self, progress: &BatchProgress) {
-        let now = js_sys::Date::now();
-        if now - self.last_progress_ms >= PROGRESS_EVERY_MS {
-            self.last_progress_ms = now;
+        if self.progress_due(js_sys::Date::now(), false) {
             post(&FromWorker::Progress { progress: *progress });
         }
     }
@@ -356,8 +364,7 @@ impl TrainingHost for WorkerHost {
         if done == 0 {
             self.calibration_started_ms = now;
         }
-        if done == 0 || done == total || now - self.last_progress_ms >= PROGRESS_EVERY_MS {
-            self.last_progress_ms = now;
+        if self.progress_due(now, done == 0 || done == total) {
             let seconds = (now - self.calibration_started_ms) / 1000.0;
             post(&FromWorker::Calibrating { done, total, seconds });
         }

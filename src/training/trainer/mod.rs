@@ -149,12 +149,7 @@ impl<'a> Learner<'a> {
             if theirs.is_empty() {
                 continue;
             }
-            let outcome = host.helpers().finish(helper).await.and_then(|done| {
-                (done.len() == theirs.len()).then_some(done).ok_or_else(|| {
-                    TrainError::Helper("a helper worker sent the wrong number of shares".into())
-                })
-            });
-            match outcome {
+            match host.helpers().finish(helper).await {
                 Ok(done) => theirs.iter().zip(done).for_each(|(&s, share)| shares[s] = Some(share)),
                 Err(error) => {
                     self.helpers.retain(|h| *h != helper);
