@@ -4,15 +4,17 @@
 //!
 //! `cargo run --example reference -- ../shared/data/NSE-TATAGLOBAL.csv [URL query]`; with
 //! `features=Open,High,Low,Volume` in the query it trains on OHLCV inputs instead of the target
-//! alone, and it prints test direction and band coverage too.
+//! alone, and it prints test direction and band coverage too. `patience=10` stops early;
+//! `search=on` searches the settings first (`budget=` seconds on this machine's clock).
 
 use burn::tensor::Device;
 use stocklstm::data::parse::{ParseOptions, parse_csv_with};
+use stocklstm::training::leaderboard::Leaderboard;
 use stocklstm::training::run::run;
 use stocklstm::training::shares::NoHelpers;
 use stocklstm::training::{EpochReport, Settings, TrainingHost};
 
-struct Printer(NoHelpers);
+struct Printer(NoHelpers, std::time::Instant);
 
 impl TrainingHost for Printer {
     type Helpers = NoHelpers;
@@ -20,10 +22,17 @@ impl TrainingHost for Printer {
         &mut self.0
     }
     fn report(&mut self, epoch: &EpochReport) {
+        let validation = epoch.val_loss.map_or("—".into(), |loss| format!("{loss:.6}"));
         eprintln!(
-            "epoch {}/{}: loss {:.6}, validation {:.6}",
-            epoch.epoch, epoch.epochs, epoch.train_loss, epoch.val_loss
+            "epoch {}/{}: loss {:.6}, validation {validation}",
+            epoch.epoch, epoch.epochs, epoch.train_loss
         );
+    }
+    fn seconds(&self) -> f64 {
+        self.1.elapsed().as_secs_f64()
+    }
+    fn searched(&mut self, board: &Leaderboard) {
+        eprintln!("{}", board.status());
     }
     fn stop_requested(&self) -> bool {
         false
@@ -51,12 +60,30 @@ fn main() -> Result<(), String> {
         &table,
         &settings,
         &Device::flex().autodiff(),
-        &mut Printer(NoHelpers),
+        &mut Printer(NoHelpers, std::time::Instant::now()),
     ))
     .map_err(|e| e.to_string())?
     .result;
     let seconds = started.elapsed().as_secs_f64();
     println!("settings: {}", settings.to_query());
+    if let Some(early) = result.early_stop {
+        println!("early stopping: {}", early.sentence());
+    }
+    if let Some(board) = &result.search {
+        println!("search: {} trials in {:.0} s", board.trials.len(), board.seconds);
+        for trial in board.trials.iter().take(5) {
+            println!(
+                "  #{} rung {} epochs {}→{} {:?} {}",
+                trial.number,
+                trial.rung,
+                trial.epochs,
+                trial.chosen_epochs,
+                trial.outcome,
+                trial.changes
+            );
+        }
+    }
+    println!("total seconds: {seconds:.1}");
     println!("epochs: {}, {:.2} s/epoch", result.epochs_done, seconds / result.epochs_done as f64);
     for (name, m) in [("train", result.train), ("test", result.test), ("naive test", result.naive)]
     {

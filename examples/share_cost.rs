@@ -26,7 +26,7 @@ fn main() -> Result<(), String> {
     let device = Device::flex().autodiff();
     let model = StackedLstm::new(settings.model_shape(), settings.seed, &device);
     let examples = Examples {
-        series: &data.scaled[..data.fit_end() * data.width()],
+        series: &data.scaled[..data.fit_end * data.width()],
         window: data.window,
         width: data.width(),
     };

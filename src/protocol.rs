@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::Table;
 use crate::data::parse::ParseOptions;
 use crate::model::recurrence::differences::Differences;
+use crate::training::leaderboard::Leaderboard;
 use crate::training::speed::SpeedMeasurement;
 use crate::training::{BatchProgress, EpochReport, RunResult, Settings};
 
@@ -110,6 +111,10 @@ pub enum FromWorker {
         done: usize,
         total: usize,
         seconds: f64,
+    },
+    /// The settings search's leaderboard after a trial (and once more when it is over).
+    Searched {
+        board: Box<Leaderboard>,
     },
     Done {
         result: RunResult,

@@ -42,6 +42,8 @@ pub struct RecordingHost<H = NoHelpers> {
     pub stop_calibrating_after: Option<usize>,
     /// What the host answers when asked for launches (a fixed count: nothing launches here).
     pub launches: Option<u64>,
+    /// The settings search's leaderboards, as told after each trial.
+    pub boards: Vec<crate::training::leaderboard::Leaderboard>,
 }
 
 #[cfg(feature = "model")]
@@ -68,6 +70,12 @@ impl<H: Helpers> TrainingHost for RecordingHost<H> {
     }
     fn launches(&self) -> Option<u64> {
         self.launches
+    }
+    fn searched(&mut self, board: &crate::training::leaderboard::Leaderboard) {
+        self.boards.push(board.clone());
+    }
+    fn stop_handled(&mut self) {
+        self.stop_after = None;
     }
 }
 
@@ -110,6 +118,8 @@ pub struct InProcessHelpers {
     pub pieces: Vec<usize>,
     /// ... and backtest folds.
     pub folds: Vec<usize>,
+    /// The parameters last synced.
+    pub synced: Option<Vec<f32>>,
 }
 
 #[cfg(feature = "model")]
@@ -163,6 +173,7 @@ impl Helpers for InProcessHelpers {
         Ok(self.models[helper].gradients(&jobs, batch_len))
     }
     fn sync(&mut self, parameters: &[f32]) {
+        self.synced = Some(parameters.to_vec());
         self.models.iter_mut().for_each(|model| model.sync(parameters));
     }
     fn start_paths(&mut self, helper: usize, windows: &[f32], steps: usize) {

@@ -16,7 +16,8 @@ pub fn draw_losses(canvas: &HtmlCanvasElement, history: &[EpochReport]) -> Resul
     let root = fit_width(canvas, 0.27, 160)?;
     let logs = history
         .iter()
-        .flat_map(|r| [r.train_loss, r.val_loss])
+        .flat_map(|r| [Some(r.train_loss), r.val_loss])
+        .flatten()
         .filter(|l| l.is_finite() && *l > 0.0)
         .map(f64::log10);
     let (low, high) =
@@ -41,12 +42,19 @@ pub fn draw_losses(canvas: &HtmlCanvasElement, history: &[EpochReport]) -> Resul
         .draw()
         .map_err(|e| e.to_string())?;
     for (pick, color, label) in [
-        ((|r: &EpochReport| r.train_loss) as fn(&EpochReport) -> f64, TRAINING, "training loss"),
-        (|r: &EpochReport| r.val_loss, VALIDATION, "validation loss (test part)"),
+        (
+            (|r: &EpochReport| Some(r.train_loss)) as fn(&EpochReport) -> Option<f64>,
+            TRAINING,
+            "training loss",
+        ),
+        (|r: &EpochReport| r.val_loss, VALIDATION, "validation loss (validation block)"),
     ] {
+        if history.iter().all(|r| pick(r).is_none()) {
+            continue;
+        }
         let points = history
             .iter()
-            .map(|r| (r.epoch as f64, pick(r)))
+            .filter_map(|r| Some((r.epoch as f64, pick(r)?)))
             .filter(|(_, l)| l.is_finite() && *l > 0.0);
         chart
             .draw_series(LineSeries::new(

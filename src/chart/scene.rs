@@ -377,6 +377,8 @@ mod tests {
         RunResult {
             epochs_done: 1,
             stopped: false,
+            early_stop: None,
+            search: None,
             train: metrics,
             test: metrics,
             test_direction: None,

@@ -97,10 +97,9 @@ pub fn loss_readout(history: &[EpochReport], x: f64) -> Option<String> {
     let report = history
         .iter()
         .min_by(|a, b| (a.epoch as f64 - x).abs().total_cmp(&(b.epoch as f64 - x).abs()))?;
-    Some(format!(
-        "epoch {} · training loss {:.3e} · validation loss {:.3e}",
-        report.epoch, report.train_loss, report.val_loss
-    ))
+    let validation =
+        report.val_loss.map(|loss| format!(" · validation loss {loss:.3e}")).unwrap_or_default();
+    Some(format!("epoch {} · training loss {:.3e}{validation}", report.epoch, report.train_loss))
 }
 
 #[cfg(test)]
@@ -160,7 +159,7 @@ mod tests {
             epoch,
             epochs: 3,
             train_loss: 0.001 * epoch as f64,
-            val_loss: 0.5,
+            val_loss: Some(0.5),
             fold: None,
             launches: None,
         };

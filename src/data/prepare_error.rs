@@ -5,7 +5,7 @@
 use std::fmt;
 
 use super::inputs::{LOG_VOLUME, RETURN};
-use super::windows::{MIN_TEST_TARGETS, MIN_TRAIN_WINDOWS};
+use super::windows::{MIN_TEST_TARGETS, MIN_TRAIN_WINDOWS, SEARCH_FOLDS};
 
 /// Why the table does not fit the settings.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +21,14 @@ pub enum PrepareError {
         window: usize,
         split: u32,
         needed: usize,
+    },
+    /// Too few rows before the calibration block for the settings search's walk-forward folds
+    /// with `window`; `fits` is the largest window that would fit, if any does.
+    TooFewForSearch {
+        rows: usize,
+        window: usize,
+        needed: usize,
+        fits: Option<usize>,
     },
     /// A test part too short for `folds` backtest folds.
     TooFewForFolds {
@@ -71,11 +79,25 @@ impl fmt::Display for PrepareError {
             Self::TooFewRows { rows, window, split, needed } => write!(
                 f,
                 "only {rows} rows after cleaning, but window {window} with a {split}/{} split needs at \
-                 least {needed} rows ({MIN_TRAIN_WINDOWS} training windows, a fifth of the training \
-                 part to calibrate the forecast bands, and {MIN_TEST_TARGETS} test rows); use a \
+                 least {needed} rows ({MIN_TRAIN_WINDOWS} training windows, a tenth of the training \
+                 part to validate and a fifth to calibrate the forecast bands, and \
+                 {MIN_TEST_TARGETS} test rows); use a \
                  smaller window or a longer history",
                 100 - split
             ),
+            Self::TooFewForSearch { rows, window, needed, fits } => {
+                write!(
+                    f,
+                    "the settings search needs at least {needed} rows with window {window} (its \
+                     {SEARCH_FOLDS} walk-forward folds each fit {MIN_TRAIN_WINDOWS} windows before \
+                     their validation days, which end before the calibration block); this data has \
+                     {rows}: "
+                )?;
+                match fits {
+                    Some(fits) => write!(f, "window={fits} would fit, or a longer history"),
+                    None => write!(f, "use a longer history or turn the search off"),
+                }
+            }
             Self::TooFewForFolds { test_rows, folds } => write!(
                 f,
                 "the test part has {test_rows} rows: a {folds}-fold backtest needs at least {} \
@@ -131,12 +153,13 @@ mod tests {
     /// The page shows these sentences as they are.
     #[test]
     fn messages_say_what_was_found_and_what_would_work() {
-        let short = PrepareError::TooFewRows { rows: 16, window: 100, split: 65, needed: 211 };
+        let short = PrepareError::TooFewRows { rows: 16, window: 100, split: 65, needed: 240 };
         assert_eq!(
             short.to_string(),
-            "only 16 rows after cleaning, but window 100 with a 65/35 split needs at least 211 rows \
-             (10 training windows, a fifth of the training part to calibrate the forecast bands, and \
-             5 test rows); use a smaller window or a longer history"
+            "only 16 rows after cleaning, but window 100 with a 65/35 split needs at least 240 rows \
+             (10 training windows, a tenth of the training part to validate and a fifth to \
+             calibrate the forecast bands, and 5 test rows); use a smaller window or a longer \
+             history"
         );
         let folds = PrepareError::TooFewForFolds { test_rows: 30, folds: 7 };
         assert_eq!(

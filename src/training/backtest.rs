@@ -6,7 +6,8 @@ use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
 use super::error::TrainError;
-use super::report::{BatchProgress, EpochReport, StopReason};
+use super::host::InnerHost;
+use super::report::StopReason;
 use super::result::Backtest;
 use super::run::calibrate;
 use super::settings::Settings;
@@ -15,37 +16,6 @@ use super::trainer::{TrainingHost, train};
 use crate::data::windows::Prepared;
 use crate::evaluation::{metrics, naive_predictions, spread};
 use crate::forecast::coverage::Coverage;
-
-/// Passes the trainer's reports on, marked with the backtest fold they belong to.
-struct FoldHost<'a, H> {
-    inner: &'a mut H,
-    fold: (usize, usize),
-}
-
-impl<H: TrainingHost> TrainingHost for FoldHost<'_, H> {
-    type Helpers = H::Helpers;
-    fn helpers(&mut self) -> &mut H::Helpers {
-        self.inner.helpers()
-    }
-    fn worker_lost(&mut self, workers: usize, error: &TrainError) {
-        self.inner.worker_lost(workers, error)
-    }
-    fn report(&mut self, epoch: &EpochReport) {
-        self.inner.report(&EpochReport { fold: Some(self.fold), ..epoch.clone() });
-    }
-    fn progress(&mut self, progress: &BatchProgress) {
-        self.inner.progress(&BatchProgress { fold: Some(self.fold), ..*progress });
-    }
-    fn stop_requested(&self) -> bool {
-        self.inner.stop_requested()
-    }
-    async fn pause(&mut self) {
-        self.inner.pause().await
-    }
-    fn launches(&self) -> Option<u64> {
-        self.inner.launches()
-    }
-}
 
 /// What one fold contributes to the backtest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -107,7 +77,8 @@ pub async fn backtest(
         for &(helper, i) in &theirs {
             host.helpers().start_fold(helper, &folds[i], fold_settings);
         }
-        let mut fold_host = FoldHost { inner: &mut *host, fold: (round[0] + 1, folds.len()) };
+        let mut fold_host =
+            InnerHost { inner: &mut *host, fold: Some((round[0] + 1, folds.len())) };
         let mut done =
             vec![fold_result(&folds[round[0]], fold_settings, device, &mut fold_host).await?];
         if host.stop_requested() {
@@ -119,7 +90,8 @@ pub async fn backtest(
                 Err(error) => {
                     helpers.retain(|h| *h != helper);
                     host.worker_lost(1 + helpers.len(), &error);
-                    let mut fold_host = FoldHost { inner: &mut *host, fold: (i + 1, folds.len()) };
+                    let mut fold_host =
+                        InnerHost { inner: &mut *host, fold: Some((i + 1, folds.len())) };
                     done.push(fold_result(&folds[i], fold_settings, device, &mut fold_host).await?);
                 }
             }

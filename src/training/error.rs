@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use super::leaderboard::Outcome;
 use crate::data::PrepareError;
 use crate::forecast::bands::BandsError;
 use crate::model::error::ModelError;
@@ -24,6 +25,11 @@ pub enum TrainError {
     NothingToTime,
     /// A helper CPU worker failed (what it or JavaScript said).
     Helper(String),
+    /// No trial of the settings search scored (`first`: how the best-ranked ended).
+    SearchFailed {
+        trials: usize,
+        first: Option<Outcome>,
+    },
 }
 
 impl fmt::Display for TrainError {
@@ -39,6 +45,15 @@ impl fmt::Display for TrainError {
             ),
             Self::NothingToTime => write!(f, "no training windows to time"),
             Self::Helper(message) => f.write_str(message),
+            Self::SearchFailed { trials, first } => {
+                write!(f, "the settings search found nothing to train: ")?;
+                match first {
+                    Some(Outcome::Failed { reason }) => {
+                        write!(f, "all {trials} trials failed (the first: {reason})")
+                    }
+                    _ => write!(f, "it was stopped before its first trial ended"),
+                }
+            }
         }
     }
 }

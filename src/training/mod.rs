@@ -10,6 +10,7 @@ pub mod backtest;
 pub mod error;
 #[cfg(feature = "model")]
 pub mod host;
+pub mod leaderboard;
 #[cfg(feature = "model")]
 pub mod model_file;
 pub mod registry;
@@ -17,6 +18,8 @@ pub mod report;
 pub mod result;
 #[cfg(feature = "model")]
 pub mod run;
+#[cfg(feature = "model")]
+pub mod search;
 pub mod settings;
 #[cfg(feature = "model")]
 pub mod shares;

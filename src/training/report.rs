@@ -9,8 +9,9 @@ pub struct EpochReport {
     pub epochs: usize,
     /// Mean squared error on the scaled training targets.
     pub train_loss: f64,
-    /// Mean squared error on the scaled test targets.
-    pub val_loss: f64,
+    /// Mean squared error on the scaled targets of the validation block (none when it was
+    /// fitted too: a search's winner trained again).
+    pub val_loss: Option<f64>,
     /// `(i, k)` while fold i of a k-fold backtest trains; `None` for the main run.
     pub fold: Option<(usize, usize)>,
     /// GPU kernel launches in this epoch, where the host counts them.
@@ -61,8 +62,36 @@ impl BatchProgress {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StopReason {
     Finished,
+    /// The validation loss stopped improving (`patience=`): the best epoch's weights are kept.
+    EarlyStopped,
     /// The person pressed Stop; the model trained so far is kept.
     Stopped,
+}
+
+/// What early stopping did in a run with `patience=`: the page's "stopped at epoch 41 of 100,
+/// best epoch 29".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlyStop {
+    /// The epoch whose weights the model has.
+    pub best_epoch: usize,
+    /// The last epoch trained, of `epochs`.
+    pub stopped_epoch: usize,
+    pub epochs: usize,
+    pub patience: usize,
+}
+
+impl EarlyStop {
+    /// The results' sentence.
+    pub fn sentence(&self) -> String {
+        let Self { best_epoch, stopped_epoch, epochs, patience } = *self;
+        if stopped_epoch < epochs {
+            format!(
+                "stopped at epoch {stopped_epoch} of {epochs}, best epoch {best_epoch} (no better validation loss in {patience} epochs; the best epoch's weights kept)"
+            )
+        } else {
+            format!("trained all {epochs} epochs, best epoch {best_epoch} (its weights kept)")
+        }
+    }
 }
 
 #[cfg(test)]
@@ -80,7 +109,7 @@ mod tests {
             epoch: 2,
             epochs: 4,
             train_loss: 0.0,
-            val_loss: 0.0,
+            val_loss: None,
             fold: None,
             launches: None,
         };

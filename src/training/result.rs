@@ -6,12 +6,17 @@ use serde::{Deserialize, Serialize};
 use crate::evaluation::{Metrics, Spread};
 use crate::forecast::ForecastDay;
 use crate::forecast::bands::Coverage;
+use crate::training::leaderboard::Leaderboard;
+use crate::training::report::EarlyStop;
 
 /// Everything the page shows after a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunResult {
     pub epochs_done: usize,
     pub stopped: bool,
+    /// What early stopping did, with `patience=`.
+    #[serde(default)]
+    pub early_stop: Option<EarlyStop>,
     pub train: Metrics,
     pub test: Metrics,
     /// Percent of test days whose move the model called in the right direction.
@@ -28,6 +33,9 @@ pub struct RunResult {
     pub coverage: Coverage,
     /// The expanding-window backtest, when the settings asked for one.
     pub backtest: Option<Backtest>,
+    /// The settings search that chose this run's settings, with `search=on`.
+    #[serde(default)]
+    pub search: Option<Box<Leaderboard>>,
     /// What the person should know about this result (a loaded model's other bar size).
     #[serde(default)]
     pub notes: Vec<String>,

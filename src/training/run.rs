@@ -9,6 +9,7 @@ use super::error::TrainError;
 use super::model_file::ModelFile;
 use super::report::StopReason;
 use super::result::RunResult;
+use super::search::search;
 use super::settings::Settings;
 use super::shares::Helpers;
 use super::trainer::{TrainingHost, train};
@@ -45,40 +46,61 @@ fn inputs<'a>(
     Ok((&target.values, extra))
 }
 
-/// A finished run: what the page shows, and the model with its scalers (the target's first),
-/// kept so it can be saved.
+/// A finished run: what the page shows, and the model with its scalers (the target's first)
+/// and the settings it was trained with (a search's winner's), kept so it can be saved.
 pub struct Finished {
     pub result: RunResult,
     pub model: StackedLstm,
     pub scalers: Vec<MinMaxScaler>,
+    pub settings: Settings,
 }
 
 /// Trains on an autodiff `device` and returns metrics in price units, fits and the forecast.
+/// With `search=on` the settings search runs first and the run is its best trial's settings,
+/// trained on the fit and validation blocks for the epochs it chose.
 pub async fn run(
     table: &Table,
     settings: &Settings,
     device: &Device,
     host: &mut impl TrainingHost,
 ) -> Result<Finished, TrainError> {
-    let data = prepare(table, settings)?;
-    let trained = train(device, &data, settings, host).await?;
+    if !settings.search {
+        return run_prepared(table, &prepare(table, settings)?, settings, device, host).await;
+    }
+    let board = search(table, settings, device, host).await?;
+    let winner = board.winner().ok_or_else(|| TrainError::SearchFailed {
+        trials: board.trials.len(),
+        first: board.trials.first().map(|t| t.outcome.clone()),
+    })?;
+    let winner = Settings { backtest: settings.backtest, ..winner };
+    let data = prepare(table, &winner)?.without_validation();
+    let mut finished = run_prepared(table, &data, &winner, device, host).await?;
+    finished.result.search = Some(Box::new(board));
+    finished.settings = winner;
+    Ok(finished)
+}
+
+/// Trains on `data`, prepared by `settings`, and evaluates, forecasts and backtests.
+async fn run_prepared(
+    table: &Table,
+    data: &Prepared,
+    settings: &Settings,
+    device: &Device,
+    host: &mut impl TrainingHost,
+) -> Result<Finished, TrainError> {
+    let trained = train(device, data, settings, host).await?;
     let inference = device.clone().without_autodiff();
-    let mut result = evaluate(
-        &trained.model,
-        &data,
-        table,
-        settings.horizon,
-        &inference,
-        host,
-        &trained.helpers,
-    )
-    .await?;
+    let mut result =
+        evaluate(&trained.model, data, table, settings.horizon, &inference, host, &trained.helpers)
+            .await?;
     result.epochs_done = trained.epochs_done;
+    result.early_stop = trained.early_stop;
     result.stopped |= trained.stop == StopReason::Stopped;
     if settings.backtest && !result.stopped {
-        result.backtest = Some(backtest(&data, settings, device, host, &trained.helpers).await?);
+        result.backtest = Some(backtest(data, settings, device, host, &trained.helpers).await?);
     }
-    Ok(Finished { result, model: trained.model, scalers: data.scalers() })
+    let settings = settings.clone();
+    Ok(Finished { result, model: trained.model, scalers: data.scalers(), settings })
 }
 
 /// Evaluates a saved model on `table` with the settings, inputs and scalers it was trained
@@ -101,7 +123,7 @@ pub async fn evaluate_saved(
 }
 
 /// The model's predictions for `targets`, in price units.
-async fn fit(
+pub(super) async fn fit(
     model: &StackedLstm,
     data: &Prepared,
     targets: Range<usize>,
@@ -140,7 +162,7 @@ pub async fn calibrate(
 ) -> Result<Option<Calibrated>, TrainError> {
     let scale = ErrorScale::for_series(&data.prices);
     let end = data.prices.len();
-    let origins = data.fit_end() - 1..end - 1;
+    let origins = data.validation_end - 1..end - 1;
     let pieces: Vec<Range<usize>> = origins
         .clone()
         .step_by(ORIGINS_PER_PIECE)
@@ -224,6 +246,8 @@ async fn evaluate(
         backtest: None,
         epochs_done: 0,
         stopped,
+        early_stop: None,
+        search: None,
         train: metrics(&data.prices[data.train_targets()], &train_fit),
         test: metrics(test_actual, &test_fit),
         test_direction: directional_accuracy(&data.prices, data.test_targets(), &test_fit),
@@ -503,7 +527,7 @@ mod tests {
     fn a_missing_target_or_short_file_is_refused_before_training() {
         let table = parse_csv(b"Date,Close\n2020-01-01,1\n2020-01-02,2\n").unwrap();
         let short = prepare(&table, &Settings::default()).unwrap_err();
-        assert!(matches!(short, PrepareError::TooFewRows { needed: 211, .. }), "{short:?}");
+        assert!(matches!(short, PrepareError::TooFewRows { needed: 240, .. }), "{short:?}");
         assert_eq!(Settings::default().check(&table), Err(short));
         let settings = Settings { target: Some("Volume".into()), ..Settings::default() };
         let missing = prepare(&table, &settings).unwrap_err();

@@ -8,7 +8,7 @@ use super::registry::{SPECS, SettingError, spec};
 use crate::data::bar::BarSize;
 use crate::data::inputs::extra_inputs;
 use crate::data::resample::Reshape;
-use crate::data::windows::{Scaling, check_length, train_len};
+use crate::data::windows::{Scaling, check_length, check_search_length, train_len};
 use crate::data::{PrepareError, Table};
 use crate::model::ModelShape;
 use crate::query::{self, DATA_KEY};
@@ -54,6 +54,10 @@ pub struct Settings {
     pub epochs: usize,
     pub batch: usize,
     pub lr: f64,
+    /// Early stopping: epochs without a better validation loss before training stops (the best
+    /// epoch's weights kept); `None` is `off`.
+    #[serde(default)]
+    pub patience: Option<usize>,
     pub horizon: usize,
     pub seed: u64,
     pub scaling: Scaling,
@@ -61,6 +65,15 @@ pub struct Settings {
     /// Also run an expanding-window backtest with `folds` folds (retraining once per fold).
     pub backtest: bool,
     pub folds: usize,
+    /// Search the settings before the run (see [`crate::training::search`]).
+    #[serde(default)]
+    pub search: bool,
+    /// Seconds the search may take ...
+    #[serde(default)]
+    pub budget: u64,
+    /// ... or its first round's trials, which makes it the same on any machine.
+    #[serde(default)]
+    pub trials: Option<usize>,
     pub backend: BackendChoice,
     /// CPU workers sharing each batch (`workers=4`); `None` is `auto`: the machine's cores, up to
     /// [`crate::training::shares::SHARES`]. Changes the speed of a run, never its numbers.
@@ -84,12 +97,16 @@ impl Default for Settings {
             epochs: 0,
             batch: 0,
             lr: 0.0,
+            patience: None,
             horizon: 0,
             seed: 0,
             scaling: Scaling::TrainOnly,
             predict: Prediction::Change,
             backtest: false,
             folds: 0,
+            search: false,
+            budget: 0,
+            trials: None,
             backend: BackendChoice::Auto,
             workers: None,
         };
@@ -107,6 +124,9 @@ impl Settings {
     pub fn check(&self, table: &Table) -> Result<(), PrepareError> {
         let target = table.target(self.target.as_deref())?;
         check_length(target.values.len(), self.window, self.split)?;
+        if self.search {
+            check_search_length(target.values.len(), self.window, self.split)?;
+        }
         extra_inputs(table, target, &self.features, train_len(target.values.len(), self.split))
             .map(drop)
     }

@@ -10,6 +10,7 @@ mod page;
 mod price_chart;
 mod results;
 mod runs;
+mod search;
 mod settings_form;
 mod share;
 mod speeds;

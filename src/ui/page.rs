@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use super::{client, runs, share, speeds};
 use crate::protocol::{FromWorker, ToWorker};
+use crate::training::leaderboard::Leaderboard;
 use crate::training::{EpochReport, Launches, RunResult, Settings};
 use crate::view::history::RunRecord;
 use crate::view::{Action, Backend, Command, Dataset, Notice, RunView, Status};
@@ -146,6 +147,8 @@ pub struct Slices {
     pub progress: Memo<f64>,
     pub backend: Memo<Option<Backend>>,
     pub launches: Memo<Option<Launches>>,
+    /// The settings search's leaderboard: the running search's or the shown result's.
+    pub leaderboard: Memo<Option<Leaderboard>>,
 }
 
 impl Slices {
@@ -181,6 +184,7 @@ impl Slices {
             progress: Memo::new(move |_| view.with(RunView::progress)),
             backend: Memo::new(move |_| view.with(|v| v.backend().cloned())),
             launches: Memo::new(move |_| view.with(RunView::launches)),
+            leaderboard: Memo::new(move |_| view.with(|v| v.leaderboard().cloned())),
         }
     }
 }

@@ -106,6 +106,11 @@ pub fn Results(handle: Handle) -> impl IntoView {
             }).collect_view()}</ul>
         })}
         <p class="verdict">{move || view.result.with(|r| r.as_ref().map(|r| verdict(r.test.rmse, r.naive.rmse)))}</p>
+        {move || view.result.with(|r| r.as_ref().and_then(|r| r.early_stop)).map(|e| view! {
+            <p class="note" data-testid="early-stop" data-best-epoch=e.best_epoch data-stopped-epoch=e.stopped_epoch>
+                {format!("Early stopping: {}.", e.sentence())}</p>
+        })}
+        <super::search::Search handle=handle />
         <ul class="warnings" data-testid="run-notes">
             {move || view.result.with(|r| r.as_ref().map(|r| r.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()))}
         </ul>

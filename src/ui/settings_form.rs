@@ -5,7 +5,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::{Handle, Slices};
+use crate::data::windows::describe_blocks;
 use crate::training::Settings;
+use crate::training::leaderboard::search_cost;
 use crate::training::registry::{Kind, Place, SPECS, Spec};
 use crate::view::{Action, Status};
 
@@ -77,13 +79,18 @@ pub fn setting_input(
                 prop:disabled=disabled prop:value=current on:change=move |ev| apply(event_target_value(&ev)) />
         }
         .into_any(),
-        Kind::WholeOrAuto { min, max } => view! {
+        Kind::WholeOr { word, min, max } if max - min < 32 => view! {
             <select data-setting=key prop:disabled=disabled on:change=move |ev| apply(event_target_value(&ev))>
-                {std::iter::once("auto".to_string()).chain((min..=max).map(|n| n.to_string())).map(|value| {
+                {std::iter::once(word.to_string()).chain((min..=max).map(|n| n.to_string())).map(|value| {
                     let (chosen, text) = (value.clone(), value.clone());
                     view! { <option value=value selected=move || current() == chosen>{text}</option> }
                 }).collect_view()}
             </select>
+        }
+        .into_any(),
+        Kind::WholeOr { word, min, max } => view! {
+            <input type="text" inputmode="numeric" placeholder=format!("{word} or {min}–{max}") data-setting=key
+                prop:disabled=disabled prop:value=current on:change=move |ev| apply(event_target_value(&ev)) />
         }
         .into_any(),
         Kind::Decimal { min, max, .. } => view! {
@@ -162,6 +169,10 @@ pub fn SettingsForm(handle: Handle) -> impl IntoView {
             <div class="grid">
                 {SPECS.iter().filter(|spec| spec.place == Place::Model).map(|spec| setting_input(handle, spec, training)).collect_view()}
             </div>
+            <p class="note" data-testid="blocks">{move || view.dataset.with(|d| {
+                d.as_ref().map(|d| describe_blocks(d.table.len(), view.settings.with(|s| s.split)))
+            })}</p>
+            <p class="note" data-testid="search-cost">{move || view.settings.with(|s| search_cost(s))}</p>
             <div class="actions">
                 <button data-testid="train-button" prop:disabled=move || training() || view.dataset.with(Option::is_none)
                     on:click=move |_| handle.send(Action::Train)>"Train"</button>

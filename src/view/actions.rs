@@ -25,6 +25,7 @@ impl RunView {
             Action::LoadModel => self.model_load_started(),
             Action::ExportResults => self.results_exported(),
             Action::RestoreRun(id) => self.run_restored(id),
+            Action::ApplyTrial(number) => self.trial_applied(number),
             Action::TogglePin(id) => self.run_pin_toggled(id),
             Action::DeleteRun(id) => self.run_deleted(id),
             Action::ExportRuns => self.runs_exported(),
@@ -94,15 +95,44 @@ impl RunView {
         self.history = Arc::default();
         self.backtest_epoch = None;
         self.calibration = None;
+        self.search = None;
         self.backend = None;
         self.epoch = (0, self.settings.epochs);
         self.seconds = 0.0;
         self.progress = 0.0;
-        self.phase = Phase::Training;
+        self.phase = if self.settings.search { Phase::Searching } else { Phase::Training };
         vec![Command::Train {
             settings: Settings::clone(&self.settings),
             gpu_failed: self.gpu_failed.clone(),
         }]
+    }
+
+    /// Apply pressed on a leaderboard row: the trial's settings, with the epochs it chose, go
+    /// into the form (and so the address bar); the data's own settings stay.
+    pub fn trial_applied(&mut self, number: usize) -> Vec<Command> {
+        let Some(trial) =
+            self.leaderboard().and_then(|b| b.trials.iter().find(|t| t.number == number))
+        else {
+            return Vec::new();
+        };
+        let settings =
+            self.with_own_machine(Settings { patience: None, ..trial.chosen_settings() });
+        self.settings = Arc::new(settings);
+        self.notice = self.notice.take().and_then(Notice::after_setting_accepted);
+        Vec::new()
+    }
+
+    /// `settings` (a search's, as the worker ran them) with this page's data and machine
+    /// settings: `bars`, `last`, `backend` and `workers` as the person set them.
+    pub(super) fn with_own_machine(&self, settings: Settings) -> Settings {
+        let own = &self.settings;
+        Settings {
+            bars: own.bars,
+            last: own.last,
+            backend: own.backend,
+            workers: own.workers,
+            ..settings
+        }
     }
 
     /// Stop pressed: the worker ends the run and sends the model trained so far.

@@ -38,6 +38,8 @@ pub enum Action {
     ExportResults,
     /// Put a run's settings back in the form.
     RestoreRun(u64),
+    /// Put a settings search trial's settings (by its number) in the form.
+    ApplyTrial(usize),
     /// Draw a run over the chart, or stop drawing it.
     TogglePin(u64),
     DeleteRun(u64),

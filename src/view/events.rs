@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::{Backend, Calibration, Command, Dataset, Download, Notice, Phase, RunView};
 use crate::protocol::FromWorker;
+use crate::training::leaderboard::Leaderboard;
 use crate::training::{BatchProgress, EpochReport, RunResult, Settings};
 
 impl RunView {
@@ -31,6 +32,7 @@ impl RunView {
             FromWorker::Calibrating { done, total, seconds } => {
                 self.calibrating(Calibration { done, total, seconds })
             }
+            FromWorker::Searched { board } => self.searched(*board),
             FromWorker::Done { result } => self.done(result),
             FromWorker::ModelSaved { file } => self.model_saved(file),
             FromWorker::ModelLoaded { settings, result } => self.model_loaded(settings, result),
@@ -55,6 +57,7 @@ impl RunView {
         let key = self.runs_key().unwrap_or_default();
         self.runs = Arc::default();
         self.result = None;
+        self.search = None;
         self.history = Arc::default();
         self.epoch = (0, 0);
         self.notice = self.notice.take().and_then(Notice::after_load);
@@ -122,6 +125,23 @@ impl RunView {
         Vec::new()
     }
 
+    /// The settings search's leaderboard after a trial: shown, with its progress; once it is
+    /// over, the best trial's run trains.
+    pub fn searched(&mut self, board: Leaderboard) -> Vec<Command> {
+        if !self.is_training() {
+            return Vec::new();
+        }
+        if board.finished {
+            self.phase = Phase::Training;
+            self.progress = 0.0;
+        } else {
+            self.phase = Phase::Searching;
+            self.progress = board.percent();
+        }
+        self.search = Some(Arc::new(board));
+        Vec::new()
+    }
+
     /// Moves the progress bar to where training is (a backtest's folds are shares of the run).
     fn show_progress(&mut self, progress: BatchProgress) {
         let folds = if self.settings.backtest { self.settings.folds } else { 0 };
@@ -132,6 +152,7 @@ impl RunView {
     pub fn done(&mut self, result: RunResult) -> Vec<Command> {
         self.backtest_epoch = None;
         self.calibration = None;
+        self.search = None;
         self.epoch.0 = result.epochs_done;
         self.phase = if result.stopped { Phase::Stopped } else { Phase::Done };
         self.result = Some(Arc::new(result));

@@ -85,6 +85,8 @@ mod tests {
         let result = RunResult {
             epochs_done: 1,
             stopped: false,
+            early_stop: None,
+            search: None,
             train: m,
             test: m,
             test_direction: None,

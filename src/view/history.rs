@@ -153,6 +153,8 @@ mod tests {
         let result = RunResult {
             epochs_done: 3,
             stopped: false,
+            early_stop: None,
+            search: None,
             train: metrics(0.5),
             test: metrics(test_rmse),
             test_direction: Some(51.0),

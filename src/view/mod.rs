@@ -23,6 +23,7 @@ pub use notice::{Notice, NoticeKind};
 use crate::data::Table;
 use crate::data::clock::thousands;
 use crate::data::parse::ParseOptions;
+use crate::training::leaderboard::Leaderboard;
 use crate::training::{EpochReport, Launches, RunResult, Settings};
 use history::{RunRecord, data_key};
 
@@ -35,6 +36,8 @@ pub enum Phase {
     Loading,
     /// Data is loaded and nothing runs: ready to train.
     Loaded,
+    /// The settings search runs its trials (`search=on`), before the best one trains.
+    Searching,
     /// The worker trains (the main model, then any backtest folds).
     Training,
     /// The last epoch is reported; the worker evaluates and forecasts until it sends the result.
@@ -125,6 +128,8 @@ pub struct RunView {
     backtest_epoch: Option<EpochReport>,
     /// The bands' calibration while it runs: origins done, of how many, in how many seconds.
     calibration: Option<Calibration>,
+    /// The settings search's leaderboard while its run is under way (then the result's).
+    search: Option<Arc<Leaderboard>>,
     /// Percent of a large file parsed so far, while it loads.
     parse_percent: Option<f64>,
     result: Option<Arc<RunResult>>,
@@ -155,6 +160,7 @@ impl RunView {
             history: Arc::default(),
             backtest_epoch: None,
             calibration: None,
+            search: None,
             parse_percent: None,
             result: None,
             results: 0,
@@ -214,6 +220,11 @@ impl RunView {
         self.result.as_ref()
     }
 
+    /// The settings search's leaderboard: the running search's, or the shown result's.
+    pub fn leaderboard(&self) -> Option<&Leaderboard> {
+        self.search.as_deref().or_else(|| self.result.as_ref()?.search.as_deref())
+    }
+
     /// The shown result's number (counted from 1 since the page opened), `None` without one.
     pub fn result_number(&self) -> Option<u64> {
         self.result.as_ref().map(|_| self.results)
@@ -233,7 +244,9 @@ impl RunView {
         match self.phase {
             Phase::NoData | Phase::Loaded => Status::Idle,
             Phase::Loading => Status::Loading,
-            Phase::Training | Phase::Finishing | Phase::Calibrating => Status::Training,
+            Phase::Searching | Phase::Training | Phase::Finishing | Phase::Calibrating => {
+                Status::Training
+            }
             Phase::Done | Phase::Stopped => Status::Done,
             Phase::Failed => Status::Error,
         }
@@ -248,10 +261,15 @@ impl RunView {
                 Some(percent) => format!("Loading… {percent:.0}% of the file read"),
                 None => "Loading…".into(),
             },
+            Phase::Searching => match &self.search {
+                Some(board) => board.status(),
+                None => "Searching settings…".into(),
+            },
             Phase::Training | Phase::Finishing => match &self.backtest_epoch {
                 Some(EpochReport { fold: Some((i, k)), epoch, epochs, .. }) => {
                     format!("Backtest: fold {i}/{k}, epoch {epoch}/{epochs}…")
                 }
+                _ if self.search.is_some() => "Training the search's best settings…".into(),
                 _ => "Training…".into(),
             },
             Phase::Calibrating => match self.calibration {
@@ -273,6 +291,12 @@ impl RunView {
     /// While training, seconds per epoch and the time left ("1.20 s/epoch, about 2m 05s left");
     /// while calibrating, the calibration's time left.
     pub fn eta(&self) -> Option<String> {
+        if let (Phase::Searching, Some(board)) = (self.phase, &self.search) {
+            return board.budget.map(|budget| {
+                let left = (budget as f64 - board.seconds).max(0.0);
+                format!("about {} of the budget left", duration(left))
+            });
+        }
         if let (Phase::Calibrating, Some(c)) = (self.phase, self.calibration) {
             return (c.done > 0).then(|| {
                 let left = c.seconds / c.done as f64 * c.total.saturating_sub(c.done) as f64;
@@ -291,13 +315,17 @@ impl RunView {
 
     /// Whether the worker is training or finishing a run (Train disabled, Stop enabled).
     pub fn is_training(&self) -> bool {
-        matches!(self.phase, Phase::Training | Phase::Finishing | Phase::Calibrating)
+        matches!(
+            self.phase,
+            Phase::Searching | Phase::Training | Phase::Finishing | Phase::Calibrating
+        )
     }
 
     /// What the tab's title starts with while a run is under way: "37%", "Calibrating 40%".
     pub fn title_prefix(&self) -> Option<String> {
         match self.phase {
             Phase::Calibrating => Some(format!("Calibrating {:.0}%", self.progress)),
+            Phase::Searching => Some(format!("Searching {:.0}%", self.progress)),
             _ if self.is_training() => Some(format!("{:.0}%", self.progress)),
             _ => None,
         }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::history::{RunContext, RunRecord, add, runs_csv};
 use super::{Command, Download, RunView};
 use crate::chart::scene::run_line;
+use crate::training::Settings;
 
 /// Points a pinned run keeps of its test fit and forecast.
 const LINE_POINTS: usize = 2000;
@@ -39,7 +40,11 @@ impl RunView {
             from_model_file,
             line: run_line(&dataset.table, result, LINE_POINTS),
         };
-        let record = RunRecord::new(&self.settings, result, context);
+        // A search's run is its winner's settings.
+        let winner = result.search.as_ref().and_then(|b| b.winner());
+        let settings =
+            winner.map_or_else(|| Settings::clone(&self.settings), |w| self.with_own_machine(w));
+        let record = RunRecord::new(&settings, result, context);
         add(Arc::make_mut(&mut self.runs), record);
         self.save_runs()
     }

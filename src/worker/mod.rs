@@ -19,6 +19,7 @@ use crate::data::parse::{ParseOptions, parse_csv_reporting};
 use crate::data::scaling::MinMaxScaler;
 use crate::model::StackedLstm;
 use crate::protocol::{FromWorker, ToWorker};
+use crate::training::leaderboard::Leaderboard;
 use crate::training::model_file::ModelFile;
 use crate::training::run::{evaluate_saved, run};
 use crate::training::shares::SHARES;
@@ -259,7 +260,8 @@ async fn train(
     let bar = table.clock.frequency();
     LAST_MODEL.set(Some(Trained {
         model: finished.model,
-        settings,
+        // A search's run saves its winner's settings.
+        settings: Settings { workers: settings.workers, ..finished.settings },
         scalers: finished.scalers,
         bar,
     }));
@@ -380,6 +382,18 @@ impl TrainingHost for WorkerHost {
 
     fn launches(&self) -> Option<u64> {
         self.count_launches.then(launches::issued)
+    }
+
+    fn seconds(&self) -> f64 {
+        js_sys::Date::now() / 1000.0
+    }
+
+    fn searched(&mut self, board: &Leaderboard) {
+        post(&FromWorker::Searched { board: Box::new(board.clone()) });
+    }
+
+    fn stop_handled(&mut self) {
+        STOP.set(false);
     }
 }
 

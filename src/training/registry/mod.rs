@@ -16,8 +16,8 @@ mod specs;
 pub enum Kind {
     /// A whole number in `min..=max`.
     Whole { min: u64, max: u64 },
-    /// `auto` or a whole number in `min..=max` (`workers`).
-    WholeOrAuto { min: u64, max: u64 },
+    /// `word` or a whole number in `min..=max` (`workers=auto`, `patience=off`).
+    WholeOr { word: &'static str, min: u64, max: u64 },
     /// A number in `min..=max`; above `min` only when `open` (a learning rate of 0 is none).
     Decimal { min: f64, max: f64, open: bool },
     /// One of the values (value, what the form shows).
@@ -142,8 +142,8 @@ impl Kind {
     pub fn expected(&self) -> String {
         match self {
             Kind::Whole { min, max } => format!("a whole number from {min} to {max}"),
-            Kind::WholeOrAuto { min, max } => {
-                format!("'auto' or a whole number from {min} to {max}")
+            Kind::WholeOr { word, min, max } => {
+                format!("'{word}' or a whole number from {min} to {max}")
             }
             Kind::Decimal { min, max, open: false } => format!("a number from {min} to {max}"),
             Kind::Decimal { min, max, open: true } => {
@@ -169,7 +169,7 @@ impl Kind {
 
     /// A whole number within this kind's range.
     fn parse_whole(&self, text: &str) -> Option<Value> {
-        let (Kind::Whole { min, max } | Kind::WholeOrAuto { min, max }) = *self else {
+        let (Kind::Whole { min, max } | Kind::WholeOr { min, max, .. }) = *self else {
             return None;
         };
         text.parse::<u64>().ok().filter(|n| (min..=max).contains(n)).map(Value::Whole)
@@ -179,7 +179,7 @@ impl Kind {
     fn range(&self) -> String {
         match self {
             Kind::Whole { min, max } if *max < u64::MAX => format!(" ({min}–{max})"),
-            Kind::WholeOrAuto { min, max } => format!(" (`auto` or {min}–{max})"),
+            Kind::WholeOr { word, min, max } => format!(" (`{word}` or {min}–{max})"),
             Kind::Decimal { min, max, open: false } => format!(" ({min}–{max})"),
             Kind::Decimal { min, max, open: true } => format!(" ({min}–{max}]"),
             _ => String::new(),
@@ -201,8 +201,8 @@ impl Spec {
         };
         match self.kind {
             Kind::Whole { .. } => self.kind.parse_whole(text).ok_or_else(invalid),
-            Kind::WholeOrAuto { .. } if text == "auto" => Ok(Value::Choice("auto")),
-            Kind::WholeOrAuto { .. } => self.kind.parse_whole(text).ok_or_else(invalid),
+            Kind::WholeOr { word, .. } if text == word => Ok(Value::Choice(word)),
+            Kind::WholeOr { .. } => self.kind.parse_whole(text).ok_or_else(invalid),
             Kind::Decimal { min, max, open } => text
                 .parse::<f64>()
                 .ok()
@@ -223,7 +223,7 @@ impl Spec {
     fn readme_row(&self) -> String {
         let default = match (self.unset, self.default) {
             (Some(words), "") => words.to_string(),
-            (_, value) if matches!(self.kind, Kind::Choice(_) | Kind::WholeOrAuto { .. }) => {
+            (_, value) if matches!(self.kind, Kind::Choice(_) | Kind::WholeOr { .. }) => {
                 format!("`{value}`")
             }
             (_, value) => value.to_string(),
@@ -269,7 +269,7 @@ mod tests {
     fn every_spec_refuses_just_outside_its_range_naming_it() {
         for spec in SPECS {
             let (below, above, ends) = match spec.kind {
-                Kind::Whole { min, max } | Kind::WholeOrAuto { min, max } => {
+                Kind::Whole { min, max } | Kind::WholeOr { min, max, .. } => {
                     let below = min.checked_sub(1).map_or("-1".to_string(), |n| n.to_string());
                     let above = max
                         .checked_add(1)
@@ -317,6 +317,19 @@ mod tests {
             refused,
             "workers: 'abc' is not valid: expected 'auto' or a whole number from 1 to 16"
         );
+        let patience = spec("patience").unwrap();
+        assert_eq!(patience.parse("off").unwrap(), Value::Choice("off"));
+        for (bad, key) in [("0", "patience"), ("abc", "patience"), ("0", "trials")] {
+            assert!(
+                spec(key).unwrap().parse(bad).unwrap_err().to_string().ends_with("from 1 to 1000")
+            );
+        }
+        for bad in ["0", "-5"] {
+            assert_eq!(
+                spec("budget").unwrap().parse(bad).unwrap_err().to_string(),
+                format!("budget: '{bad}' is not valid: expected a whole number from 1 to 86400")
+            );
+        }
     }
 
     /// Every choice of every spec reads back as itself, and the defaults parse.

@@ -8,7 +8,7 @@ use burn::tensor::{Device, Tensor};
 use super::adam::FusedAdam;
 use super::error::TrainError;
 pub use super::host::TrainingHost;
-use super::report::{BatchProgress, EpochReport, Launches, StopReason};
+use super::report::{BatchProgress, EarlyStop, EpochReport, Launches, StopReason};
 use super::settings::Settings;
 use super::shares::{
     Examples, FlatShare, Helpers, ShareJob, flat_parameters, flat_share, gradients_from_flat,
@@ -19,6 +19,9 @@ use crate::model::error::ModelError;
 use crate::model::predict::predict;
 use crate::model::{StackedLstm, is_cpu};
 use crate::rng::SeededRng;
+use early::EarlyStopping;
+
+mod early;
 
 /// Mixed into the seed for batch order, so it is not the same stream as the initial weights.
 const SHUFFLE_SALT: u64 = 0x0005_EED0_FBA7_C4E5;
@@ -29,6 +32,8 @@ pub struct Trained {
     pub model: StackedLstm,
     pub epochs_done: usize,
     pub stop: StopReason,
+    /// What early stopping did, with `patience=`.
+    pub early_stop: Option<EarlyStop>,
     /// The host's helpers still working at the end, holding the trained weights: they share
     /// the bands' calibration.
     pub helpers: Vec<usize>,
@@ -59,7 +64,7 @@ impl<'a> Learner<'a> {
     ) -> (StackedLstm, Self) {
         let model = StackedLstm::new(settings.model_shape(), settings.seed, device);
         let examples = Examples {
-            series: &data.scaled[..data.fit_end() * data.width()],
+            series: &data.scaled[..data.fit_end * data.width()],
             window: data.window,
             width: data.width(),
         };
@@ -165,8 +170,11 @@ impl<'a> Learner<'a> {
 /// Trains a fresh model on `data` with `settings` on an autodiff `device`.
 ///
 /// On the CPU every batch is computed as shares (see [shares](super::shares)), spread over the
-/// trainer and the host's helpers; on WebGPU a batch is one pass. Fails if the loss stops being finite,
-/// naming the epoch and suggesting a lower learning rate.
+/// trainer and the host's helpers; on WebGPU a batch is one pass. The loss on the validation
+/// block is reported after each epoch; with `patience` it stops training once it has not
+/// improved for that many epochs, and the model returned is the best epoch's (the helpers
+/// given its weights). Fails if the loss stops being finite, naming the epoch and suggesting a
+/// lower learning rate.
 pub async fn train(
     device: &Device,
     data: &Prepared,
@@ -175,8 +183,10 @@ pub async fn train(
 ) -> Result<Trained, TrainError> {
     let (mut model, mut learner) = Learner::new(device, data, settings, host);
     let inference_device = device.clone().without_autodiff();
-    let val_inputs = data.inputs(data.test_targets());
-    let val_targets = data.targets(data.test_targets());
+    let validation = data.validation_targets();
+    let val_inputs = data.inputs(validation.clone());
+    let val_targets = data.targets(validation.clone());
+    let mut early = settings.patience.filter(|_| !validation.is_empty()).map(EarlyStopping::new);
     let mut order: Vec<usize> = (0..learner.examples.len()).collect();
     let mut rng = SeededRng::new(settings.seed ^ SHUFFLE_SALT);
     let mut stop = StopReason::Finished;
@@ -212,9 +222,15 @@ pub async fn train(
         }
         let train_loss = read_scalar(squared_error).await? / (seen * data.width()) as f64;
         check_finite(train_loss, epoch, settings.lr)?;
-        let predictions =
-            predict(&model.valid(), &val_inputs, data.window, &inference_device).await?;
-        let val_loss = mse(&predictions, &val_targets);
+        let val_loss = if validation.is_empty() {
+            None
+        } else {
+            let model = model.valid();
+            Some(mse(
+                &predict(&model, &val_inputs, data.window, &inference_device).await?,
+                &val_targets,
+            ))
+        };
         epochs_done = epoch;
         let launches = epoch_start.zip(host.launches()).map(|(start, end)| Launches {
             per_batch: median(&mut batch_launches),
@@ -231,8 +247,22 @@ pub async fn train(
         if stop == StopReason::Stopped {
             break;
         }
+        if let (Some(early), Some(loss)) = (early.as_mut(), val_loss)
+            && early.should_stop(epoch, loss, &model)
+        {
+            stop = StopReason::EarlyStopped;
+            break;
+        }
     }
-    Ok(Trained { model: model.valid(), epochs_done, stop, helpers: learner.helpers })
+    let (model, early_stop) = match early {
+        Some(early) => early.finish(model, epochs_done, settings.epochs),
+        None => (model, None),
+    };
+    if early_stop.is_some() && !learner.helpers.is_empty() {
+        host.helpers().sync(&flat_parameters(&model));
+    }
+    let helpers = learner.helpers;
+    Ok(Trained { model: model.valid(), epochs_done, stop, early_stop, helpers })
 }
 
 /// Seconds per training batch of `settings`' shape on `device`, for choosing a backend: one

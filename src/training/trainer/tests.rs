@@ -18,7 +18,44 @@ fn loss_decreases_on_a_learnable_series() {
     let losses: Vec<f64> = host.reports.iter().map(|r| r.train_loss).collect();
     assert_eq!(losses.len(), 8);
     assert!(losses[7] < losses[0] * 0.5, "loss should fall: {losses:?}");
-    assert!(host.reports.iter().all(|r| r.val_loss.is_finite()));
+    assert!(host.reports.iter().all(|r| r.val_loss.is_some_and(f64::is_finite)));
+}
+
+/// With `patience`, training stops once the validation loss has not improved for that many
+/// epochs and the model has the best epoch's weights (its validation loss is the lowest
+/// reported); the epochs before the stop are those of a run without it, and the helpers are
+/// given the kept weights.
+#[test]
+fn early_stopping_restores_the_best_weights() {
+    let data = Prepared::new(&sine_prices(200), 12, 75, Scaling::TrainOnly).unwrap();
+    let settings = Settings { epochs: 60, lr: 0.05, ..small_settings() };
+    let device = Device::flex().autodiff();
+    let mut full = RecordingHost::<NoHelpers>::default();
+    pollster::block_on(train(&device, &data, &settings, &mut full)).unwrap();
+    let patient = Settings { patience: Some(3), workers: Some(2), ..settings };
+    let mut host = RecordingHost { helpers: InProcessHelpers::new(1), ..Default::default() };
+    let trained = pollster::block_on(train(&device, &data, &patient, &mut host)).unwrap();
+    let early = trained.early_stop.expect("patience was on");
+    let losses: Vec<f64> = host.reports.iter().map(|r| r.val_loss.unwrap()).collect();
+    let best = losses.iter().copied().fold(f64::INFINITY, f64::min);
+    assert_eq!(trained.stop, StopReason::EarlyStopped, "{losses:?}");
+    assert_eq!(early.stopped_epoch, trained.epochs_done);
+    assert_eq!(early.stopped_epoch - early.best_epoch, 3);
+    assert!(early.stopped_epoch < 60);
+    assert_eq!(losses[early.best_epoch - 1], best);
+    assert!(losses[early.best_epoch..].iter().all(|&l| l >= best));
+    assert_eq!(host.reports[..], full.reports[..trained.epochs_done], "the same epochs until then");
+    let inputs = data.inputs(data.validation_targets());
+    let kept = pollster::block_on(predict(&trained.model, &inputs, 12, &Device::flex())).unwrap();
+    assert_eq!(mse(&kept, &data.targets(data.validation_targets())), best);
+    assert_eq!(host.helpers.synced, Some(flat_parameters(&trained.model)));
+    assert_eq!(
+        early.sentence(),
+        format!(
+            "stopped at epoch {} of 60, best epoch {} (no better validation loss in 3 epochs; the best epoch's weights kept)",
+            early.stopped_epoch, early.best_epoch
+        )
+    );
 }
 
 /// One run's epoch reports and trained weights with `workers` workers (the trainer and
@@ -48,9 +85,11 @@ fn any_worker_count_gives_the_same_run() {
             let (other_reports, other_weights, helpers, lost) = run_with(workers, dropout, None);
             assert_eq!(other_reports, reports, "{workers} workers, dropout {dropout}");
             assert!(other_weights == weights, "{workers} workers, dropout {dropout}: weights");
-            // 60 fitted windows: 3 batches of 16 and one of 12, 8 shares each, in 3 epochs.
+            // 51 fitted windows: 3 batches of 16 (8 shares each) and one of 3 (3 shares), in
+            // 3 epochs.
+            let theirs = |w: usize, shares: usize| (w..shares).step_by(workers).count();
             let expected: Vec<usize> =
-                (1..workers).map(|w| 3 * 4 * (w..8).step_by(workers).count()).collect();
+                (1..workers).map(|w| 3 * (3 * theirs(w, 8) + theirs(w, 3))).collect();
             assert_eq!(helpers.shares, expected, "{workers} workers share the work");
             assert!(lost.is_empty());
         }
@@ -71,14 +110,14 @@ fn any_worker_count_gives_the_same_run() {
 #[test]
 fn stop_keeps_the_model_trained_so_far() {
     let data = Prepared::new(&sine_prices(200), 12, 75, Scaling::TrainOnly).unwrap();
-    let mut host = RecordingHost::<NoHelpers> { stop_after: Some(12), ..Default::default() };
+    let mut host = RecordingHost::<NoHelpers> { stop_after: Some(10), ..Default::default() };
     let trained =
         pollster::block_on(train(&Device::flex().autodiff(), &data, &small_settings(), &mut host))
             .unwrap();
     assert_eq!(trained.stop, StopReason::Stopped);
     assert_eq!(
         trained.epochs_done, 2,
-        "7 batches per epoch (108 fitted windows): stop lands in epoch 2"
+        "6 batches per epoch (93 fitted windows): stop lands in epoch 2"
     );
     assert_eq!(host.reports.len(), 2);
 }

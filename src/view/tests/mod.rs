@@ -5,6 +5,7 @@ mod actions;
 mod events;
 mod notice;
 mod runs;
+mod search;
 
 use chrono::{Days, NaiveDate};
 
@@ -70,7 +71,7 @@ fn training_on_webgpu() -> RunView {
 }
 
 fn report(epoch: usize, epochs: usize, fold: Option<(usize, usize)>) -> EpochReport {
-    EpochReport { epoch, epochs, train_loss: 0.1, val_loss: 0.2, fold, launches: None }
+    EpochReport { epoch, epochs, train_loss: 0.1, val_loss: Some(0.2), fold, launches: None }
 }
 
 /// A run's result on the test table: three epochs, the last twenty rows fitted.
@@ -79,6 +80,8 @@ fn result(stopped: bool) -> RunResult {
     RunResult {
         epochs_done: 3,
         stopped,
+        early_stop: None,
+        search: None,
         train: metrics,
         test: metrics,
         test_direction: Some(55.0),
