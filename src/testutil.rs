@@ -44,6 +44,8 @@ pub struct RecordingHost<H = NoHelpers> {
     pub launches: Option<u64>,
     /// The settings search's leaderboards, as told after each trial.
     pub boards: Vec<crate::training::leaderboard::Leaderboard>,
+    /// The clock: this many seconds pass with each batch (none: it stands at 0).
+    pub seconds_per_batch: f64,
 }
 
 #[cfg(feature = "model")]
@@ -70,6 +72,9 @@ impl<H: Helpers> TrainingHost for RecordingHost<H> {
     }
     fn launches(&self) -> Option<u64> {
         self.launches
+    }
+    fn seconds(&self) -> f64 {
+        self.batches as f64 * self.seconds_per_batch
     }
     fn searched(&mut self, board: &crate::training::leaderboard::Leaderboard) {
         self.boards.push(board.clone());

@@ -77,8 +77,11 @@ pub async fn backtest(
         for &(helper, i) in &theirs {
             host.helpers().start_fold(helper, &folds[i], fold_settings);
         }
-        let mut fold_host =
-            InnerHost { inner: &mut *host, fold: Some((round[0] + 1, folds.len())) };
+        let mut fold_host = InnerHost {
+            inner: &mut *host,
+            fold: Some((round[0] + 1, folds.len())),
+            deadline: None,
+        };
         let mut done =
             vec![fold_result(&folds[round[0]], fold_settings, device, &mut fold_host).await?];
         if host.stop_requested() {
@@ -90,8 +93,11 @@ pub async fn backtest(
                 Err(error) => {
                     helpers.retain(|h| *h != helper);
                     host.worker_lost(1 + helpers.len(), &error);
-                    let mut fold_host =
-                        InnerHost { inner: &mut *host, fold: Some((i + 1, folds.len())) };
+                    let mut fold_host = InnerHost {
+                        inner: &mut *host,
+                        fold: Some((i + 1, folds.len())),
+                        deadline: None,
+                    };
                     done.push(fold_result(&folds[i], fold_settings, device, &mut fold_host).await?);
                 }
             }

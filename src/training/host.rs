@@ -40,10 +40,11 @@ pub trait TrainingHost {
 
 /// The host of training inside a larger job: a backtest fold's reports marked with the fold
 /// `(i, k)`, a settings search trial's (`fold: None`) kept from the page, which shows the
-/// leaderboard instead.
+/// leaderboard instead, and stopped at its `deadline` (seconds on the host's clock) as by Stop.
 pub struct InnerHost<'a, H> {
     pub inner: &'a mut H,
     pub fold: Option<(usize, usize)>,
+    pub deadline: Option<f64>,
 }
 
 impl<H: TrainingHost> TrainingHost for InnerHost<'_, H> {
@@ -66,11 +67,15 @@ impl<H: TrainingHost> TrainingHost for InnerHost<'_, H> {
     }
     fn stop_requested(&self) -> bool {
         self.inner.stop_requested()
+            || self.deadline.is_some_and(|deadline| self.inner.seconds() >= deadline)
     }
     async fn pause(&mut self) {
         self.inner.pause().await
     }
     fn launches(&self) -> Option<u64> {
         self.inner.launches()
+    }
+    fn seconds(&self) -> f64 {
+        self.inner.seconds()
     }
 }

@@ -172,7 +172,8 @@ pub fn SettingsForm(handle: Handle) -> impl IntoView {
             <p class="note" data-testid="blocks">{move || view.dataset.with(|d| {
                 d.as_ref().map(|d| describe_blocks(d.table.len(), view.settings.with(|s| s.split)))
             })}</p>
-            <p class="note" data-testid="search-cost">{move || view.settings.with(|s| search_cost(s))}</p>
+            <p class="note" data-testid="search-cost" hidden=move || view.settings.with(|s| !s.search)>
+                {move || view.settings.with(|s| search_cost(s))}</p>
             <div class="actions">
                 <button data-testid="train-button" prop:disabled=move || training() || view.dataset.with(Option::is_none)
                     on:click=move |_| handle.send(Action::Train)>"Train"</button>

@@ -330,7 +330,7 @@ test('bad files get a clear message and the app stays usable', async () => {
   await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('16 daily rows'));
   await byId(page, 'train-button').click();
   assert.equal(await waitForState(page, ['error'], 10_000), 'error');
-  assert.match(await byId(page, 'error').innerText(), /only 16 rows after cleaning, but window 100 .* needs at least 211 rows/);
+  assert.match(await byId(page, 'error').innerText(), /only 16 rows after cleaning, but window 100 .* needs at least 240 rows/);
   // A good file clears the message.
   await byId(page, 'csv-input').setInputFiles(sample);
   await page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('3,270 daily rows'));

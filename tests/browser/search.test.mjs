@@ -46,7 +46,7 @@ test('search=on&trials=4 ranks four trials, trains and tests the best, and Apply
   assert.deepEqual(rows.map((r) => r.best), rows.map((_, i) => i === 0));
   assert.match(await byId(page, 'search-summary').innerText(), /^4 trials in \d+ s, ranked by validation RMSE on 2 walk-forward folds \(rows 313–364, rows 365–416\)/);
   assert.match(await byId(page, 'metric-test-rmse').innerText(), /^\d+\.\d+$/);
-  // The run is the best's settings: the Runs table records them, with no validation loss.
+  // The run is the best's settings, trained for the epochs it chose, and joins the Runs table.
   const winner = new URLSearchParams(rows[0].settings);
   assert.equal(await byId(page, 'runs').locator('tbody tr').count(), 1);
   assert.equal(await byId(page, 'epoch').innerText(), `${winner.get('epochs')}/${winner.get('epochs')}`);

@@ -102,6 +102,43 @@ fn stop_ends_the_search_with_the_best_so_far() {
     assert!(finished.result.coverage.one_day.is_some());
 }
 
+/// With a budget (a clock of one second a batch) the first round ends at half of it, the first
+/// trial excepted, and every trial after it is cut at the budget's end: the search takes the
+/// budget, to the batch.
+#[test]
+fn a_budget_bounds_the_search_to_the_batch() {
+    let table = recent(400);
+    let settings = Settings { trials: None, budget: 200, ..searching() };
+    let mut host =
+        RecordingHost::<NoHelpers> { seconds_per_batch: 1.0, ..RecordingHost::default() };
+    let device = Device::flex().autodiff();
+    let board = pollster::block_on(search(&table, &settings, &device, &mut host)).unwrap();
+    assert!(board.trials.len() > 2, "{} trials", board.trials.len());
+    assert!(board.seconds <= 201.0, "{} s", board.seconds);
+    let first_round = host.boards.iter().take_while(|b| b.trials.iter().all(|t| t.rung == 0));
+    let first_round = first_round.last().unwrap();
+    assert!(first_round.seconds <= 100.0, "{} s in the first round", first_round.seconds);
+    assert_eq!(first_round.trials.len(), board.trials.len(), "no trial after the first round");
+    assert!(board.trials.iter().any(|t| t.rung > 0), "the best trained longer");
+    assert!(board.best().is_some() && board.finished);
+    assert_eq!(board.budget, Some(200));
+}
+
+/// A diverged trial is recorded as failed and the search goes on; other errors end it.
+#[test]
+fn a_diverged_trial_is_a_failed_row_and_other_errors_end_the_search() {
+    let diverged = TrainError::Diverged { loss: f64::NAN, epoch: 3, lr: 0.01 };
+    assert_eq!(
+        failed_trial::<()>(Err(diverged)),
+        Ok(Err(Outcome::Failed {
+            reason: "training diverged: the loss became NaN in epoch 3; try a lower learning rate (now 0.01)".into()
+        }))
+    );
+    let crashed = TrainError::Helper("the helper crashed".into());
+    assert_eq!(failed_trial::<()>(Err(crashed.clone())), Err(crashed));
+    assert_eq!(failed_trial(Ok(7)), Ok(Ok(7)));
+}
+
 /// Too short a history for the folds says how many rows the search needs and which window fits.
 #[test]
 fn a_history_too_short_for_the_folds_is_refused_naming_what_fits() {
