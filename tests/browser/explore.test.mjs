@@ -236,6 +236,8 @@ test('the page stays responsive while a long run trains and the chart is zoomed 
   await waitForState(page, ['idle'], 60_000);
   await byId(page, 'train-button').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="progress"]').value > 0, null, { timeout: 60_000 });
+  // Pressing Train may have scrolled the page to the button, below the chart.
+  await byId(page, 'chart').scrollIntoViewIfNeeded();
   const box = await byId(page, 'chart').boundingBox();
   await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
   const frames = [];

@@ -33,7 +33,8 @@ test('one, two and three workers train the same model, with dropout, to the last
     assert.deepEqual([other.rmse, other.train], [one.rmse, one.train], `${workers} workers`);
   }
   const plain = await trainWith('dropout=0&workers=1');
-  assert.notEqual(plain.rmse, one.rmse, 'dropout changes the run');
+  // Printed to four decimals, one of the two may coincide.
+  assert.notDeepEqual([plain.rmse, plain.train], [one.rmse, one.train], 'dropout changes the run');
 });
 
 test('a backtest\'s folds on three workers (one fold each, at once) give the one-worker backtest', async () => {
