@@ -124,7 +124,10 @@ pub fn Results(handle: Handle) -> impl IntoView {
         {move || view.result.with(Option::is_some).then(|| clock(view).holiday_note()).flatten().map(|note| view! {
             <p class="note" data-testid="holiday-note">{format!("Stamps follow the data's calendar: {note}.")}</p>
         })}
-        <p class="note">{crate::forecast::INTERVAL_METHOD}</p>
+        <details class="note method" data-testid="bands-method">
+            <summary>"How the bands are made"</summary>
+            <p>{crate::forecast::INTERVAL_METHOD}</p>
+        </details>
         {move || (view.result.with(Option::is_some) && view.settings.with(|s| !s.features.is_empty())).then(|| view! { <p class="note" data-testid="inputs-method">{crate::forecast::INPUTS_METHOD}</p> })}
         {move || view.result.with(|r| r.as_ref().map(|r| coverage_line(r.coverage, &clock(view))))}
         <super::runs::Runs handle=handle />

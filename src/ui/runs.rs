@@ -53,24 +53,24 @@ pub fn Runs(handle: Handle) -> impl IntoView {
         <p class="note" hidden=move || view.runs.with(|r| !r.is_empty())>"Each finished run is added here, to compare, restore or pin over the chart."</p>
         <div class="runs-box">
             <table data-testid="runs" class="runs">
-                <thead><tr><th>"Finished"</th><th>"Changed settings"</th><th>"Backend"</th><th>"s/epoch"</th><th>"Train RMSE"</th>
-                    <th>"Test RMSE"</th><th>"MAE"</th><th>"MAPE %"</th><th>"Direction %"</th><th>"Naive RMSE"</th><th>"Verdict"</th><th></th></tr></thead>
+                <thead><tr><th>"Finished"</th><th>"Test RMSE"</th><th>"Naive RMSE"</th><th>"Verdict"</th><th>"Changed settings"</th>
+                    <th>"Backend"</th><th>"s/epoch"</th><th>"Train RMSE"</th><th>"MAE"</th><th>"MAPE %"</th><th>"Direction %"</th><th></th></tr></thead>
                 <tbody>{move || view.runs.get().iter().map(|run| {
                     let id = run.id;
                     let pinned = run.pinned;
                     view! {
                         <tr data-run=id.to_string() data-from-model=run.from_model_file.to_string()>
                             <td data-label="Finished">{run.finished.clone()}</td>
+                            <td data-label="Test RMSE" data-testid="run-test-rmse">{figure(run.test.rmse)}</td>
+                            <td data-label="Naive RMSE" data-testid="run-naive-rmse">{figure(run.naive_rmse)}</td>
+                            <td data-label="Verdict" class="verdict-cell" data-testid="run-verdict">{run.verdict.clone()}</td>
                             <td data-label="Settings">{run.changed_settings()}{run.from_model_file.then_some(" (loaded model file)")}</td>
                             <td data-label="Backend">{run.backend.clone()}</td>
                             <td data-label="s/epoch">{run.seconds_per_epoch.map(|s| format!("{s:.2}")).unwrap_or_else(|| "—".into())}</td>
                             <td data-label="Train RMSE">{figure(run.train_rmse)}</td>
-                            <td data-label="Test RMSE" data-testid="run-test-rmse">{figure(run.test.rmse)}</td>
                             <td data-label="MAE">{figure(run.test.mae)}</td>
                             <td data-label="MAPE %">{figure(run.test.mape)}</td>
                             <td data-label="Direction %">{run.direction.map(figure).unwrap_or_else(|| "—".into())}</td>
-                            <td data-label="Naive RMSE">{figure(run.naive_rmse)}</td>
-                            <td data-label="Verdict" class="verdict-cell">{run.verdict.clone()}</td>
                             <td class="run-actions">
                                 <button class="small" data-testid="run-restore" prop:disabled=training on:click=move |_| handle.send(Action::RestoreRun(id))>"Restore"</button>
                                 <button class="small" data-testid="run-pin" aria-pressed=pinned.to_string()

@@ -207,6 +207,22 @@ test('runs are kept side by side, survive a reload, and can be restored, pinned 
   assert.match(await rows.nth(0).innerText(), /seed=2/, 'newest first');
   assert.match(await rows.nth(1).innerText(), /seed=1/);
   assert.match(await rows.nth(0).innerText(), /beat|match|did not beat/, 'the verdict is listed');
+  // At 1400 px the newest run's key figures and verdict show without scrolling the table (the
+  // rest of its columns scroll inside it), and the page does not scroll sideways.
+  await page.setViewportSize({ width: 1400, height: 900 });
+  const box = await page.locator('.runs-box').boundingBox();
+  for (const id of ['run-test-rmse', 'run-naive-rmse', 'run-verdict']) {
+    const cell = await rows.nth(0).locator(`[data-testid="${id}"]`).boundingBox();
+    assert.ok(cell.x >= box.x && cell.x + cell.width <= box.x + box.width + 0.5, `${id} inside the table's box`);
+  }
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true);
+  // The bands' method is folded away; the coverage line stays in view.
+  const method = byId(page, 'bands-method');
+  assert.equal(await method.evaluate((d) => d.open), false);
+  assert.equal(await method.locator('summary').innerText(), 'How the bands are made');
+  assert.ok(await byId(page, 'coverage').isVisible());
+  await method.locator('summary').click();
+  assert.match(await method.innerText(), /split-conformal/);
 
   await page.reload();
   await waitForState(page, ['idle'], 60_000);
