@@ -3,6 +3,7 @@
 //! canvases ([`prices`], [`losses`], [`crosshair`]: the page's binary only).
 
 pub mod axis;
+pub mod bars;
 pub mod scene;
 pub mod view;
 

@@ -5,11 +5,12 @@
 use std::ops::Range;
 
 pub use super::axis::Axis;
+use super::bars::{Bars, resolve};
 use super::view::Span;
 use crate::data::Table;
 use crate::data::numbers::format_price;
 use crate::forecast::ForecastDay;
-use crate::training::RunResult;
+use crate::training::{ChartStyle, RunResult};
 
 /// One of the price chart's series. [`Key::id`] names it in the page (`legend-<id>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -161,6 +162,11 @@ pub struct Scene {
     pub test_start: Option<f64>,
     /// The last actual row's x.
     pub last_actual: f64,
+    /// How the actual prices are drawn, with their bars for candles and OHLC bars ...
+    pub style: ChartStyle,
+    pub bars: Option<Bars>,
+    /// ... and why not as asked (a file without open, high or low).
+    pub style_note: Option<String>,
 }
 
 /// A run's test fit and forecast as one line of (x, price) points, at most `max` of them: what
@@ -246,7 +252,18 @@ impl Scene {
             bounds: Span::new(start, end),
             test_start,
             last_actual: xs[xs.len() - 1],
+            style: ChartStyle::Line,
+            bars: None,
+            style_note: None,
         })
+    }
+
+    /// This scene with the actual prices drawn in the style `asked` (`None`: `auto`), as
+    /// [`resolve`] decides for `table`, the table it was made from.
+    pub fn with_style(self, table: &Table, asked: Option<ChartStyle>) -> Scene {
+        let bars = Bars::of(table, &self.target, &self.axis.rows(table));
+        let (style, bars, style_note) = resolve(asked, bars);
+        Scene { style, bars, style_note, ..self }
     }
 
     /// The span a view button shows: everything; the test part and forecast (with a little of
@@ -279,6 +296,11 @@ impl Scene {
                 high = high.max(y);
             }
         }
+        if let Some((lo, hi)) =
+            self.bars.as_ref().filter(|_| shown(Key::Actual)).and_then(|b| b.y_range(span))
+        {
+            (low, high) = (low.min(lo), high.max(hi));
+        }
         if !low.is_finite() {
             return (0.0, 1.0);
         }
@@ -307,9 +329,14 @@ impl Scene {
             .filter_map(|s| {
                 let i = s.at(nearest, self.axis.bar())?;
                 let price = |v: f64| format_price(v, self.decimals);
-                let (value, y) = match &s.lows {
-                    Some(lows) => (format!("{}–{}", price(lows[i]), price(s.ys[i])), None),
-                    None => (price(s.ys[i]), Some(s.ys[i])),
+                let bar = self.bars.as_ref().filter(|_| s.key == Key::Actual);
+                let (value, y) = match (&s.lows, bar.and_then(|b| b.at(s.xs[i]))) {
+                    (Some(lows), _) => (format!("{}–{}", price(lows[i]), price(s.ys[i])), None),
+                    (None, Some(bar)) => {
+                        let [o, h, l, c] = [bar.open, bar.high, bar.low, bar.close].map(price);
+                        (format!("O {o} H {h} L {l} C {c}"), Some(s.ys[i]))
+                    }
+                    (None, None) => (price(s.ys[i]), Some(s.ys[i])),
                 };
                 Some(Reading { key: s.key, label: s.label.clone(), value, y })
             })
@@ -463,6 +490,30 @@ mod tests {
         let forecast = scene.readout(x(1) + 29.9, |k| k != Key::Band95).unwrap();
         assert_eq!(forecast.text(), "2024-03-01 · forecast 131.00 · 80% band 130.00–132.00");
         assert!(scene.readout(x(23), |_| false).is_none());
+    }
+
+    /// With candles the y range holds the visible highs and lows, and the readout reads the
+    /// bar's open, high, low and close; a line keeps the close alone.
+    #[test]
+    fn candles_widen_the_y_range_and_read_out_the_bar() {
+        let csv = "Date,Open,High,Low,Close\n2024-01-01,10,12,9,11\n2024-01-02,11,15,10,10.5\n\
+                   2024-01-03,10.5,13,6,12\n";
+        let table = parse_csv(csv.as_bytes()).unwrap();
+        let scene = Scene::new(&table, "Close", None, &[]).unwrap().with_style(&table, None);
+        assert_eq!((scene.style, scene.style_note.as_deref()), (ChartStyle::Candles, None));
+        let (low, high) = scene.y_range(scene.bounds, |k| k == Key::Actual);
+        assert!(low < 6.0 && high > 15.0, "{low} {high}");
+        let day = scene.readout(scene.bounds.start + 1.0, |_| true).unwrap();
+        assert_eq!(day.text(), "2024-01-02 · actual O 11.00 H 15.00 L 10.00 C 10.50");
+        let line = Scene::new(&table, "Close", None, &[])
+            .unwrap()
+            .with_style(&table, Some(ChartStyle::Line));
+        assert!(line.bars.is_none());
+        assert!(line.y_range(line.bounds, |_| true).1 < 13.0);
+        assert_eq!(
+            line.readout(line.bounds.start + 1.0, |_| true).unwrap().text(),
+            "2024-01-02 · actual 10.50"
+        );
     }
 
     #[test]

@@ -31,6 +31,6 @@ pub mod trainer;
 pub use error::TrainError;
 pub use report::{BatchProgress, EpochReport, Launches, StopReason};
 pub use result::{Backtest, RunResult};
-pub use settings::{BackendChoice, Prediction, Settings};
+pub use settings::{BackendChoice, ChartStyle, Prediction, Settings};
 #[cfg(feature = "model")]
 pub use trainer::{TrainingHost, train};

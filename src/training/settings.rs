@@ -30,6 +30,35 @@ pub enum Prediction {
     Level,
 }
 
+/// How the price chart draws the actual prices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChartStyle {
+    Line,
+    /// Candlesticks: a body from open to close (hollow rising, filled falling), wicks to the
+    /// high and low.
+    Candles,
+    /// OHLC bars: a line from low to high, the open ticked left and the close right.
+    Ohlc,
+}
+
+impl ChartStyle {
+    pub const ALL: [ChartStyle; 3] = [ChartStyle::Line, ChartStyle::Candles, ChartStyle::Ohlc];
+
+    /// The style's value in the link (`chart=candles`) and the page's control.
+    pub fn key(self) -> &'static str {
+        match self {
+            ChartStyle::Line => "line",
+            ChartStyle::Candles => "candles",
+            ChartStyle::Ohlc => "ohlc",
+        }
+    }
+
+    /// The style `key` names, if any does.
+    pub fn parse(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|style| style.key() == key)
+    }
+}
+
 /// The settings of one run. Defaults (the registry's) are the reference notebook's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
@@ -65,6 +94,10 @@ pub struct Settings {
     /// Also run an expanding-window backtest with `folds` folds (retraining once per fold).
     pub backtest: bool,
     pub folds: usize,
+    /// How the chart draws prices (`chart=candles`); `None` is candles when the file has open,
+    /// high, low and close, else a line.
+    #[serde(default)]
+    pub chart: Option<ChartStyle>,
     /// Search the settings before the run (see [`crate::training::search`]).
     #[serde(default)]
     pub search: bool,
@@ -104,6 +137,7 @@ impl Default for Settings {
             predict: Prediction::Change,
             backtest: false,
             folds: 0,
+            chart: None,
             search: false,
             budget: 0,
             trials: None,

@@ -15,6 +15,7 @@ use web_sys::{AddEventListenerOptions, HtmlCanvasElement, WheelEvent};
 use super::chart_state::{ChartState, css_color};
 use super::{Handle, Slices};
 use crate::chart::scene::{Key, Overlay, Preset, Readout, Scene};
+use crate::training::ChartStyle;
 use crate::view::Action;
 
 /// What identifies the data and the run a scene shows: a new one resets the view.
@@ -74,15 +75,17 @@ pub fn PriceChart(handle: Handle, canvas: NodeRef<Canvas>) -> impl IntoView {
         let overlays = pinned(view);
         let built = view.dataset.with(|dataset| {
             let dataset = dataset.as_ref()?;
-            let target = view
-                .settings
-                .with(|s| dataset.table.target_or_default(s.target.as_deref()).name.clone());
+            let (target, style) = view.settings.with(|s| {
+                (dataset.table.target_or_default(s.target.as_deref()).name.clone(), s.chart)
+            });
             view.result.with(|result| {
                 let shown = Shown {
                     data: Some((dataset.file_name.clone(), dataset.table.len())),
                     run: view.result_number.get(),
                 };
-                Some((Scene::new(&dataset.table, &target, result.as_deref(), &overlays), shown))
+                let scene = Scene::new(&dataset.table, &target, result.as_deref(), &overlays)
+                    .map(|scene| scene.with_style(&dataset.table, style));
+                Some((scene, shown))
             })
         });
         match built {
@@ -117,6 +120,8 @@ pub fn PriceChart(handle: Handle, canvas: NodeRef<Canvas>) -> impl IntoView {
     let range = move || {
         chart.scene.with(|s| s.as_ref().map(|s| s.axis.range(chart.span.get().unwrap_or(s.bounds))))
     };
+    let style = move || chart.scene.with(|s| s.as_ref().map_or("line", |s| s.style.key()));
+    let style_note = move || chart.scene.with(|s| s.as_ref().and_then(|s| s.style_note.clone()));
     let legend = move || {
         chart.scene.with(|scene| {
             let Some(scene) = scene else { return Vec::new() };
@@ -137,12 +142,21 @@ pub fn PriceChart(handle: Handle, canvas: NodeRef<Canvas>) -> impl IntoView {
             <button class="small" data-testid="view-all" on:click=move |_| chart.preset(Preset::All)>"All"</button>
             <button class="small" data-testid="view-test-forecast" on:click=move |_| chart.preset(Preset::TestForecast)>"Test + forecast"</button>
             <button class="small" data-testid="view-last-year" on:click=move |_| chart.preset(Preset::LastYear)>"Last year"</button>
+            <label class="chart-style">"Chart "
+                <select data-testid="chart-style" data-setting="chart" prop:value=style
+                    on:change=move |ev| handle.send(Action::SetSetting { key: "chart", value: event_target_value(&ev) })>
+                    {ChartStyle::ALL.into_iter().map(|s| view! {
+                        <option value=s.key() selected=move || style() == s.key()>{s.key()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
             <span class="note">"Wheel or pinch to zoom, drag to pan, double-click to see all."</span>
         </div>
+        <p class="note" data-testid="chart-note" hidden=move || style_note().is_none()>{style_note}</p>
         <div class="chart-box">
             <canvas data-testid="chart" node_ref=canvas width="960" height="420" tabindex="0" role="img"
                 aria-label="Price chart. Arrow keys pan, plus and minus zoom, Home shows everything; the values at the view's centre are read out below."
-                data-range=range
+                data-range=range data-style=style
                 on:pointerdown=move |ev| chart.pointer_down(&ev)
                 on:pointermove=move |ev| chart.pointer_move(&ev)
                 on:pointerup=move |ev| chart.pointer_up(&ev)

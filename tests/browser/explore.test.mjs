@@ -61,7 +61,7 @@ async function train(page) {
 
 test('after a run the chart shows the test part and forecast, and zooms, pans, reads out and hides series', async () => {
   const rows = await sampleRows();
-  const { page, problems } = await openApp(app.context, `${app.server.url}?${TINY}&seed=11`);
+  const { page, problems } = await openApp(app.context, `${app.server.url}?${TINY}&seed=11&chart=line`);
   await page.evaluate(() => localStorage.clear());
   await waitForState(page, ['idle'], 60_000);
   const [first, last] = await visibleRange(page);
@@ -140,6 +140,51 @@ test('after a run the chart shows the test part and forecast, and zooms, pans, r
   const loss = await byId(page, 'loss-chart').boundingBox();
   await page.mouse.move(loss.x + loss.width * 0.9, loss.y + loss.height / 2);
   await page.waitForFunction(() => /^epoch \d+ · training loss/.test(document.querySelector('[data-testid="loss-readout"]').textContent));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the price draws as candles when the file has OHLC, switches to OHLC bars and a line, and a file without them says so', async () => {
+  const { page, problems } = await openApp(app.context, `${app.server.url}?${TINY}`);
+  await page.evaluate(() => localStorage.clear());
+  await waitForState(page, ['idle'], 60_000);
+  const style = byId(page, 'chart-style');
+  assert.equal(await style.inputValue(), 'candles', 'the sample has Open, High, Low and Close');
+  assert.equal(await byId(page, 'chart').getAttribute('data-style'), 'candles');
+  // Candles are drawn in the rising (green) and falling (red) colours, not as the dark line;
+  // no run yet, so nothing else on the chart is green or red.
+  const coloured = () => byId(page, 'chart').evaluate((canvas) => {
+    const [left, right, top, bottom] = canvas.dataset.plot.split(' ').map(Number);
+    const { data } = canvas.getContext('2d').getImageData(left + 2, top + 2, right - left - 4, bottom - top - 4);
+    let rise = 0, fall = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+      if (g > r + 40 && g > b) rise++;
+      if (r > g + 60 && r > b + 60) fall++;
+    }
+    return [rise, fall];
+  });
+  const [rise, fall] = await coloured();
+  assert.ok(rise > 50 && fall > 50, `rising ${rise} and falling ${fall} pixels`);
+  // The readout reads the bar.
+  const box = await byId(page, 'chart').boundingBox();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+  await page.waitForFunction(() => / · actual O [\d.]+ H [\d.]+ L [\d.]+ C [\d.]+/.test(document.querySelector('[data-testid="chart-readout"]').textContent));
+  for (const next of ['ohlc', 'line']) {
+    await redrawn(page, () => style.selectOption(next));
+    assert.equal(await byId(page, 'chart').getAttribute('data-style'), next);
+    await page.waitForFunction((n) => new URL(location.href).searchParams.get('chart') === n, next);
+  }
+  assert.deepEqual(await coloured(), [0, 0], 'a line has no bars');
+
+  // A file with closes only: candles asked for draw a line, and the page says why.
+  const lines = ['Date,Close', ...Array.from({ length: 300 }, (_, i) => `${new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10)},${100 + Math.sin(i / 9)}`)];
+  const path = join(app.scratch, 'closes.csv');
+  await writeFile(path, lines.join('\n'));
+  await style.selectOption('candles');
+  await byId(page, 'csv-input').setInputFiles(path);
+  await page.waitForFunction(() => document.querySelector('[data-testid="chart"]').dataset.style === 'line');
+  assert.equal(await byId(page, 'chart-note').innerText(), 'chart=candles needs the file\'s Open, High, Low and Close columns; it has no Open, High, Low: the price is drawn as a line');
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -35,6 +35,8 @@ pub enum Place {
     Data,
     /// The Settings form.
     Model,
+    /// Beside the price chart: how it draws, not what trains.
+    Chart,
 }
 
 /// A setting's value once its kind has read it.

@@ -4,7 +4,7 @@
 use super::{Kind, Place, Spec, Value};
 use crate::data::bar::BarSize;
 use crate::data::windows::Scaling;
-use crate::training::settings::{BackendChoice, Prediction};
+use crate::training::settings::{BackendChoice, ChartStyle, Prediction};
 
 /// The bar sizes `bars=` offers (empty keeps the file's).
 const BARS: &[(&str, &str)] = &[
@@ -380,5 +380,25 @@ pub static SPECS: &[Spec] = &[
         counts_bars: false,
         read: |s| s.workers.map_or("auto".into(), |n| n.to_string()),
         write: |s, v| s.workers = matches!(v, Value::Whole(_)).then(|| v.whole() as usize),
+    },
+    Spec {
+        key: "chart",
+        label: "Chart",
+        help: "how the price chart draws the prices: `line`, `candles` or `ohlc` bars",
+        more: ": candles are hollow when the bar rose and filled when it fell; an adjusted close scales each bar by its ratio to the \
+               close; more bars than the chart has room for are grouped (open first, high max, low min, close last); a file \
+               without open, high, low and close draws a line and says which are missing",
+        kind: Kind::Choice(&[
+            ("", "auto"),
+            ("line", "line"),
+            ("candles", "candles"),
+            ("ohlc", "OHLC bars"),
+        ]),
+        default: "",
+        unset: Some("`candles` when the file has open, high, low and close, else `line`"),
+        place: Place::Chart,
+        counts_bars: false,
+        read: |s| s.chart.map(ChartStyle::key).unwrap_or_default().into(),
+        write: |s, v| s.chart = ChartStyle::parse(v.choice()),
     },
 ];
