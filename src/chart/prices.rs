@@ -16,7 +16,8 @@ const ACTUAL: RGBColor = RGBColor(34, 34, 34);
 const TRAIN_FIT: RGBColor = RGBColor(31, 119, 180);
 const TEST_FIT: RGBColor = RGBColor(214, 39, 40);
 const FORECAST: RGBColor = RGBColor(44, 160, 44);
-/// A bar that rose (drawn hollow) and one that fell (filled): told apart without colour too.
+/// A bar that rose (drawn hollow) and one that fell (filled): told apart without colour too,
+/// and drawn paler than the fit lines that go over them.
 const RISE: RGBColor = RGBColor(0, 128, 96);
 const FALL: RGBColor = RGBColor(200, 40, 40);
 /// Least pixels a bar takes: more bars than that are grouped.
@@ -80,7 +81,7 @@ pub fn draw_prices(
         match scene.style {
             ChartStyle::Ohlc => chart.draw_series(bars.iter().map(|b| ohlc_bar(b, 0.35 * step))),
             _ => chart.draw_series(bars.iter().map(|b| {
-                let (rise, fall) = (RISE.stroke_width(1), FALL.filled());
+                let (rise, fall) = (RISE.mix(0.75).stroke_width(1), FALL.mix(0.55).filled());
                 CandleStick::new(b.x, b.open, b.high, b.low, b.close, rise, fall, body)
             })),
         }
@@ -129,7 +130,7 @@ pub fn draw_prices(
 /// An OHLC bar: a line from low to high, the open ticked `tick` to the left and the close to
 /// the right, in the bar's colour (its direction also shows in which tick is higher).
 fn ohlc_bar(bar: &Bar, tick: f64) -> PathElement<(f64, f64)> {
-    let color = if bar.rising() { RISE } else { FALL };
+    let color = if bar.rising() { RISE.mix(0.75) } else { FALL.mix(0.55) };
     let (x, open, close) = (bar.x, bar.open, bar.close);
     let points = vec![
         (x - tick, open),

@@ -75,7 +75,7 @@ pub fn setting_input(
     let apply = move |value: String| handle.send(Action::SetSetting { key, value });
     let input = match spec.kind {
         Kind::Whole { min, max } => view! {
-            <input type="number" step="1" min=min max=max.to_string() placeholder=spec.unset.unwrap_or_default() data-setting=key
+            <input type="number" step="1" min=min max=max.to_string() placeholder=spec.unset.unwrap_or_default().replace('`', "") data-setting=key
                 prop:disabled=disabled prop:value=current on:change=move |ev| apply(event_target_value(&ev)) />
         }
         .into_any(),
