@@ -51,12 +51,12 @@ pub struct Prepared {
 
 /// The training part's last rows held out from fitting, to calibrate the forecast bands on days
 /// the model never fitted: one part in this many.
-pub const CALIBRATION_SHARE: usize = 5;
+const CALIBRATION_SHARE: usize = 5;
 
 /// The rows before the calibration block held out from fitting, to validate on (the loss per
 /// epoch, early stopping, the settings search's last fold): one part of the training part in
 /// this many.
-pub const VALIDATION_SHARE: usize = 10;
+const VALIDATION_SHARE: usize = 10;
 
 /// The block boundaries `(fit_end, validation_end)` of a training part of `train` rows.
 pub fn blocks(train: usize) -> (usize, usize) {

@@ -96,9 +96,10 @@ impl Trial {
         }
     }
 
-    /// The settings its row's Apply puts in the form: its own, with the epochs it chose.
+    /// The settings its row stands for (its Apply, its `data-settings`, the search's run when
+    /// it wins): its own, with the epochs it chose and so no early stopping.
     pub fn chosen_settings(&self) -> Settings {
-        Settings { epochs: self.chosen_epochs.max(1), ..self.settings.clone() }
+        Settings { epochs: self.chosen_epochs.max(1), patience: None, ..self.settings.clone() }
     }
 }
 
@@ -124,10 +125,10 @@ pub struct Leaderboard {
 }
 
 impl Leaderboard {
-    /// The settings the search's run trains with: the best trial's, with the epochs it chose
-    /// and no early stopping (its validation block is fitted).
+    /// The settings the search's run trains with: the best trial's chosen ones (its validation
+    /// block is fitted).
     pub fn winner(&self) -> Option<Settings> {
-        self.best().map(|best| Settings { patience: None, ..best.chosen_settings() })
+        self.best().map(Trial::chosen_settings)
     }
 
     /// Percent of the search done: of the budget's seconds, or with `trials=` of the epochs its

@@ -115,8 +115,7 @@ impl RunView {
         else {
             return Vec::new();
         };
-        let settings =
-            self.with_own_machine(Settings { patience: None, ..trial.chosen_settings() });
+        let settings = self.with_own_machine(trial.chosen_settings());
         self.settings = Arc::new(settings);
         self.notice = self.notice.take().and_then(Notice::after_setting_accepted);
         Vec::new()

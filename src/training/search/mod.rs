@@ -152,7 +152,10 @@ impl Search<'_> {
         rung: usize,
         host: &mut impl TrainingHost,
     ) -> Result<(), TrainError> {
-        let before: Vec<usize> = (self.board.trials.iter())
+        let before: Vec<usize> = self
+            .board
+            .trials
+            .iter()
             .filter(|t| t.rung == rung - 1 && t.val_rmse().is_some())
             .map(|t| t.number)
             .collect();

@@ -261,8 +261,7 @@ pub async fn train(
     if early_stop.is_some() && !learner.helpers.is_empty() {
         host.helpers().sync(&flat_parameters(&model));
     }
-    let helpers = learner.helpers;
-    Ok(Trained { model: model.valid(), epochs_done, stop, early_stop, helpers })
+    Ok(Trained { model: model.valid(), epochs_done, stop, early_stop, helpers: learner.helpers })
 }
 
 /// Seconds per training batch of `settings`' shape on `device`, for choosing a backend: one
