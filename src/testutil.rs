@@ -4,6 +4,7 @@
 //! the rest serve the training tests and need it.
 
 #[cfg(feature = "model")]
+use crate::forecast::recursive::Origins;
 use crate::training::Settings;
 #[cfg(feature = "model")]
 use crate::training::TrainError;
@@ -115,7 +116,7 @@ pub struct InProcessHelpers {
     pub fails_paths: Option<usize>,
     models: Vec<HelperModel>,
     started: Vec<Option<(Vec<ShareJob>, usize)>>,
-    started_paths: Vec<Option<(Vec<f32>, usize)>>,
+    started_paths: Vec<Option<(Origins, usize)>>,
     started_folds: Vec<Option<(crate::data::windows::Prepared, Settings)>>,
     /// Shares computed, per helper ...
     pub shares: Vec<usize>,
@@ -181,16 +182,16 @@ impl Helpers for InProcessHelpers {
         self.synced = Some(parameters.to_vec());
         self.models.iter_mut().for_each(|model| model.sync(parameters));
     }
-    fn start_paths(&mut self, helper: usize, windows: &[f32], steps: usize) {
-        self.started_paths[helper] = Some((windows.to_vec(), steps));
+    fn start_paths(&mut self, helper: usize, origins: &Origins, steps: usize) {
+        self.started_paths[helper] = Some((origins.clone(), steps));
     }
     async fn finish_paths(&mut self, helper: usize) -> Result<Vec<Vec<f32>>, TrainError> {
-        let (windows, steps) = started(&mut self.started_paths[helper])?;
+        let (origins, steps) = started(&mut self.started_paths[helper])?;
         if self.fails_paths == Some(helper) && self.pieces[helper] > 0 {
             return Err(TrainError::Helper("the helper crashed".into()));
         }
         self.pieces[helper] += 1;
-        self.models[helper].paths(windows, steps).await
+        self.models[helper].paths(origins, steps).await
     }
     fn start_fold(
         &mut self,

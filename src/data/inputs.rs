@@ -1,7 +1,9 @@
 //! The extra input columns a model may see beside the target: any numeric column of the file,
-//! and two derived ones (the target's daily return, log volume). Each is checked so that nothing
-//! NaN, infinite or constant reaches the model, with a message naming the column.
+//! the target's return, log volume, and indicators of the target (see [`super::derived`]). Each
+//! is checked so that nothing NaN, infinite or constant reaches the model, with a message naming
+//! the column.
 
+use super::derived::Derived;
 use super::prepare_error::PrepareError;
 use super::table::{Column, Table};
 
@@ -12,7 +14,7 @@ pub const LOG_VOLUME: &str = "logvolume";
 
 /// The file's volume column: `Volume`, else the first column named like one (`Vol.`, `Shares
 /// Traded`).
-fn volume(table: &Table) -> Option<&Column> {
+pub fn volume_column(table: &Table) -> Option<&Column> {
     table.column("Volume").or_else(|| {
         table.columns.iter().find(|c| {
             ["vol", "shares", "qty", "quantity"].iter().any(|w| c.name.to_lowercase().contains(w))
@@ -30,10 +32,16 @@ pub fn choices(table: &Table, target: &str) -> Vec<String> {
         .map(|c| c.name.clone())
         .collect();
     names.push(RETURN.into());
-    if volume(table).is_some() {
+    if volume_column(table).is_some() {
         names.push(LOG_VOLUME.into());
     }
+    names.extend(Derived::ALL.map(|d| d.name().to_string()));
     names
+}
+
+/// The indicator inputs among `names`, with their place in a row of inputs (the target is 0).
+pub fn derived_columns(names: &[String]) -> Vec<(usize, Derived)> {
+    names.iter().enumerate().filter_map(|(i, n)| Some((i + 1, Derived::parse(n)?))).collect()
 }
 
 /// The values of one input, derived or read.
@@ -51,11 +59,14 @@ fn values(table: &Table, target: &Column, name: &str) -> Result<Vec<f64>, Prepar
             .collect());
     }
     if name.eq_ignore_ascii_case(LOG_VOLUME) {
-        let column = volume(table).ok_or(PrepareError::NoVolume)?;
+        let column = volume_column(table).ok_or(PrepareError::NoVolume)?;
         if column.values.iter().any(|v| *v < 0.0) {
             return Err(PrepareError::NegativeVolume { column: column.name.clone() });
         }
         return Ok(column.values.iter().map(|v| v.ln_1p()).collect());
+    }
+    if let Some(input) = Derived::parse(name) {
+        return Ok(input.values(&target.values));
     }
     if name.eq_ignore_ascii_case(&target.name) {
         return Err(PrepareError::InputIsTarget { name: name.to_string() });
@@ -128,7 +139,12 @@ mod tests {
         assert_eq!(got[0], vec![1.0, 2.0, 3.0, 4.0]);
         assert_eq!(got[1], vec![0.0, 1.0, -0.25, 1.0]);
         assert_eq!(got[2], [10.0f64, 0.0, 30.0, 40.0].map(f64::ln_1p).to_vec());
-        assert_eq!(choices(&table(), "Close"), ["Open", "Volume", "Flat", "return", "logvolume"]);
+        let derived = ["rsi14", "macd", "sma_ratio20", "ema_ratio12", "bb_pos20"];
+        let mut expected = vec!["Open", "Volume", "Flat", "return", "logvolume"];
+        expected.extend(derived);
+        assert_eq!(choices(&table(), "Close"), expected);
+        let names: Vec<String> = ["Open", "macd", "bb_pos20"].map(String::from).to_vec();
+        assert_eq!(derived_columns(&names), [(2, Derived::Macd), (3, Derived::BbPos20)]);
     }
 
     #[test]

@@ -6,6 +6,8 @@ pub mod bar;
 pub mod cells;
 pub mod clock;
 pub mod dates;
+pub mod derived;
+pub mod indicators;
 pub mod inputs;
 pub mod layout;
 pub mod numbers;

@@ -5,6 +5,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use super::clock::thousands;
+use super::derived::Derived;
 use super::prepare_error::PrepareError;
 use super::scaling::MinMaxScaler;
 
@@ -47,6 +48,10 @@ pub struct Prepared {
     pub validation_end: usize,
     /// Where the training part (fit, validation, calibration) ends and the test part begins.
     pub train_end: usize,
+    /// The inputs that are indicators of the target, by their place in a row: a forecast
+    /// recomputes those from its own path instead of taking the network's prediction.
+    #[serde(default)]
+    pub derived: Vec<(usize, Derived)>,
 }
 
 /// The training part's last rows held out from fitting, to calibrate the forecast bands on days
@@ -234,7 +239,13 @@ impl Prepared {
             fit_end,
             validation_end,
             train_end,
+            derived: Vec::new(),
         }
+    }
+
+    /// These data with the inputs at `derived` (see [`Prepared::derived`]) named as indicators.
+    pub fn with_derived(self, derived: Vec<(usize, Derived)>) -> Self {
+        Self { derived, ..self }
     }
 
     /// These data with the validation block fitted too (fit and validation become one block),
@@ -253,6 +264,7 @@ impl Prepared {
         Self {
             fit_end: validation.start,
             validation_end: end,
+            derived: self.derived.clone(),
             ..Self::split_at(&self.prices[..end], extra, self.window, end, scaling)
         }
     }
@@ -281,6 +293,7 @@ impl Prepared {
                 let end = if i + 1 == folds { self.prices.len() } else { start + block };
                 let extra = self.extra.iter().map(|values| values[..end].to_vec()).collect();
                 Self::split_at(&self.prices[..end], extra, self.window, start, scaling)
+                    .with_derived(self.derived.clone())
             })
             .collect())
     }

@@ -4,7 +4,11 @@
 
 use std::ops::Range;
 
+use serde::{Deserialize, Serialize};
+
 use super::ForecastDay;
+use crate::data::derived::DerivedTracker;
+use crate::data::scaling::MinMaxScaler;
 use crate::data::stamp::Stamp;
 use crate::data::windows::Prepared;
 use crate::model::StackedLstm;
@@ -12,8 +16,9 @@ use crate::model::error::ModelError;
 use crate::model::predict::predict;
 
 /// Forecasts `steps` days from every origin in `origins` (the last known row of each), feeding
-/// each predicted day (of every input: the network predicts them all) back in: `paths[k - 1][i]` is the price forecast for row
-/// `origins.start + i + k`. Every step is one batched prediction over all origins.
+/// each predicted day back in (every input the network predicts; the indicator inputs
+/// recomputed from the path): `paths[k - 1][i]` is the price forecast for row `origins.start + i
+/// + k`. Every step is one batched prediction over all origins.
 pub async fn forecast_paths(
     model: &StackedLstm,
     data: &Prepared,
@@ -21,35 +26,98 @@ pub async fn forecast_paths(
     steps: usize,
     device: &burn::tensor::Device,
 ) -> Result<Vec<Vec<f64>>, ModelError> {
-    let windows = origin_windows(data, origins);
-    let scaled = scaled_paths(model, windows, data.window, steps, device).await?;
+    let scaled =
+        scaled_paths(model, Origins::of(data, origins), data.window, steps, device).await?;
     Ok(unscale_paths(data, &scaled))
 }
 
-/// The windows that end at each origin of `origins` (the last known row of each), flat.
-pub fn origin_windows(data: &Prepared, origins: Range<usize>) -> Vec<f32> {
-    assert!(
-        origins.start + 1 >= data.window && origins.end <= data.prices.len(),
-        "every origin has a whole window"
-    );
-    data.inputs(origins.start + 1..origins.end + 1)
+/// Where forecasts start: the windows that end at each origin (flat `[n, window, inputs]`) and
+/// the state there of the inputs a forecast recomputes from its own path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Origins {
+    pub windows: Vec<f32>,
+    pub recompute: Recompute,
 }
 
-/// The recursive forecast of `steps` rows after each of `windows` (flat `[n, window, inputs]`),
-/// scaled: `paths[k - 1]` holds every input's prediction `k` rows ahead, flat `[n, inputs]`.
-/// What a helper worker computes for its piece of the origins.
+impl Origins {
+    /// The starts of forecasts from every origin in `origins` (the last known row of each).
+    pub fn of(data: &Prepared, origins: Range<usize>) -> Self {
+        assert!(
+            origins.start + 1 >= data.window && origins.end <= data.prices.len(),
+            "every origin has a whole window"
+        );
+        let windows = data.inputs(origins.start + 1..origins.end + 1);
+        Self { windows, recompute: Recompute::at(data, origins) }
+    }
+}
+
+/// The indicator inputs (see [`crate::data::derived`]) a forecast recomputes at each step from
+/// the price it predicted, instead of taking the network's guess at them: so the forecast never
+/// uses a value it could not have had.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recompute {
+    /// The target's scaler, to read the predicted price.
+    target: MinMaxScaler,
+    /// Each recomputed input's place in a row and its scaler.
+    columns: Vec<(usize, MinMaxScaler)>,
+    /// Per origin, each column's indicator after the origin's row.
+    trackers: Vec<Vec<DerivedTracker>>,
+}
+
+impl Recompute {
+    /// The derived inputs of `data` at each origin of `origins`.
+    fn at(data: &Prepared, origins: Range<usize>) -> Self {
+        let columns =
+            data.derived.iter().map(|&(column, _)| (column, data.extra_scalers[column - 1]));
+        let mut trackers: Vec<DerivedTracker> = data
+            .derived
+            .iter()
+            .map(|&(_, input)| DerivedTracker::after(input, &data.prices[..origins.start]))
+            .collect();
+        let per_origin = if trackers.is_empty() {
+            Vec::new()
+        } else {
+            origins
+                .map(|origin| {
+                    for tracker in &mut trackers {
+                        tracker.push(data.prices[origin]);
+                    }
+                    trackers.clone()
+                })
+                .collect()
+        };
+        Self { target: data.scaler, columns: columns.collect(), trackers: per_origin }
+    }
+
+    /// Replaces the recomputed inputs of `next` (one predicted row per origin, `width` inputs
+    /// each) with their indicators fed the predicted price.
+    fn apply(&mut self, next: &mut [f32], width: usize) {
+        for (row, trackers) in next.chunks_mut(width).zip(&mut self.trackers) {
+            let price = self.target.unscale(row[0] as f64);
+            for ((column, scaler), tracker) in self.columns.iter().zip(trackers) {
+                row[*column] = scaler.scale(tracker.push(price)) as f32;
+            }
+        }
+    }
+}
+
+/// The recursive forecast of `steps` rows after each of `origins`, scaled: `paths[k - 1]` holds
+/// every input's value `k` rows ahead, flat `[n, inputs]`. What a helper worker computes for its
+/// piece of the origins.
 pub async fn scaled_paths(
     model: &StackedLstm,
-    mut windows: Vec<f32>,
+    origins: Origins,
     window: usize,
     steps: usize,
     device: &burn::tensor::Device,
 ) -> Result<Vec<Vec<f32>>, ModelError> {
+    let Origins { mut windows, mut recompute } = origins;
     let width = model.features();
     let mut paths = Vec::with_capacity(steps);
     for step in 0..steps {
         // The next day of every input, fed back in: the window drops its first day and gains it.
-        let next = predict(model, &windows, window, device).await?;
+        let mut next = predict(model, &windows, window, device).await?;
+        recompute.apply(&mut next, width);
         if step + 1 < steps {
             let rows = windows.chunks(window * width).zip(next.chunks(width));
             windows = rows.flat_map(|(w, n)| w[width..].iter().chain(n).copied()).collect();
@@ -95,6 +163,7 @@ pub async fn recursive_forecast(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::derived::Derived;
     use crate::data::windows::Scaling;
     use crate::model::ModelShape;
 
@@ -144,5 +213,58 @@ mod tests {
             pollster::block_on(predict(&model, &data.inputs(41..51), 8, &device)).unwrap();
         let fit: Vec<f64> = one_day.iter().map(|v| data.scaler.unscale(*v as f64)).collect();
         assert_eq!(batched[0], fit);
+    }
+
+    /// The indicator inputs of a forecast are recomputed from its own path at every step: each
+    /// equals the indicator of the real prices up to the origin followed by the predicted ones,
+    /// and prices after the origin change nothing.
+    #[test]
+    fn indicator_inputs_follow_the_forecast_path() {
+        let device = burn::tensor::Device::flex();
+        let prices: Vec<f64> = (0..90).map(|i| 50.0 + (i as f64 / 4.0).sin() * 3.0).collect();
+        let inputs = [Derived::Rsi14, Derived::BbPos20];
+        let extra = inputs.iter().map(|d| d.values(&prices)).collect();
+        let data = Prepared::with_inputs(&prices, extra, 8, 70, Scaling::TrainOnly)
+            .unwrap()
+            .with_derived(vec![(1, Derived::Rsi14), (2, Derived::BbPos20)]);
+        let shape =
+            ModelShape { features: 3, layers: 1, units: 4, dropout: 0.0, predict_change: true };
+        let model = StackedLstm::new(shape, 3, &device);
+        let (origins, steps) = (70..73, 5);
+        let paths = pollster::block_on(scaled_paths(
+            &model,
+            Origins::of(&data, origins.clone()),
+            8,
+            steps,
+            &device,
+        ))
+        .unwrap();
+        for (i, origin) in origins.clone().enumerate() {
+            let predicted = paths.iter().map(|step| data.scaler.unscale(step[i * 3] as f64));
+            let path: Vec<f64> = prices[..=origin].iter().copied().chain(predicted).collect();
+            for (column, input) in [(1, inputs[0]), (2, inputs[1])] {
+                let expected = input.values(&path);
+                let scaler = data.extra_scalers[column - 1];
+                for (k, step) in paths.iter().enumerate() {
+                    let want = scaler.scale(expected[origin + 1 + k]) as f32;
+                    assert_eq!(step[i * 3 + column], want, "origin {origin}, step {}", k + 1);
+                }
+            }
+        }
+        let mut later = prices.clone();
+        later[80] += 10.0;
+        let extra = inputs.iter().map(|d| d.values(&later)).collect();
+        let changed = Prepared::with_inputs(&later, extra, 8, 70, Scaling::TrainOnly)
+            .unwrap()
+            .with_derived(data.derived.clone());
+        let again = pollster::block_on(scaled_paths(
+            &model,
+            Origins::of(&changed, origins),
+            8,
+            steps,
+            &device,
+        ))
+        .unwrap();
+        assert_eq!(again, paths, "a price after the origins changes no forecast from them");
     }
 }

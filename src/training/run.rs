@@ -13,21 +13,22 @@ use super::search::search;
 use super::settings::Settings;
 use super::shares::Helpers;
 use super::trainer::{TrainingHost, train};
-use crate::data::inputs::extra_inputs;
+use crate::data::inputs::{derived_columns, extra_inputs};
 use crate::data::scaling::MinMaxScaler;
 use crate::data::windows::{Prepared, check_length, train_len};
 use crate::data::{PrepareError, Table};
 use crate::evaluation::{directional_accuracy, metrics, naive_predictions};
 use crate::forecast::add_intervals;
 use crate::forecast::bands::{self, Bands, Coverage, ErrorScale};
-use crate::forecast::recursive::{origin_windows, recursive_forecast, scaled_paths, unscale_paths};
+use crate::forecast::recursive::{Origins, recursive_forecast, scaled_paths, unscale_paths};
 use crate::model::StackedLstm;
 use crate::model::predict::predict;
 
 /// Prepares `table` by `settings`, checking it is long enough before any training starts.
 pub fn prepare(table: &Table, settings: &Settings) -> Result<Prepared, PrepareError> {
     let (target, extra) = inputs(table, settings)?;
-    Prepared::with_inputs(target, extra, settings.window, settings.split, settings.scaling)
+    Ok(Prepared::with_inputs(target, extra, settings.window, settings.split, settings.scaling)?
+        .with_derived(derived_columns(&settings.features)))
 }
 
 /// The target's values and the extra inputs `settings` name, or why they cannot be used.
@@ -114,7 +115,8 @@ pub async fn evaluate_saved(
     let settings = &file.settings;
     let (target, extra) = inputs(table, settings)?;
     let data =
-        Prepared::with_scalers(target, extra, settings.window, settings.split, &file.scalers()?)?;
+        Prepared::with_scalers(target, extra, settings.window, settings.split, &file.scalers()?)?
+            .with_derived(derived_columns(&settings.features));
     let mut result =
         evaluate(&file.to_model(device)?, &data, table, settings.horizon, device, host, &[])
             .await?;
@@ -177,9 +179,9 @@ pub async fn calibrate(
         let theirs: Vec<(usize, Range<usize>)> =
             helpers.iter().copied().zip(round[1..].iter().cloned()).collect();
         for (helper, piece) in &theirs {
-            host.helpers().start_paths(*helper, &origin_windows(data, piece.clone()), horizon);
+            host.helpers().start_paths(*helper, &Origins::of(data, piece.clone()), horizon);
         }
-        let mine = origin_windows(data, round[0].clone());
+        let mine = Origins::of(data, round[0].clone());
         let mut done = vec![scaled_paths(model, mine, data.window, horizon, inference).await?];
         for (helper, piece) in theirs {
             match host.helpers().finish_paths(helper).await {
@@ -187,8 +189,8 @@ pub async fn calibrate(
                 Err(error) => {
                     helpers.retain(|h| *h != helper);
                     host.worker_lost(1 + helpers.len(), &error);
-                    let windows = origin_windows(data, piece);
-                    done.push(scaled_paths(model, windows, data.window, horizon, inference).await?);
+                    let origins = Origins::of(data, piece);
+                    done.push(scaled_paths(model, origins, data.window, horizon, inference).await?);
                 }
             }
         }

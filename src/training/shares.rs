@@ -18,7 +18,7 @@ use super::backtest::FoldResult;
 use super::error::TrainError;
 use super::settings::Settings;
 use crate::data::windows::Prepared;
-use crate::forecast::recursive::scaled_paths;
+use crate::forecast::recursive::{Origins, scaled_paths};
 use crate::model::{ModelShape, StackedLstm};
 use crate::rng::SeededRng;
 
@@ -131,9 +131,9 @@ pub trait Helpers {
     async fn finish(&mut self, helper: usize) -> Result<Vec<FlatShare>, TrainError>;
     /// The model's parameters changed (flat, in [`flat_parameters`] order).
     fn sync(&mut self, parameters: &[f32]);
-    /// Starts helper `helper` on the recursive forecast of `steps` rows after each of `windows`
-    /// (flat), with the model as last synced: a piece of the bands' calibration.
-    fn start_paths(&mut self, helper: usize, windows: &[f32], steps: usize);
+    /// Starts helper `helper` on the recursive forecast of `steps` rows from each of `origins`,
+    /// with the model as last synced: a piece of the bands' calibration.
+    fn start_paths(&mut self, helper: usize, origins: &Origins, steps: usize);
     /// Those paths, scaled, one vector per step (see [`scaled_paths`]). An error means the
     /// helper is gone, as for [`finish`](Self::finish).
     async fn finish_paths(&mut self, helper: usize) -> Result<Vec<Vec<f32>>, TrainError>;
@@ -160,7 +160,7 @@ impl Helpers for NoHelpers {
         Err(TrainError::Helper("internal error: no helper worker was started".into()))
     }
     fn sync(&mut self, _: &[f32]) {}
-    fn start_paths(&mut self, _: usize, _: &[f32], _: usize) {}
+    fn start_paths(&mut self, _: usize, _: &Origins, _: usize) {}
     async fn finish_paths(&mut self, _: usize) -> Result<Vec<Vec<f32>>, TrainError> {
         Err(TrainError::Helper("internal error: no helper worker was started".into()))
     }
@@ -208,17 +208,13 @@ impl HelperModel {
         self.model = with_flat_parameters(self.model.clone(), parameters);
     }
 
-    /// The recursive forecast of `steps` rows after each of `windows`, scaled, by the model as
+    /// The recursive forecast of `steps` rows from each of `origins`, scaled, by the model as
     /// last synced: the same numbers as the trainer's own [`scaled_paths`].
-    pub async fn paths(
-        &self,
-        windows: Vec<f32>,
-        steps: usize,
-    ) -> Result<Vec<Vec<f32>>, TrainError> {
+    pub async fn paths(&self, origins: Origins, steps: usize) -> Result<Vec<Vec<f32>>, TrainError> {
         let model = self.model.valid();
         Ok(scaled_paths(
             &model,
-            windows,
+            origins,
             self.window,
             steps,
             &self.device.clone().without_autodiff(),

@@ -16,6 +16,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Worker};
 
 use crate::data::windows::Prepared;
+use crate::forecast::recursive::{Origins, Recompute};
 use crate::model::ModelShape;
 use crate::training::backtest::{FoldResult, fold_result};
 use crate::training::shares::NoHelpers;
@@ -35,9 +36,11 @@ enum ToHelper {
         jobs: Vec<ShareJob>,
         batch_len: usize,
     },
-    /// A piece of the bands' calibration: `steps` ahead of each window, which travel beside.
+    /// A piece of the bands' calibration: `steps` ahead of each window, which travel beside,
+    /// recomputing the indicator inputs as `recompute` says.
     Paths {
         steps: usize,
+        recompute: Box<Recompute>,
     },
     /// A whole backtest fold to train and test alone.
     Fold {
@@ -272,8 +275,9 @@ impl Helpers for WorkerHelpers {
         }
     }
 
-    fn start_paths(&mut self, helper: usize, windows: &[f32], steps: usize) {
-        self.joined[helper].start(&ToHelper::Paths { steps }, &[("windows", windows)], steps);
+    fn start_paths(&mut self, helper: usize, origins: &Origins, steps: usize) {
+        let message = ToHelper::Paths { steps, recompute: Box::new(origins.recompute.clone()) };
+        self.joined[helper].start(&message, &[("windows", &origins.windows)], steps);
     }
 
     async fn finish_paths(&mut self, helper: usize) -> Result<Vec<Vec<f32>>, TrainError> {
@@ -373,11 +377,11 @@ pub fn helper_main() {
                     &[("gradients", &gradients)],
                 );
             }
-            Some(ToHelper::Paths { steps }) => {
+            Some(ToHelper::Paths { steps, recompute }) => {
                 let Some(model) = MODEL.with_borrow(|model| model.clone()) else { return };
-                let windows = floats(&data, "windows");
+                let origins = Origins { windows: floats(&data, "windows"), recompute: *recompute };
                 wasm_bindgen_futures::spawn_local(async move {
-                    match model.paths(windows, steps).await {
+                    match model.paths(origins, steps).await {
                         Ok(paths) => {
                             let flat: Vec<f32> = paths.concat();
                             post_to(
