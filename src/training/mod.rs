@@ -6,6 +6,7 @@
 pub mod adam;
 #[cfg(feature = "model")]
 pub mod backtest;
+pub mod chart_indicators;
 #[cfg(feature = "model")]
 pub mod error;
 #[cfg(feature = "model")]
@@ -27,6 +28,7 @@ pub mod speed;
 #[cfg(feature = "model")]
 pub mod trainer;
 
+pub use chart_indicators::ChartIndicators;
 #[cfg(feature = "model")]
 pub use error::TrainError;
 pub use report::{BatchProgress, EpochReport, Launches, StopReason};

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::chart_indicators::ChartIndicators;
 use super::registry::{SPECS, SettingError, spec};
 use crate::data::bar::BarSize;
 use crate::data::inputs::extra_inputs;
@@ -98,6 +99,9 @@ pub struct Settings {
     /// high, low and close, else a line.
     #[serde(default)]
     pub chart: Option<ChartStyle>,
+    /// The chart's overlays and panes.
+    #[serde(default)]
+    pub indicators: ChartIndicators,
     /// Search the settings before the run (see [`crate::training::search`]).
     #[serde(default)]
     pub search: bool,
@@ -138,6 +142,7 @@ impl Default for Settings {
             backtest: false,
             folds: 0,
             chart: None,
+            indicators: ChartIndicators::default(),
             search: false,
             budget: 0,
             trials: None,

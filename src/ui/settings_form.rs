@@ -93,6 +93,11 @@ pub fn setting_input(
                 prop:disabled=disabled prop:value=current on:change=move |ev| apply(event_target_value(&ev)) />
         }
         .into_any(),
+        Kind::Periods { .. } | Kind::Parts(_) => view! {
+            <input type="text" placeholder=spec.unset.unwrap_or_default() data-setting=key
+                prop:disabled=disabled prop:value=current on:change=move |ev| apply(event_target_value(&ev)) />
+        }
+        .into_any(),
         Kind::Decimal { min, max, .. } => view! {
             <input type="number" step="any" min=min max=max data-setting=key
                 prop:disabled=disabled prop:value=current on:change=move |ev| apply(event_target_value(&ev)) />

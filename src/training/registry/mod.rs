@@ -24,6 +24,11 @@ pub enum Kind {
     Choice(&'static [(&'static str, &'static str)]),
     /// Names separated by commas, each at most once, at most `max` of them.
     Names { max: usize },
+    /// Whole numbers in `min..=max` separated by commas, at most `most` of them (`sma=20,50`).
+    Periods { min: u64, max: u64, most: usize },
+    /// One number per named part, separated by commas, each as its kind reads it
+    /// (`bollinger=20,2`).
+    Parts(&'static [(&'static str, Kind)]),
     /// Any text (a column name).
     Text,
 }
@@ -48,6 +53,7 @@ pub enum Value {
     Decimal(f64),
     Choice(&'static str),
     Names(Vec<String>),
+    Numbers(Vec<f64>),
     Text(String),
 }
 
@@ -72,6 +78,14 @@ impl Value {
         match self {
             Value::Choice(c) => c,
             _ => "",
+        }
+    }
+
+    /// The numbers of a list setting (none when unset).
+    pub fn numbers(&self) -> &[f64] {
+        match self {
+            Value::Numbers(numbers) => numbers,
+            _ => &[],
         }
     }
 }
@@ -165,7 +179,31 @@ impl Kind {
                 }
             }
             Kind::Names { max } => format!("at most {max} names separated by commas"),
+            Kind::Periods { min, max, most } => {
+                format!("up to {most} whole numbers from {min} to {max}, separated by commas")
+            }
+            Kind::Parts(parts) => {
+                let each: Vec<String> = parts
+                    .iter()
+                    .map(|(name, kind)| format!("{name}, {}", kind.expected()))
+                    .collect();
+                format!("{} numbers separated by commas ({})", parts.len(), each.join("; "))
+            }
             Kind::Text => "any text".into(),
+        }
+    }
+
+    /// One number as a whole-number or decimal kind takes it.
+    fn parse_number(&self, text: &str) -> Option<f64> {
+        match *self {
+            Kind::Whole { .. } | Kind::WholeOr { .. } => {
+                Some(self.parse_whole(text)?.whole() as f64)
+            }
+            Kind::Decimal { min, max, open } => text
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite() && *x <= max && if open { *x > min } else { *x >= min }),
+            _ => None,
         }
     }
 
@@ -184,6 +222,7 @@ impl Kind {
             Kind::WholeOr { word, min, max } => format!(" (`{word}` or {min}–{max})"),
             Kind::Decimal { min, max, open: false } => format!(" ({min}–{max})"),
             Kind::Decimal { min, max, open: true } => format!(" ({min}–{max}]"),
+            Kind::Periods { min, max, most } => format!(" (up to {most}, each {min}–{max})"),
             _ => String::new(),
         }
     }
@@ -205,18 +244,28 @@ impl Spec {
             Kind::Whole { .. } => self.kind.parse_whole(text).ok_or_else(invalid),
             Kind::WholeOr { word, .. } if text == word => Ok(Value::Choice(word)),
             Kind::WholeOr { .. } => self.kind.parse_whole(text).ok_or_else(invalid),
-            Kind::Decimal { min, max, open } => text
-                .parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite() && *x <= max && if open { *x > min } else { *x >= min })
-                .map(Value::Decimal)
-                .ok_or_else(invalid),
+            Kind::Decimal { .. } => {
+                self.kind.parse_number(text).map(Value::Decimal).ok_or_else(invalid)
+            }
             Kind::Choice(options) => options
                 .iter()
                 .find(|(v, _)| *v == text)
                 .map(|(v, _)| Value::Choice(v))
                 .ok_or_else(invalid),
             Kind::Names { max } => names(self.key, text, max).map(Value::Names),
+            Kind::Periods { min, max, most } => {
+                let each = Kind::Whole { min, max };
+                let numbers: Option<Vec<f64>> =
+                    text.split(',').map(|n| each.parse_number(n.trim())).collect();
+                numbers.filter(|n| n.len() <= most).map(Value::Numbers).ok_or_else(invalid)
+            }
+            Kind::Parts(parts) => {
+                let given: Vec<&str> = text.split(',').map(str::trim).collect();
+                let numbers: Option<Vec<f64>> = (given.len() == parts.len())
+                    .then(|| given.iter().zip(parts).map(|(n, (_, k))| k.parse_number(n)).collect())
+                    .flatten();
+                numbers.map(Value::Numbers).ok_or_else(invalid)
+            }
             Kind::Text => Ok(Value::Text(text.to_string())),
         }
     }
@@ -369,6 +418,45 @@ mod tests {
             features.parse(&many).unwrap_err(),
             SettingError::TooManyNames { key: "features", given: 17, max: 16 }
         );
+    }
+
+    /// The chart's indicators take lists of periods and a period with a width; anything else
+    /// is refused naming the range (the issue's bad inputs among them).
+    #[test]
+    fn indicator_settings_take_periods_and_refuse_naming_the_range() {
+        let mut settings = Settings::default();
+        for (key, value) in
+            [("sma", "20, 50"), ("ema", "12"), ("bollinger", "20,2.5"), ("rsi", "14")]
+        {
+            settings.set(key, value).unwrap();
+        }
+        settings.set("macd", "on").unwrap();
+        let shown = &settings.indicators;
+        assert_eq!((shown.sma.as_slice(), shown.ema.as_slice()), (&[20, 50][..], &[12][..]));
+        assert_eq!((shown.bollinger, shown.rsi, shown.macd), (Some((20, 2.5)), Some(14), true));
+        assert_eq!(
+            (settings.get("sma"), settings.get("bollinger")),
+            ("20,50".into(), "20,2.5".into())
+        );
+        settings.set("sma", "").unwrap();
+        assert!(settings.indicators.sma.is_empty());
+        let periods = "expected up to 4 whole numbers from 2 to 1000, separated by commas";
+        let bands = "expected 2 numbers separated by commas (period, a whole number from 2 to 1000; \
+                     width, a number above 0 and at most 10)";
+        for (key, bad, expected) in [
+            ("sma", "0", periods),
+            ("sma", "abc", periods),
+            ("sma", "20,,50", periods),
+            ("sma", "5,10,20,50,100", periods),
+            ("ema", "100000", periods),
+            ("bollinger", "20,-1", bands),
+            ("bollinger", "20", bands),
+            ("bollinger", "1,2", bands),
+        ] {
+            let error = settings.set(key, bad).unwrap_err();
+            assert_eq!(error.to_string(), format!("{key}: '{bad}' is not valid: {expected}"));
+        }
+        assert_eq!(settings.get("rsi"), "14", "a refused value leaves the setting as it was");
     }
 
     /// The README's table is the registry's, word for word.

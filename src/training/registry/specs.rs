@@ -78,8 +78,12 @@ pub static SPECS: &[Spec] = &[
         label: "Extra inputs (Ctrl/⌘-click for several)",
         help: "extra inputs beside the target, comma-separated",
         more: ": any numeric column of the file (`Open`, `High`, `Low`, `Volume`, …) and the derived `return` (the target's return from bar \
-               to bar) and `logvolume` (ln(1 + volume)); each min-max scaled on its own (training part only with `scaling=train`). The \
-               network then predicts the next bar of every input and the forecast feeds that whole bar back in. A missing, ignored (not \
+               to bar), `logvolume` (ln(1 + volume)) and the target's indicators as TA-Lib defines them: `rsi14`, `macd` (the 12/26/9 histogram \
+               over the price), `sma_ratio20` (price / SMA20 − 1), `ema_ratio12` and `bb_pos20` (where the price sits in its 20-bar, 2σ \
+               Bollinger band), each from past bars only (neutral on the first bars, before the indicator is defined); each min-max \
+               scaled on its own (training part only with `scaling=train`). The network then predicts the next bar of every input and \
+               the forecast feeds that whole bar back in, except the indicators: those it recomputes from the forecast path itself. A \
+               missing, ignored (not \
                numeric, mostly empty) or constant column is refused with a message naming it; a saved model keeps its inputs and is \
                refused on a file without them",
         kind: Kind::Names { max: 16 },
@@ -401,4 +405,98 @@ pub static SPECS: &[Spec] = &[
         read: |s| s.chart.map(ChartStyle::key).unwrap_or_default().into(),
         write: |s, v| s.chart = ChartStyle::parse(v.choice()),
     },
+    Spec {
+        key: "sma",
+        label: "SMA",
+        help: "simple moving averages drawn over the price, by period in bars (`sma=20,50`)",
+        more: "; undefined (not drawn) on each one's first bars",
+        kind: PERIODS,
+        default: "",
+        unset: Some("none"),
+        place: Place::Chart,
+        counts_bars: false,
+        read: |s| periods(&s.indicators.sma),
+        write: |s, v| s.indicators.sma = v.numbers().iter().map(|&n| n as usize).collect(),
+    },
+    Spec {
+        key: "ema",
+        label: "EMA",
+        help: "exponential moving averages drawn over the price (`ema=12`), seeded with the SMA of their first bars as in TA-Lib",
+        more: "",
+        kind: PERIODS,
+        default: "",
+        unset: Some("none"),
+        place: Place::Chart,
+        counts_bars: false,
+        read: |s| periods(&s.indicators.ema),
+        write: |s, v| s.indicators.ema = v.numbers().iter().map(|&n| n as usize).collect(),
+    },
+    Spec {
+        key: "bollinger",
+        label: "Bollinger",
+        help: "Bollinger bands over the price: period and width in standard deviations (`bollinger=20,2`)",
+        more: "; TA-Lib's: the SMA plus and minus that many population standard deviations",
+        kind: Kind::Parts(&[
+            ("period", Kind::Whole { min: 2, max: 1000 }),
+            ("width", Kind::Decimal { min: 0.0, max: 10.0, open: true }),
+        ]),
+        default: "",
+        unset: Some("none"),
+        place: Place::Chart,
+        counts_bars: false,
+        read: |s| s.indicators.bollinger.map(|(n, k)| format!("{n},{k}")).unwrap_or_default(),
+        write: |s, v| {
+            s.indicators.bollinger = match v.numbers() {
+                [n, k] => Some((*n as usize, *k)),
+                _ => None,
+            }
+        },
+    },
+    Spec {
+        key: "rsi",
+        label: "RSI",
+        help: "an RSI pane under the price with this period (`rsi=14`), Wilder's smoothing as in TA-Lib, 30 and 70 marked",
+        more: "",
+        kind: Kind::WholeOr { word: "off", min: 2, max: 1000 },
+        default: "off",
+        unset: None,
+        place: Place::Chart,
+        counts_bars: false,
+        read: |s| s.indicators.rsi.map_or("off".into(), |n| n.to_string()),
+        write: |s, v| s.indicators.rsi = matches!(v, Value::Whole(_)).then(|| v.whole() as usize),
+    },
+    Spec {
+        key: "macd",
+        label: "MACD",
+        help: "a MACD pane under the price: the 12/26/9 line, signal and histogram, as TA-Lib defines them",
+        more: "",
+        kind: Kind::Choice(&[("off", "off"), ("on", "on")]),
+        default: "off",
+        unset: None,
+        place: Place::Chart,
+        counts_bars: false,
+        read: |s| if s.indicators.macd { "on" } else { "off" }.into(),
+        write: |s, v| s.indicators.macd = v.choice() == "on",
+    },
+    Spec {
+        key: "volume",
+        label: "Volume",
+        help: "a volume pane under the price when the file has a volume column, each bar coloured by its direction",
+        more: "",
+        kind: Kind::Choice(&[("on", "on"), ("off", "off")]),
+        default: "on",
+        unset: None,
+        place: Place::Chart,
+        counts_bars: false,
+        read: |s| if s.indicators.volume { "on" } else { "off" }.into(),
+        write: |s, v| s.indicators.volume = v.choice() == "on",
+    },
 ];
+
+/// The periods a moving average takes: a few, each from 2 bars (TA-Lib's least) to 1000.
+const PERIODS: Kind = Kind::Periods { min: 2, max: 1000, most: 4 };
+
+/// Periods as the link writes them (`20,50`).
+fn periods(periods: &[usize]) -> String {
+    periods.iter().map(usize::to_string).collect::<Vec<_>>().join(",")
+}
