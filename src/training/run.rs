@@ -280,11 +280,13 @@ mod tests {
     }
 
     /// Helpers share the bands' calibration (a round of one piece each) and change nothing in
-    /// the result, bit for bit; a helper crashing in it changes nothing either.
+    /// the result, bit for bit, indicator inputs recomputed along their paths included; a helper
+    /// crashing in it changes nothing either.
     #[test]
     fn helpers_share_the_calibration_with_the_same_result() {
         let table = sample_table();
-        let settings = Settings { epochs: 1, horizon: 3, ..small_settings() };
+        let features = vec!["rsi14".into(), "macd".into()];
+        let settings = Settings { epochs: 1, horizon: 3, features, ..small_settings() };
         let device = Device::flex().autodiff();
         let alone_settings = Settings { workers: Some(1), ..settings.clone() };
         let mut alone = host();
@@ -419,12 +421,13 @@ mod tests {
     #[test]
     fn extra_inputs_train_forecast_save_and_load() {
         let table = sample_table();
-        let features = ["Open", "Volume", "return", "logvolume"].map(String::from).to_vec();
+        let features = ["Open", "Volume", "return", "logvolume", "rsi14", "bb_pos20"];
+        let features = features.map(String::from).to_vec();
         let settings = Settings { epochs: 1, horizon: 4, features, ..small_settings() };
         let finished =
             pollster::block_on(run(&table, &settings, &Device::flex().autodiff(), &mut host()))
                 .unwrap();
-        assert_eq!((finished.model.features(), finished.scalers.len()), (5, 5));
+        assert_eq!((finished.model.features(), finished.scalers.len()), (7, 7));
         let result = &finished.result;
         assert!(
             result.forecast.iter().all(|d| d.value.is_finite()
@@ -459,11 +462,11 @@ mod tests {
         let mismatch = damaged.scalers().unwrap_err();
         assert_eq!(
             mismatch,
-            ModelError::ScalersMismatch { inputs: settings.features.clone(), scalers: 3 }
+            ModelError::ScalersMismatch { inputs: settings.features.clone(), scalers: 5 }
         );
         assert_eq!(
             mismatch.to_string(),
-            "the model file is damaged: 4 inputs (Open, Volume, return, logvolume) but 3 input scalers"
+            "the model file is damaged: 6 inputs (Open, Volume, return, logvolume, rsi14, bb_pos20) but 5 input scalers"
         );
     }
 
