@@ -15,7 +15,9 @@ import { fileURLToPath } from 'node:url';
 import { launch } from '../tests/browser/harness.mjs';
 
 export const BUDGETS = {
-  pageWasm: 400_000,
+  // Raised from 400 KB when the trader's chart (indicators, the volume, RSI and MACD panes, their
+  // settings) took it to 412 KB: still a third of a second at 10 Mbit/s.
+  pageWasm: 420_000,
   // Everything before the Train button works: HTML, CSS, JS and the page's wasm.
   beforeTrain: 600_000,
   // Raised from 3,000 KB when the settings search and early stopping took it to 3,005 KB: it

@@ -2,8 +2,6 @@
 //! file's columns in the target's units, and grouped so that a view never holds more bars than
 //! the canvas has room for. Plain Rust, tested natively; drawing is in [`super::prices`].
 
-use std::ops::Range;
-
 use super::view::Span;
 use crate::data::Table;
 use crate::training::ChartStyle;
@@ -65,18 +63,9 @@ impl Bars {
         Ok(Bars { bars })
     }
 
-    /// Indices of the bars inside `span`.
-    fn visible(&self, span: Span) -> Range<usize> {
-        let first = self.bars.partition_point(|b| b.x < span.start);
-        first..self.bars.partition_point(|b| b.x <= span.end)
-    }
-
     /// The bars inside `span`, grouped into at most `max` (see [`Bar`]) when there are more.
     pub fn shown(&self, span: Span, max: usize) -> Vec<Bar> {
-        let visible = &self.bars[self.visible(span)];
-        let group = visible.len().div_ceil(max.max(1)).max(1);
-        visible
-            .chunks(group)
+        per_column(&self.bars, |b| b.x, span, max)
             .map(|bars| Bar {
                 x: bars[0].x,
                 open: bars[0].open,
@@ -87,19 +76,25 @@ impl Bars {
             .collect()
     }
 
-    /// The lowest low and highest high inside `span`, if any bar is.
-    pub fn y_range(&self, span: Span) -> Option<(f64, f64)> {
-        let visible = &self.bars[self.visible(span)];
-        let low = visible.iter().map(|b| b.low).fold(f64::INFINITY, f64::min);
-        let high = visible.iter().map(|b| b.high).fold(f64::NEG_INFINITY, f64::max);
-        low.is_finite().then_some((low, high))
-    }
-
     /// The bar at `x` exactly, if there is one.
     pub fn at(&self, x: f64) -> Option<&Bar> {
         let i = self.bars.partition_point(|b| b.x < x);
         self.bars.get(i).filter(|b| b.x == x)
     }
+}
+
+/// The items inside `span` of `items` (ascending by `x`), in runs of neighbours so that there
+/// are at most `max` runs: what a view draws, one run per pixel column, when it holds more bars
+/// than the chart has room for.
+pub fn per_column<T>(
+    items: &[T],
+    x: impl Fn(&T) -> f64,
+    span: Span,
+    max: usize,
+) -> std::slice::Chunks<'_, T> {
+    let first = items.partition_point(|i| x(i) < span.start);
+    let visible = &items[first..items.partition_point(|i| x(i) <= span.end)];
+    visible.chunks(visible.len().div_ceil(max.max(1)).max(1))
 }
 
 /// The style the chart draws in, the bars for it, and what to tell the person: `asked` (`None`
@@ -157,7 +152,7 @@ mod tests {
     }
 
     /// More bars than room: neighbours are grouped, open first, high max, low min, close last;
-    /// the y range is the visible lows and highs.
+    /// a span past the last bar shows none.
     #[test]
     fn bars_group_to_the_room_there_is() {
         let table = table(OHLC);
@@ -173,8 +168,8 @@ mod tests {
                 Bar { x: 3.0, open: 12.0, high: 12.5, low: 7.0, close: 8.0 },
             ]
         );
-        assert_eq!(bars.y_range(Span::new(0.5, 2.0)), Some((10.0, 13.0)));
-        assert_eq!(bars.y_range(Span::new(5.0, 6.0)), None);
+        assert_eq!(bars.shown(Span::new(0.5, 2.0), 10).len(), 2);
+        assert!(bars.shown(Span::new(5.0, 6.0), 10).is_empty());
     }
 
     /// `auto` draws candles when the file has the four prices; candles or OHLC asked of a file

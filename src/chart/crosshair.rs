@@ -7,11 +7,13 @@ use super::context;
 use super::view::Frame;
 
 /// Clears `overlay` to the size of `chart`, then, for a position, draws a vertical line at `x`
-/// and a dot at each (y, colour) point.
+/// from the top of `frame` down to `bottom` (through the panes under it) and a dot at each
+/// (y, colour) point of `frame`.
 pub fn draw_crosshair(
     overlay: &HtmlCanvasElement,
     chart: &HtmlCanvasElement,
     frame: &Frame,
+    bottom: f64,
     at: Option<(f64, &[(f64, String)])>,
 ) -> Result<(), String> {
     if overlay.width() != chart.width() || overlay.height() != chart.height() {
@@ -26,7 +28,7 @@ pub fn draw_crosshair(
     context.set_line_width(1.0);
     context.begin_path();
     context.move_to(px, frame.top);
-    context.line_to(px, frame.bottom);
+    context.line_to(px, bottom.max(frame.bottom));
     context.stroke();
     for (y, color) in points {
         let py = frame.py_of(*y);

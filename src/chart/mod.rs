@@ -5,6 +5,7 @@
 pub mod axis;
 pub mod bars;
 pub mod scene;
+pub mod studies;
 pub mod view;
 
 #[cfg(all(target_arch = "wasm32", feature = "page"))]

@@ -1,12 +1,14 @@
 //! Draws a view of the price chart's [`Scene`] with plotters: bands, fits, forecast, pinned runs
-//! dashed, and the actual price on top, as a line, candles or OHLC bars; only the visible
-//! points, thinned (or bars grouped) to the canvas' width.
+//! dashed, overlays, and the actual price on top, as a line, candles or OHLC bars; then the panes
+//! under it (volume, RSI, MACD) on the same x. Only the visible points, thinned (or bars grouped)
+//! to the canvas' width.
 
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::bars::Bar;
 use super::scene::{Key, Scene};
+use super::studies::{Pane, PaneKind};
 use super::view::{Frame, Span};
 use super::{Area, clip_to, fit_width, frame_of};
 use crate::data::numbers::format_price;
@@ -22,6 +24,17 @@ const RISE: RGBColor = RGBColor(0, 128, 96);
 const FALL: RGBColor = RGBColor(200, 40, 40);
 /// Least pixels a bar takes: more bars than that are grouped.
 const BAR_PIXELS: u32 = 3;
+/// The chart's height over its width, and each pane's, and their least heights in pixels.
+const PRICE_ASPECT: f64 = 0.44;
+const PANE_ASPECT: f64 = 0.12;
+const PRICE_MIN: u32 = 240;
+const PANE_MIN: u32 = 72;
+const OVERLAYS: [RGBColor; 4] = [
+    RGBColor(255, 127, 14),
+    RGBColor(148, 103, 189),
+    RGBColor(23, 190, 207),
+    RGBColor(188, 189, 34),
+];
 const PINNED: [RGBColor; 4] = [
     RGBColor(148, 103, 189),
     RGBColor(140, 86, 75),
@@ -37,32 +50,80 @@ pub fn color(key: Key) -> RGBColor {
         Key::TestFit => TEST_FIT,
         Key::Forecast | Key::Band80 | Key::Band95 => FORECAST,
         Key::Pinned(run) => PINNED[(run % PINNED.len() as u64) as usize],
+        Key::Sma(period) | Key::Ema(period) => {
+            let shift = if matches!(key, Key::Ema(_)) { 2 } else { 0 };
+            OVERLAYS[(period + shift) % OVERLAYS.len()]
+        }
+        Key::Bollinger => RGBColor(100, 100, 160),
+        Key::Pane(PaneKind::Rsi) => RGBColor(148, 103, 189),
+        Key::Pane(_) => TRAIN_FIT,
+        Key::MacdSignal => RGBColor(255, 127, 14),
     }
 }
 
-/// Draws the series `shown` says inside `span`, with the y axis fitted to them, and returns where
-/// the plotting area landed (for the pointer and the crosshair).
+/// Where a drawn view landed: the price chart's plotting area, and each pane's.
+pub struct Drawn {
+    pub frame: Frame,
+    pub panes: Vec<(PaneKind, String, Frame)>,
+}
+
+/// Draws the series `shown` says inside `span`, with the y axis fitted to them, and the scene's
+/// panes under them; returns where the plotting areas landed (for the pointer and the crosshair).
 pub fn draw_prices(
     canvas: &HtmlCanvasElement,
     scene: &Scene,
     span: Span,
     shown: impl Fn(Key) -> bool + Copy,
+) -> Result<Drawn, String> {
+    let count = scene.panes.len() as u32;
+    let aspect = PRICE_ASPECT + PANE_ASPECT * count as f64;
+    let root: Area = fit_width(canvas, aspect, PRICE_MIN + PANE_MIN * count)?;
+    let height = root.dim_in_pixel().1;
+    let pane_height = (height as f64 * PANE_ASPECT / aspect) as u32;
+    let price_height = height - pane_height * count;
+    let breaks: Vec<u32> = (0..count).map(|i| price_height + i * pane_height).collect();
+    let areas = root.split_by_breakpoints::<u32, u32, _, _>([], breaks);
+    let frame = draw_price_area(canvas, &areas[0], scene, span, shown, count == 0)?;
+    let mut panes = Vec::with_capacity(scene.panes.len());
+    for (i, (pane, area)) in scene.panes.iter().zip(&areas[1..]).enumerate() {
+        let last = i + 1 == scene.panes.len();
+        panes.push((
+            pane.kind,
+            pane.label.clone(),
+            draw_pane(canvas, area, pane, scene, span, last)?,
+        ));
+    }
+    root.present().map_err(|e| e.to_string())?;
+    Ok(Drawn { frame, panes })
+}
+
+/// The price chart itself, in `root`; the x axis' labels when `labelled` (no pane under it).
+fn draw_price_area(
+    canvas: &HtmlCanvasElement,
+    root: &Area,
+    scene: &Scene,
+    span: Span,
+    shown: impl Fn(Key) -> bool + Copy,
+    labelled: bool,
 ) -> Result<Frame, String> {
-    let root: Area = fit_width(canvas, 0.44, 240)?;
-    let y = scene.y_range(span, shown);
-    let max_points = 2 * canvas.width() as usize;
-    let mut chart = ChartBuilder::on(&root)
+    // A point per pixel column for every line (the extremes of each kept), two for the price,
+    // and a bar per three columns.
+    let max_points = canvas.width() as usize;
+    let room = (canvas.width().saturating_sub(Y_LABELS + 24) / BAR_PIXELS).max(1) as usize;
+    let view = scene.view(span, shown, max_points, room);
+    let y = view.y;
+    let mut chart = ChartBuilder::on(root)
         .margin(12)
-        .x_label_area_size(36)
-        .y_label_area_size(64)
+        .x_label_area_size(if labelled { X_LABELS } else { 0 })
+        .y_label_area_size(Y_LABELS)
         .build_cartesian_2d(span.start..span.end, y.0..y.1)
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
-        .x_labels(if canvas.width() < 500 { 4 } else { 8 })
+        .x_labels(x_ticks(canvas))
         .x_label_formatter(&|x| scene.axis.tick(*x, span))
         .y_label_formatter(&|y| format_price(*y, scene.decimals))
-        .x_desc(scene.axis.name())
+        .x_desc(if labelled { scene.axis.name() } else { "" })
         .y_desc(scene.target.as_str())
         .light_line_style(WHITE.mix(0.0))
         .draw()
@@ -70,10 +131,9 @@ pub fn draw_prices(
     let frame = frame_of(&chart, span, y);
     let clipped = clip_to(canvas, &frame)?;
     // Bars go underneath, so the fits, forecast and bands stay in view over them.
-    let bars = scene.bars.as_ref().filter(|_| shown(Key::Actual));
-    if let Some(bars) = bars {
+    if !view.bars.is_empty() {
         let plot_px = chart.plotting_area().dim_in_pixel().0;
-        let bars = bars.shown(span, (plot_px / BAR_PIXELS).max(1) as usize);
+        let bars = &view.bars;
         // The x distance between two drawn bars, and their width in pixels.
         let step = bars.windows(2).map(|w| w[1].x - w[0].x).fold(f64::INFINITY, f64::min);
         let step = if step.is_finite() { step } else { scene.axis.bar() };
@@ -87,44 +147,124 @@ pub fn draw_prices(
         }
         .map_err(|e| e.to_string())?;
     }
-    let lines =
-        scene.series.iter().filter(|s| shown(s.key) && !(s.key == Key::Actual && bars.is_some()));
-    for series in lines {
-        let color = color(series.key);
-        let drawn = match (&series.lows, series.key) {
-            (Some(lows), key) => {
-                let range = series.visible(span);
-                let upper = series.xs[range.clone()]
-                    .iter()
-                    .copied()
-                    .zip(series.ys[range.clone()].iter().copied());
-                let lower =
-                    series.xs[range.clone()].iter().copied().zip(lows[range].iter().copied()).rev();
-                let opacity = if key == Key::Band95 { 0.15 } else { 0.3 };
+    for line in view.lines {
+        let color = color(line.key);
+        let drawn = match (line.lows, line.key) {
+            (Some(lower), key) => {
+                let opacity = match key {
+                    Key::Band95 => 0.15,
+                    Key::Bollinger => 0.08,
+                    _ => 0.3,
+                };
+                if key == Key::Bollinger {
+                    // Bollinger bands read as two lines, the fill between them faint.
+                    for edge in [&line.points, &lower] {
+                        chart
+                            .draw_series(LineSeries::new(
+                                edge.iter().copied(),
+                                color.stroke_width(1),
+                            ))
+                            .map_err(|e| e.to_string())?;
+                    }
+                }
+                let outline: Vec<(f64, f64)> =
+                    line.points.into_iter().chain(lower.into_iter().rev()).collect();
                 chart.draw_series(std::iter::once(Polygon::new(
-                    upper.chain(lower).collect::<Vec<_>>(),
+                    outline,
                     color.mix(opacity).filled(),
                 )))
             }
-            (None, Key::Pinned(_)) => chart.draw_series(DashedLineSeries::new(
-                series.points(span, max_points),
-                6,
-                4,
-                color.stroke_width(2),
-            )),
+            (None, Key::Pinned(_)) => {
+                chart.draw_series(DashedLineSeries::new(line.points, 6, 4, color.stroke_width(2)))
+            }
             (None, key) => {
-                let width = if key == Key::Actual { 2 } else { 1 };
-                chart.draw_series(LineSeries::new(
-                    series.points(span, max_points),
-                    color.stroke_width(width),
-                ))
+                let width =
+                    if matches!(key, Key::Actual | Key::Sma(_) | Key::Ema(_)) { 2 } else { 1 };
+                chart.draw_series(LineSeries::new(line.points, color.stroke_width(width)))
             }
         };
         drawn.map_err(|e| e.to_string())?;
     }
     clipped.restore();
-    root.present().map_err(|e| e.to_string())?;
     Ok(frame)
+}
+
+/// Pixels of the x axis' labels (under the lowest area) and of the y axis' (every area alike,
+/// so that all share one x scale).
+const X_LABELS: u32 = 36;
+const Y_LABELS: u32 = 64;
+
+/// How many date labels the x axis takes at this width.
+fn x_ticks(canvas: &HtmlCanvasElement) -> usize {
+    if canvas.width() < 500 { 4 } else { 8 }
+}
+
+/// One pane in `area` on the price chart's x: its bars grouped to the room there is, its lines
+/// thinned, its guides; the x axis' labels when it is the `last`.
+fn draw_pane(
+    canvas: &HtmlCanvasElement,
+    area: &Area,
+    pane: &Pane,
+    scene: &Scene,
+    span: Span,
+    last: bool,
+) -> Result<Frame, String> {
+    let room = (canvas.width().saturating_sub(Y_LABELS + 24) / BAR_PIXELS).max(1) as usize;
+    let view = pane.view(span, canvas.width() as usize, room);
+    let y = view.y;
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(12)
+        .margin_right(12)
+        .margin_top(6)
+        .margin_bottom(if last { 12 } else { 0 })
+        .x_label_area_size(if last { X_LABELS } else { 0 })
+        .y_label_area_size(Y_LABELS)
+        .build_cartesian_2d(span.start..span.end, y.0..y.1)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_labels(if last { x_ticks(canvas) } else { 0 })
+        .x_label_formatter(&|x| scene.axis.tick(*x, span))
+        .x_desc(if last { scene.axis.name() } else { "" })
+        .y_labels(3)
+        .y_label_formatter(&|v| compact(*v))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    let frame = frame_of(&chart, span, y);
+    let clipped = clip_to(canvas, &frame)?;
+    let guides = pane
+        .guides
+        .iter()
+        .map(|&g| PathElement::new(vec![(span.start, g), (span.end, g)], BLACK.mix(0.25)));
+    chart.draw_series(guides).map_err(|e| e.to_string())?;
+    let step = view.bars.windows(2).map(|w| w[1].x - w[0].x).fold(f64::INFINITY, f64::min);
+    let half = 0.35 * if step.is_finite() { step } else { scene.axis.bar() };
+    chart
+        .draw_series(view.bars.iter().map(|b| {
+            let color = if b.rising() { RISE.mix(0.45) } else { FALL.mix(0.45) };
+            Rectangle::new([(b.x - half, 0.0), (b.x + half, b.value)], color.filled())
+        }))
+        .map_err(|e| e.to_string())?;
+    for (key, points) in view.lines {
+        chart
+            .draw_series(LineSeries::new(points, color(key).stroke_width(1)))
+            .map_err(|e| e.to_string())?;
+    }
+    clipped.restore();
+    Ok(frame)
+}
+
+/// An axis label short enough for a pane: `12.3M`, `450k`, `0.0012`.
+fn compact(value: f64) -> String {
+    let size = value.abs();
+    match size {
+        _ if size >= 1e9 => format!("{:.1}B", value / 1e9),
+        _ if size >= 1e6 => format!("{:.1}M", value / 1e6),
+        _ if size >= 1e4 => format!("{:.0}k", value / 1e3),
+        _ if size >= 10.0 || size == 0.0 => format!("{value:.0}"),
+        _ => format!("{value:.*}", (2 - size.log10().floor() as i32).clamp(1, 8) as usize),
+    }
 }
 
 /// An OHLC bar: a line from low to high, the open ticked `tick` to the left and the close to

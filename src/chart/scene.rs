@@ -5,12 +5,13 @@
 use std::ops::Range;
 
 pub use super::axis::Axis;
-use super::bars::{Bars, resolve};
+use super::bars::{Bar, Bars, resolve};
+use super::studies::{Pane, PaneKind, studies};
 use super::view::Span;
 use crate::data::Table;
 use crate::data::numbers::format_price;
 use crate::forecast::ForecastDay;
-use crate::training::{ChartStyle, RunResult};
+use crate::training::{ChartIndicators, ChartStyle, RunResult};
 
 /// One of the price chart's series. [`Key::id`] names it in the page (`legend-<id>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -23,6 +24,13 @@ pub enum Key {
     Band95,
     /// A pinned earlier run's test fit and forecast, by the run's id.
     Pinned(u64),
+    /// Moving averages and Bollinger bands over the price, by period.
+    Sma(usize),
+    Ema(usize),
+    Bollinger,
+    /// A pane's main line (RSI, MACD) or its volume, and the MACD's signal line.
+    Pane(PaneKind),
+    MacdSignal,
 }
 
 impl Key {
@@ -36,6 +44,11 @@ impl Key {
             Key::Band80 => "band-80".into(),
             Key::Band95 => "band-95".into(),
             Key::Pinned(run) => format!("pinned-{run}"),
+            Key::Sma(period) => format!("sma-{period}"),
+            Key::Ema(period) => format!("ema-{period}"),
+            Key::Bollinger => "bollinger".into(),
+            Key::Pane(pane) => pane.id().into(),
+            Key::MacdSignal => "macd-signal".into(),
         }
     }
 }
@@ -54,7 +67,7 @@ pub struct Series {
 
 impl Series {
     /// A series from points, leaving out any that are not finite: nothing is drawn from NaN.
-    fn line(
+    pub(super) fn line(
         key: Key,
         label: impl Into<String>,
         points: impl IntoIterator<Item = (f64, f64)>,
@@ -63,7 +76,12 @@ impl Series {
         Series { key, label: label.into(), xs, ys, lows: None }
     }
 
-    fn band(key: Key, label: &str, points: impl IntoIterator<Item = (f64, f64, f64)>) -> Self {
+    /// A band from (x, low, high) points, leaving out any that are not finite.
+    pub(super) fn band(
+        key: Key,
+        label: &str,
+        points: impl IntoIterator<Item = (f64, f64, f64)>,
+    ) -> Self {
         let kept = points
             .into_iter()
             .filter(|(x, low, high)| x.is_finite() && low.is_finite() && high.is_finite());
@@ -90,7 +108,7 @@ impl Series {
     }
 
     /// The index of the point nearest to `x`, if the series has one within half a bar.
-    fn at(&self, x: f64, bar: f64) -> Option<usize> {
+    pub(super) fn at(&self, x: f64, bar: f64) -> Option<usize> {
         let after = self.xs.partition_point(|&v| v < x);
         [after.checked_sub(1), Some(after)]
             .into_iter()
@@ -162,11 +180,14 @@ pub struct Scene {
     pub test_start: Option<f64>,
     /// The last actual row's x.
     pub last_actual: f64,
-    /// How the actual prices are drawn, with their bars for candles and OHLC bars ...
+    /// How the actual prices are drawn, with their bars for candles and OHLC bars.
     pub style: ChartStyle,
     pub bars: Option<Bars>,
-    /// ... and why not as asked (a file without open, high or low).
-    pub style_note: Option<String>,
+    /// The panes under the price, top to bottom.
+    pub panes: Vec<Pane>,
+    /// What could not be drawn as asked, and why (a file without open, high or low; an
+    /// indicator longer than the data).
+    pub notes: Vec<String>,
 }
 
 /// A run's test fit and forecast as one line of (x, price) points, at most `max` of them: what
@@ -254,7 +275,8 @@ impl Scene {
             last_actual: xs[xs.len() - 1],
             style: ChartStyle::Line,
             bars: None,
-            style_note: None,
+            panes: Vec::new(),
+            notes: Vec::new(),
         })
     }
 
@@ -262,8 +284,21 @@ impl Scene {
     /// [`resolve`] decides for `table`, the table it was made from.
     pub fn with_style(self, table: &Table, asked: Option<ChartStyle>) -> Scene {
         let bars = Bars::of(table, &self.target, &self.axis.rows(table));
-        let (style, bars, style_note) = resolve(asked, bars);
-        Scene { style, bars, style_note, ..self }
+        let (style, bars, note) = resolve(asked, bars);
+        let notes = self.notes.iter().cloned().chain(note).collect();
+        Scene { style, bars, notes, ..self }
+    }
+
+    /// This scene with the `asked` indicators of `table` (the table it was made from): their
+    /// lines under the actual price, their panes under the chart.
+    pub fn with_indicators(mut self, table: &Table, asked: &ChartIndicators) -> Scene {
+        let Some(target) = table.column(&self.target) else { return self };
+        let studies = studies(table, target, &self.axis.rows(table), asked);
+        let actual = self.series.len() - 1;
+        self.series.splice(actual..actual, studies.overlays);
+        self.panes = studies.panes;
+        self.notes.extend(studies.notes);
+        self
     }
 
     /// The span a view button shows: everything; the test part and forecast (with a little of
@@ -283,29 +318,37 @@ impl Scene {
         5.0 * self.axis.bar()
     }
 
-    /// The y range the shown series need inside `span`, padded by 5% (an empty view gets a
-    /// unit range, never NaN).
-    pub fn y_range(&self, span: Span, shown: impl Fn(Key) -> bool) -> (f64, f64) {
-        let (mut low, mut high) = (f64::INFINITY, f64::NEG_INFINITY);
-        for s in self.series.iter().filter(|s| shown(s.key)) {
-            let range = s.visible(span);
-            for &y in
-                s.ys[range.clone()].iter().chain(s.lows.as_ref().map_or(&[][..], |l| &l[range]))
-            {
-                low = low.min(y);
-                high = high.max(y);
-            }
-        }
-        if let Some((lo, hi)) =
-            self.bars.as_ref().filter(|_| shown(Key::Actual)).and_then(|b| b.y_range(span))
-        {
-            (low, high) = (low.min(lo), high.max(hi));
-        }
-        if !low.is_finite() {
-            return (0.0, 1.0);
-        }
-        let pad = ((high - low) * 0.05).max(high.abs().max(1.0) * 1e-6);
-        (low - pad, high + pad)
+    /// What the view of `span` draws: the series `shown` says, each thinned to at most `max`
+    /// points (see [`thin`]; twice that for the actual price's line), the bars grouped into at
+    /// most `room`, and the y range they need, padded by 5% (an empty view gets a unit range,
+    /// never NaN). Thinning and grouping keep each column's extremes, so the range is exact, and
+    /// a view's work is one pass over what it shows.
+    pub fn view(&self, span: Span, shown: impl Fn(Key) -> bool, max: usize, room: usize) -> View {
+        let bars = self.bars.as_ref().filter(|_| shown(Key::Actual));
+        let lines: Vec<Line> = self
+            .series
+            .iter()
+            .filter(|s| shown(s.key) && !(s.key == Key::Actual && bars.is_some()))
+            .map(|s| {
+                let range = s.visible(span);
+                let most = if s.key == Key::Actual { 2 * max } else { max };
+                let xs = &s.xs[range.clone()];
+                let lows = s.lows.as_ref().map(|lows| thin(xs, &lows[range.clone()], most));
+                Line { key: s.key, points: thin(xs, &s.ys[range], most), lows }
+            })
+            .collect();
+        let bars = bars.map(|b| b.shown(span, room)).unwrap_or_default();
+        let ys = lines.iter().flat_map(|l| l.points.iter().chain(l.lows.iter().flatten()));
+        let ys = ys.map(|p| p.1).chain(bars.iter().flat_map(|b| [b.low, b.high]));
+        let (low, high) =
+            ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| (lo.min(y), hi.max(y)));
+        let y = if low.is_finite() {
+            let pad = ((high - low) * 0.05).max(high.abs().max(1.0) * 1e-6);
+            (low - pad, high + pad)
+        } else {
+            (0.0, 1.0)
+        };
+        View { lines, bars, y }
     }
 
     /// The values of the shown series at the data point nearest to `x`.
@@ -323,7 +366,7 @@ impl Scene {
             })
             .min_by(|a, b| (a - x).abs().total_cmp(&(b - x).abs()))?;
         // Drawn last means on top: list the actual price first, bands last.
-        let values = shown
+        let values: Vec<Reading> = shown
             .iter()
             .rev()
             .filter_map(|s| {
@@ -341,8 +384,29 @@ impl Scene {
                 Some(Reading { key: s.key, label: s.label.clone(), value, y })
             })
             .collect();
+        let panes =
+            self.panes.iter().filter_map(|p| p.reading(nearest, self.axis.bar(), self.decimals));
+        let values = values.into_iter().chain(panes).collect();
         Some(Readout { x: nearest, date: self.axis.label(nearest), values })
     }
+}
+
+/// A series as a view draws it: its points (a band's upper edge) and a band's lower edge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub key: Key,
+    pub points: Vec<(f64, f64)>,
+    pub lows: Option<Vec<(f64, f64)>>,
+}
+
+/// What one view of the price chart draws (see [`Scene::view`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    /// Bands first, the actual price last, as the scene orders them.
+    pub lines: Vec<Line>,
+    /// The bars of candles or OHLC bars, grouped to the view's columns.
+    pub bars: Vec<Bar>,
+    pub y: (f64, f64),
 }
 
 /// What the hover readout says: a date and each shown series' value there.
@@ -466,16 +530,16 @@ mod tests {
     fn the_y_range_fits_the_visible_shown_series() {
         let scene = Scene::new(&table(), "Close", Some(&result()), &[]).unwrap();
         let early = Span::new(x(2), x(4));
-        let (low, high) = scene.y_range(early, |k| k == Key::Actual);
+        let (low, high) = scene.view(early, |k| k == Key::Actual, 100, 100).y;
         // Feb 1..5 are visible (one point beyond each edge): prices 101..105
         assert!(
             (low - (101.0 - 0.2)).abs() < 1e-9 && (high - (105.0 + 0.2)).abs() < 1e-9,
             "{low} {high}"
         );
-        let (_, with_bands) = scene.y_range(scene.bounds, |_| true);
+        let (_, with_bands) = scene.view(scene.bounds, |_| true, 100, 100).y;
         assert!(with_bands >= 132.0 + 2.0, "the 95% band's top is in range");
         assert_eq!(
-            scene.y_range(early, |_| false),
+            scene.view(early, |_| false, 100, 100).y,
             (0.0, 1.0),
             "nothing shown: a plain range, not NaN"
         );
@@ -500,8 +564,8 @@ mod tests {
                    2024-01-03,10.5,13,6,12\n";
         let table = parse_csv(csv.as_bytes()).unwrap();
         let scene = Scene::new(&table, "Close", None, &[]).unwrap().with_style(&table, None);
-        assert_eq!((scene.style, scene.style_note.as_deref()), (ChartStyle::Candles, None));
-        let (low, high) = scene.y_range(scene.bounds, |k| k == Key::Actual);
+        assert_eq!((scene.style, scene.notes.len()), (ChartStyle::Candles, 0));
+        let (low, high) = scene.view(scene.bounds, |k| k == Key::Actual, 100, 100).y;
         assert!(low < 6.0 && high > 15.0, "{low} {high}");
         let day = scene.readout(scene.bounds.start + 1.0, |_| true).unwrap();
         assert_eq!(day.text(), "2024-01-02 · actual O 11.00 H 15.00 L 10.00 C 10.50");
@@ -509,7 +573,7 @@ mod tests {
             .unwrap()
             .with_style(&table, Some(ChartStyle::Line));
         assert!(line.bars.is_none());
-        assert!(line.y_range(line.bounds, |_| true).1 < 13.0);
+        assert!(line.view(line.bounds, |_| true, 100, 100).y.1 < 13.0);
         assert_eq!(
             line.readout(line.bounds.start + 1.0, |_| true).unwrap().text(),
             "2024-01-02 · actual 10.50"

@@ -12,6 +12,7 @@ use super::Handle;
 use crate::chart::crosshair::draw_crosshair;
 use crate::chart::prices::{color, draw_prices};
 use crate::chart::scene::{Key, Preset, Readout, Scene};
+use crate::chart::studies::PaneKind;
 use crate::chart::view::{Frame, Span};
 use crate::view::Action;
 
@@ -40,6 +41,8 @@ pub(super) struct ChartState {
     pub(super) hidden: RwSignal<Vec<Key>>,
     pub(super) readout: RwSignal<Option<Readout>>,
     frame: StoredValue<Option<Frame>>,
+    /// The panes drawn under the price: which, their label and where.
+    pub(super) panes: RwSignal<Vec<(PaneKind, String, Frame)>>,
     /// Pointers down: (id, canvas x, canvas y).
     pub(super) pointers: StoredValue<Vec<(i32, f64, f64)>>,
     canvas: NodeRef<Canvas>,
@@ -55,6 +58,7 @@ impl ChartState {
             hidden: RwSignal::new(Vec::new()),
             readout: RwSignal::new(None),
             frame: StoredValue::new(None),
+            panes: RwSignal::new(Vec::new()),
             pointers: StoredValue::new(Vec::new()),
             canvas,
             overlay: NodeRef::new(),
@@ -111,8 +115,10 @@ impl ChartState {
             .iter()
             .flat_map(|r| r.values.iter().filter_map(|v| Some((v.y?, css_color(v.key)))))
             .collect();
-        let _ =
-            draw_crosshair(&overlay, &canvas, &frame, readout.as_ref().map(|r| (r.x, &dots[..])));
+        let bottom =
+            self.panes.with_untracked(|p| p.last().map_or(frame.bottom, |(_, _, f)| f.bottom));
+        let at = readout.as_ref().map(|r| (r.x, &dots[..]));
+        let _ = draw_crosshair(&overlay, &canvas, &frame, bottom, at);
         self.readout.set(readout);
         let _ = overlay.set_attribute("data-hover-ms", &format!("{:.2}", now_ms() - started));
     }
@@ -148,7 +154,8 @@ impl ChartState {
         let id = event.pointer_id();
         let before = self.pointers.get_value();
         let Some(index) = before.iter().position(|p| p.0 == id) else {
-            let over = self.frame.get_value().filter(|f| f.holds(px, py));
+            let on_pane = self.panes.with_untracked(|p| p.iter().any(|(_, _, f)| f.holds(px, py)));
+            let over = self.frame.get_value().filter(|f| on_pane || f.holds(px, py));
             self.hover(over.map(|f| f.x_at(px)));
             return;
         };
@@ -201,7 +208,8 @@ impl ChartState {
         let hidden = self.hidden.get();
         let started = now_ms();
         match draw_prices(&canvas, &scene, span, |k| !hidden.contains(&k)) {
-            Ok(frame) => {
+            Ok(drawn) => {
+                let frame = drawn.frame;
                 // Where the plotting area is (canvas pixels) and the x span it shows, for tests
                 // that point at a known date.
                 let plot = format!(
@@ -210,11 +218,14 @@ impl ChartState {
                 );
                 let _ = canvas.set_attribute("data-plot", &plot);
                 self.frame.set_value(Some(frame));
+                if self.panes.with_untracked(|p| *p != drawn.panes) {
+                    self.panes.set(drawn.panes);
+                }
             }
             Err(message) => handle
                 .send(Action::Refuse(format!("the price chart could not be drawn: {message}"))),
         }
-        let _ = canvas.set_attribute("data-draw-ms", &format!("{:.2}", now_ms() - started));
+        let _ = canvas.set_attribute("data-frame-ms", &format!("{:.2}", now_ms() - started));
         let draws =
             canvas.get_attribute("data-draws").and_then(|d| d.parse::<u64>().ok()).unwrap_or(0) + 1;
         let _ = canvas.set_attribute("data-draws", &draws.to_string());

@@ -38,7 +38,8 @@ pub fn LossChart(handle: Handle) -> impl IntoView {
             .filter(|&(x, y)| frame.holds(x, y));
         let text = at.and_then(|(x, _)| history.with_untracked(|h| loss_readout(h, frame.x_at(x))));
         let epoch = text.as_ref().and_then(|_| at.map(|(x, _)| frame.x_at(x).round()));
-        let _ = draw_crosshair(&overlay, &canvas, &frame, epoch.map(|x| (x, &[][..])));
+        let _ =
+            draw_crosshair(&overlay, &canvas, &frame, frame.bottom, epoch.map(|x| (x, &[][..])));
         readout.set(text);
     };
     view! {

@@ -13,9 +13,11 @@ use wasm_bindgen::prelude::*;
 use web_sys::{AddEventListenerOptions, HtmlCanvasElement, WheelEvent};
 
 use super::chart_state::{ChartState, css_color};
+use super::settings_form::setting_input;
 use super::{Handle, Slices};
 use crate::chart::scene::{Key, Overlay, Preset, Readout, Scene};
 use crate::training::ChartStyle;
+use crate::training::registry::{Place, SPECS};
 use crate::view::Action;
 
 /// What identifies the data and the run a scene shows: a new one resets the view.
@@ -75,16 +77,22 @@ pub fn PriceChart(handle: Handle, canvas: NodeRef<Canvas>) -> impl IntoView {
         let overlays = pinned(view);
         let built = view.dataset.with(|dataset| {
             let dataset = dataset.as_ref()?;
-            let (target, style) = view.settings.with(|s| {
-                (dataset.table.target_or_default(s.target.as_deref()).name.clone(), s.chart)
+            let (target, style, indicators) = view.settings.with(|s| {
+                let target = dataset.table.target_or_default(s.target.as_deref()).name.clone();
+                (target, s.chart, s.indicators.clone())
             });
             view.result.with(|result| {
                 let shown = Shown {
                     data: Some((dataset.file_name.clone(), dataset.table.len())),
                     run: view.result_number.get(),
                 };
-                let scene = Scene::new(&dataset.table, &target, result.as_deref(), &overlays)
-                    .map(|scene| scene.with_style(&dataset.table, style));
+                let scene = Scene::new(&dataset.table, &target, result.as_deref(), &overlays).map(
+                    |scene| {
+                        scene
+                            .with_style(&dataset.table, style)
+                            .with_indicators(&dataset.table, &indicators)
+                    },
+                );
                 Some((scene, shown))
             })
         });
@@ -121,7 +129,8 @@ pub fn PriceChart(handle: Handle, canvas: NodeRef<Canvas>) -> impl IntoView {
         chart.scene.with(|s| s.as_ref().map(|s| s.axis.range(chart.span.get().unwrap_or(s.bounds))))
     };
     let style = move || chart.scene.with(|s| s.as_ref().map_or("line", |s| s.style.key()));
-    let style_note = move || chart.scene.with(|s| s.as_ref().and_then(|s| s.style_note.clone()));
+    let notes =
+        move || chart.scene.with(|s| s.as_ref().map(|s| s.notes.join(" ")).unwrap_or_default());
     let legend = move || {
         chart.scene.with(|scene| {
             let Some(scene) = scene else { return Vec::new() };
@@ -152,7 +161,10 @@ pub fn PriceChart(handle: Handle, canvas: NodeRef<Canvas>) -> impl IntoView {
             </label>
             <span class="note">"Wheel or pinch to zoom, drag to pan, double-click to see all."</span>
         </div>
-        <p class="note" data-testid="chart-note" hidden=move || style_note().is_none()>{style_note}</p>
+        <p class="note" data-testid="chart-note" hidden=move || notes().is_empty()>{notes}</p>
+        <div class="indicators" data-testid="indicators" role="group" aria-label="Indicators">
+            {SPECS.iter().filter(|spec| spec.place == Place::Chart && spec.key != "chart").map(|spec| setting_input(handle, spec, || false)).collect_view()}
+        </div>
         <div class="chart-box">
             <canvas data-testid="chart" node_ref=canvas width="960" height="420" tabindex="0" role="img"
                 aria-label="Price chart. Arrow keys pan, plus and minus zoom, Home shows everything; the values at the view's centre are read out below."
@@ -165,6 +177,11 @@ pub fn PriceChart(handle: Handle, canvas: NodeRef<Canvas>) -> impl IntoView {
                 on:dblclick=move |_| chart.preset(Preset::All)
                 on:keydown=move |ev| chart.key(&ev)></canvas>
             <canvas class="overlay" node_ref=chart.overlay aria-hidden="true"></canvas>
+            {move || chart.panes.get().into_iter().map(|(kind, label, frame)| view! {
+                <span class="pane-label" data-testid=format!("{}-pane", kind.id())
+                    data-top=frame.top data-bottom=frame.bottom data-range=format!("{} {}", frame.y.0, frame.y.1)
+                    style=format!("top:{}px;left:{}px", frame.top + 2.0, frame.left + 4.0)>{label}</span>
+            }).collect_view()}
         </div>
         <p class="readout" data-testid="chart-readout" aria-live="polite">
             {move || chart.readout.with(|r| r.as_ref().map(Readout::text).unwrap_or_else(|| "Hover over the chart to read its values.".into()))}

@@ -162,7 +162,7 @@ impl RunView {
         };
         let target = dataset.table.target_or_default(self.settings.target.as_deref());
         vec![Command::Download(Download {
-            text: results_csv(&dataset.table, &target.name, result),
+            text: results_csv(&dataset.table, &target.name, result, &self.settings.indicators),
             name: "stocklstm-results.csv",
             mime: "text/csv",
             failure: "the CSV could not be exported",

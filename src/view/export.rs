@@ -1,10 +1,11 @@
 //! The run's numbers as a CSV a spreadsheet opens: every row's actual price and fits, then the
 //! forecast bars with their intervals, then how often the bands held the price.
 
+use crate::chart::studies::columns;
 use crate::data::Table;
 use crate::data::numbers::format_price;
 use crate::forecast::bands::{Coverage, StepCoverage};
-use crate::training::RunResult;
+use crate::training::{ChartIndicators, RunResult};
 
 /// Lines `"{label} 80%,a,b"` and `"{label} 95%,a,b"`: percent of days inside each band 1 day
 /// and h days ahead, empty where there were no such days.
@@ -29,11 +30,20 @@ fn coverage_lines(label: &str, coverage: &Coverage) -> String {
 const MIN_DECIMALS: u8 = 4;
 
 /// One line per table row and per forecast bar (its stamp first, `YYYY-MM-DD HH:MM` for
-/// intraday data); empty cells where a series has no value.
-pub fn results_csv(table: &Table, target: &str, result: &RunResult) -> String {
-    let mut out =
-        String::from("date,actual,fit_train,fit_test,forecast,low_80,high_80,low_95,high_95\n");
+/// intraday data), with a column per indicator the chart shows; empty cells where a series has
+/// no value.
+pub fn results_csv(
+    table: &Table,
+    target: &str,
+    result: &RunResult,
+    indicators: &ChartIndicators,
+) -> String {
     let column = table.target_or_default(Some(target));
+    let shown = columns(&column.values, indicators);
+    let mut out =
+        String::from("date,actual,fit_train,fit_test,forecast,low_80,high_80,low_95,high_95");
+    shown.iter().for_each(|(name, _)| out += &format!(",{name}"));
+    out.push('\n');
     let price = |v: f64| format_price(v, column.decimals.max(MIN_DECIMALS));
     let fit = |start: usize, values: &[f64], row: usize| {
         row.checked_sub(start).and_then(|i| values.get(i)).map(|&v| price(v)).unwrap_or_default()
@@ -41,19 +51,24 @@ pub fn results_csv(table: &Table, target: &str, result: &RunResult) -> String {
     for (row, value) in column.values.iter().enumerate() {
         let train = fit(result.train_start, &result.train_fit, row);
         let test = fit(result.test_start, &result.test_fit, row);
-        out += &format!("{},{value},{train},{test},,,,,\n", table.row_label(row));
+        out += &format!("{},{value},{train},{test},,,,,", table.row_label(row));
+        shown.iter().for_each(|(_, values)| {
+            out += &format!(",{}", values[row].map(price).unwrap_or_default())
+        });
+        out.push('\n');
     }
     for day in &result.forecast {
         let stamp =
             day.stamp.map_or_else(|| format!("bar +{}", day.step), |s| table.clock.label(s));
         let (v, h80, h95) = (day.value, day.half_width_80, day.half_width_95);
         out += &format!(
-            "{stamp},,,,{},{},{},{},{}\n",
+            "{stamp},,,,{},{},{},{},{}{}\n",
             price(v),
             price(v - h80),
             price(v + h80),
             price(v - h95),
-            price(v + h95)
+            price(v + h95),
+            ",".repeat(shown.len())
         );
     }
     let clock = &table.clock;
@@ -110,7 +125,7 @@ mod tests {
             backtest: None,
             notes: Vec::new(),
         };
-        let csv = results_csv(&table, "Close", &result);
+        let csv = results_csv(&table, "Close", &result, &ChartIndicators::default());
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(
             lines[0],
@@ -128,5 +143,11 @@ mod tests {
                 "test part 95%,94.0,"
             ]
         );
+        let sma = ChartIndicators { sma: vec![2], ..ChartIndicators::default() };
+        let csv = results_csv(&table, "Close", &result, &sma);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert!(lines[0].ends_with(",high_95,sma_2"));
+        assert_eq!(lines[1..3], ["2024-01-01,1,,,,,,,,", "2024-01-02,2,2.5000,,,,,,,1.5000"]);
+        assert_eq!(lines[5], "bar +1,,,,5.0000,4.0000,6.0000,3.0000,7.0000,");
     }
 }

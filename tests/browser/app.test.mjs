@@ -183,9 +183,9 @@ test('the same link and data give the same metrics', async () => {
   assert.deepEqual(await metricsOnce(), await metricsOnce());
 });
 
-test('the results can be kept: link, CSV and chart PNG', async () => {
+test('the results can be kept: link, CSV with the shown indicators and chart PNG with its panes', async () => {
   await app.context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  const { page } = await openApp(app.context, `${app.server.url}?${TINY}`);
+  const { page } = await openApp(app.context, `${app.server.url}?${TINY}&rsi=14`);
   await waitForState(page, ['idle'], 60_000);
   await byId(page, 'train-button').click();
   assert.equal(await waitForState(page, ['done', 'error'], 300_000), 'done');
@@ -195,14 +195,20 @@ test('the results can be kept: link, CSV and chart PNG', async () => {
   const [csv] = await Promise.all([page.waitForEvent('download'), byId(page, 'export-csv').click()]);
   assert.equal(csv.suggestedFilename(), 'stocklstm-results.csv');
   const lines = (await readFile(await csv.path(), 'utf8')).trim().split('\n');
-  assert.equal(lines[0], 'date,actual,fit_train,fit_test,forecast,low_80,high_80,low_95,high_95');
+  assert.equal(lines[0], 'date,actual,fit_train,fit_test,forecast,low_80,high_80,low_95,high_95,rsi_14');
   assert.equal(lines.length, 1 + 3270 + 5 + 3, 'header, rows, forecast days, band coverage');
-  assert.match(lines[1 + 3270 + 4], /^2013-03-08,,,,\d+\.\d{4},/);
+  assert.match(lines[14], /^2000-03-20,[\d.]+,[\d.]+,{7}$/, 'RSI 14 undefined on the first 14 bars');
+  assert.match(lines[15], /^2000-03-21,[\d.]+,[\d.]+,{7}\d+\.\d{4}$/);
+  assert.match(lines[1 + 3270 + 4], /^2013-03-08,,,,\d+\.\d{4},.*,$/);
   assert.equal(lines.at(-3), 'band coverage (% of bars inside),1 daily bar ahead,5 daily bars ahead');
   assert.match(lines.at(-1), /^test part 95%,\d+\.\d,\d+\.\d$/);
   const [png] = await Promise.all([page.waitForEvent('download'), byId(page, 'export-png').click()]);
   const bytes = await readFile(await png.path());
   assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'a PNG file');
+  // The PNG is the whole canvas, down to the lowest pane's bottom.
+  const height = bytes.readUInt32BE(20);
+  assert.equal(height, await byId(page, 'chart').evaluate((c) => c.height));
+  assert.ok(Number(await byId(page, 'rsi-pane').getAttribute('data-bottom')) <= height);
   await page.close();
 });
 
