@@ -39,7 +39,8 @@ pub const INTERVAL_METHOD: &str = "Bands: split-conformal, per forecast bar, ada
 /// How the recursive forecast gets future values of extra inputs, as the page states it.
 pub const INPUTS_METHOD: &str = "Extra inputs: the network predicts the next bar of every input (the target and each extra \
      input, all scaled on the training part), and the forecast feeds that whole predicted bar back in, so bar h uses the \
-     model's own forecasts of the inputs too.";
+     model's own forecasts of the inputs too; indicator inputs (rsi14, macd, sma_ratio20, ema_ratio12, bb_pos20) are \
+     instead recomputed at each bar from the forecast prices themselves.";
 
 /// Sets each day's 80% and 95% half-widths from calibrated `bands`, for a forecast made at an
 /// origin of `volatility`.

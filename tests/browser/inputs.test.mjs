@@ -68,23 +68,25 @@ test('extra inputs are chosen in the multi-select and kept in the link', async (
   const select = byId(page, 'features');
   assert.equal(await select.evaluate((s) => s.multiple), true);
   const options = await select.locator('option').allInnerTexts();
-  assert.deepEqual(options, ['Open', 'High', 'Low', 'Close', 'Volume', 'return', 'logvolume'], 'every column but the target, and the derived ones');
+  assert.deepEqual(options, ['Open', 'High', 'Low', 'Close', 'Volume', 'return', 'logvolume', 'rsi14', 'macd', 'sma_ratio20', 'ema_ratio12', 'bb_pos20'],
+    'every column but the target, the derived ones and the indicators');
   assert.deepEqual(await select.evaluate((s) => [...s.selectedOptions].length), 0, 'none by default');
-  await select.selectOption(['High', 'logvolume']);
-  await page.waitForFunction(() => /features=High%2Clogvolume/.test(location.search));
+  await select.selectOption(['High', 'logvolume', 'rsi14']);
+  await page.waitForFunction(() => /features=High%2Clogvolume%2Crsi14/.test(location.search));
   await page.close();
 });
 
 test('extra inputs train, forecast, save and load; a file without them refuses the model', async () => {
-  const { page, problems } = await openApp(env.context, `${env.server.url}?${TINY}&features=Open,Volume,return&seed=5`);
+  // rsi14 too: the calibration's pieces carry its trackers to the helper workers.
+  const { page, problems } = await openApp(env.context, `${env.server.url}?${TINY}&features=Open,Volume,return,rsi14&seed=5`);
   await waitForState(page, ['idle'], 60_000);
   const chosen = await byId(page, 'features').evaluate((s) => [...s.selectedOptions].map((o) => o.value));
-  assert.deepEqual(chosen, ['Open', 'Volume', 'return']);
+  assert.deepEqual(chosen, ['Open', 'Volume', 'return', 'rsi14']);
   await train(page);
   const rmse = await byId(page, 'metric-test-rmse').innerText();
   assert.match(rmse, /^\d+\.\d+$/);
   await coverage(page);
-  assert.match(await byId(page, 'inputs-method').innerText(), /predicts the next bar of every input/);
+  assert.match(await byId(page, 'inputs-method').innerText(), /predicts the next bar of every input.*indicator inputs .* recomputed at each bar from the forecast prices/);
   const rows = await byId(page, 'forecast').locator('tbody tr').count();
   assert.equal(rows, 5);
   assert.doesNotMatch(await byId(page, 'forecast').innerText(), /NaN|inf/i);
@@ -92,8 +94,8 @@ test('extra inputs train, forecast, save and load; a file without them refuses t
   const modelPath = join(env.scratch, 'features-model.json');
   await download.saveAs(modelPath);
   const saved = JSON.parse(await readFile(modelPath, 'utf8'));
-  assert.deepEqual(saved.settings.features, ['Open', 'Volume', 'return']);
-  assert.equal(saved.input_scalers.length, 3);
+  assert.deepEqual(saved.settings.features, ['Open', 'Volume', 'return', 'rsi14']);
+  assert.equal(saved.input_scalers.length, 4);
   assert.deepEqual(problems, []);
   await page.close();
 
@@ -102,7 +104,7 @@ test('extra inputs train, forecast, save and load; a file without them refuses t
   await byId(fresh.page, 'model-input').setInputFiles(modelPath);
   assert.equal(await waitForState(fresh.page, ['done', 'error'], 60_000), 'done', await byId(fresh.page, 'error').innerText());
   assert.equal(await byId(fresh.page, 'metric-test-rmse').innerText(), rmse);
-  assert.match(fresh.page.url(), /features=Open%2CVolume%2Creturn/);
+  assert.match(fresh.page.url(), /features=Open%2CVolume%2Creturn%2Crsi14/);
 
   await byId(fresh.page, 'csv-input').setInputFiles(await sampleWithout(['Open'], 'no-open.csv'));
   await fresh.page.waitForFunction(() => document.querySelector('[data-testid="dataset-summary"]').innerText.includes('no-open.csv'));
