@@ -106,13 +106,20 @@ impl Pane {
         PaneView { bars, lines, y }
     }
 
+    /// The pane's bar nearest to `x`, if one is within half a bar (`bar` wide): found by
+    /// bisection, as a hover over 100,000 bars must be quick.
+    fn bar_at(&self, x: f64, bar: f64) -> Option<&PaneBar> {
+        let after = self.bars.partition_point(|b| b.x < x);
+        let near = [after.checked_sub(1), Some(after)].into_iter().flatten();
+        near.filter_map(|i| self.bars.get(i))
+            .min_by(|a, b| (a.x - x).abs().total_cmp(&(b.x - x).abs()))
+            .filter(|b| (b.x - x).abs() <= 0.5 * bar)
+    }
+
     /// The pane's values at the bar at `x` (`bar` wide), for the readout.
     pub fn reading(&self, x: f64, bar: f64, decimals: u8) -> Option<Reading> {
         let value = match self.kind {
-            PaneKind::Volume => {
-                let i = self.bars.partition_point(|b| b.x < x);
-                self.bars.get(i).filter(|b| b.x == x).map(|b| volume_text(b.value))?
-            }
+            PaneKind::Volume => volume_text(self.bar_at(x, bar)?.value),
             _ => {
                 // RSI reads in points, MACD in the price's units with two more decimals.
                 let decimals =
@@ -124,8 +131,8 @@ impl Pane {
                     0 => number(y),
                     _ => format!("{} {}", s.label, number(y)),
                 });
-                let histogram = self.bars.iter().find(|b| (b.x - x).abs() <= 0.5 * bar);
-                let histogram = histogram.map(|b| format!("histogram {}", number(b.value)));
+                let histogram =
+                    self.bar_at(x, bar).map(|b| format!("histogram {}", number(b.value)));
                 let all: Vec<String> = values.chain(histogram).collect();
                 if all.is_empty() {
                     return None;
@@ -151,88 +158,143 @@ pub struct Studies {
     pub notes: Vec<String>,
 }
 
+/// One indicator asked for, computed at every bar: what the chart draws and the CSV lists.
+enum Computed {
+    Sma(usize, Vec<Option<f64>>),
+    Ema(usize, Vec<Option<f64>>),
+    Bollinger(usize, f64, Vec<Option<Band>>),
+    Rsi(usize, Vec<Option<f64>>),
+    Macd(Vec<Option<MacdValue>>),
+}
+
+impl Computed {
+    /// The indicators `asked`, each over every bar of `prices`: averages, band, RSI, MACD.
+    fn all(prices: &[f64], asked: &ChartIndicators) -> Vec<Computed> {
+        let sma = asked.sma.iter().map(|&n| Computed::Sma(n, series(prices, Sma::new(n))));
+        let ema = asked.ema.iter().map(|&n| Computed::Ema(n, series(prices, Ema::new(n))));
+        let bollinger = asked
+            .bollinger
+            .map(|(n, k)| Computed::Bollinger(n, k, series(prices, Bollinger::new(n, k))));
+        let rsi = asked.rsi.map(|n| Computed::Rsi(n, series(prices, Rsi::new(n))));
+        let (fast, slow, signal) = MACD;
+        let macd =
+            asked.macd.then(|| Computed::Macd(series(prices, Macd::new(fast, slow, signal))));
+        sma.chain(ema).chain(bollinger).chain(rsi).chain(macd).collect()
+    }
+
+    /// The setting that asked for it and the bars it needs before its first value.
+    fn needs(&self) -> (String, usize) {
+        match self {
+            Computed::Sma(n, _) => (format!("sma={n}"), *n),
+            Computed::Ema(n, _) => (format!("ema={n}"), *n),
+            Computed::Bollinger(n, k, _) => (format!("bollinger={n},{k}"), *n),
+            Computed::Rsi(n, _) => (format!("rsi={n}"), n + 1),
+            Computed::Macd(_) => ("macd=on".into(), MACD.1 + MACD.2 - 1),
+        }
+    }
+
+    /// Its columns in the CSV, one value per bar.
+    fn columns(self) -> Vec<(String, Vec<Option<f64>>)> {
+        let parts = |values: Vec<Option<MacdValue>>, parts: [(&str, Part<MacdValue>); 3]| {
+            parts.map(|(name, part)| {
+                (name.to_string(), values.iter().map(|v| v.map(part)).collect())
+            })
+        };
+        match self {
+            Computed::Sma(n, values) => vec![(format!("sma_{n}"), values)],
+            Computed::Ema(n, values) => vec![(format!("ema_{n}"), values)],
+            Computed::Bollinger(n, _, bands) => {
+                let edges: [(&str, Part<Band>); 2] =
+                    [("lower", |b| b.lower), ("upper", |b| b.upper)];
+                edges
+                    .map(|(edge, part)| {
+                        (
+                            format!("bollinger_{edge}_{n}"),
+                            bands.iter().map(|b| b.map(part)).collect(),
+                        )
+                    })
+                    .to_vec()
+            }
+            Computed::Rsi(n, values) => vec![(format!("rsi_{n}"), values)],
+            Computed::Macd(values) => parts(
+                values,
+                [
+                    ("macd", |m| m.line),
+                    ("macd_signal", |m| m.signal),
+                    ("macd_histogram", |m| m.histogram),
+                ],
+            )
+            .to_vec(),
+        }
+    }
+}
+
 /// The indicators `asked` for the `target` column of `table`, at x positions `xs`.
 pub fn studies(table: &Table, target: &Column, xs: &[f64], asked: &ChartIndicators) -> Studies {
-    let prices = &target.values;
-    let rows = prices.len();
+    let rows = target.values.len();
     let mut studies = Studies::default();
-    let mut notes = Vec::new();
-    // Says that `setting` needs more bars than the data has before its first value.
-    let mut check = |setting: String, needs: usize| {
-        if needs > rows {
-            notes.push(format!(
-                "{setting} needs {} bars before its first value; this data has {}, so it is not drawn",
-                thousands(needs),
-                thousands(rows)
-            ));
-        }
-    };
-    let line = |key: Key, label: String, values: Vec<Option<f64>>| {
-        Series::line(key, label, xs.iter().zip(values).filter_map(|(&x, v)| Some((x, v?))))
-    };
-    // The band first, so the lines are drawn over it.
-    if let Some((period, width)) = asked.bollinger {
-        check(format!("bollinger={period},{width}"), period);
-        let bands = series(prices, Bollinger::new(period, width));
-        let points = xs.iter().zip(bands).filter_map(|(&x, b)| Some((x, b?.lower, b?.upper)));
-        studies.overlays.push(Series::band(
-            Key::Bollinger,
-            &format!("Bollinger {period}, {width}"),
-            points,
-        ));
-    }
-    for &period in &asked.sma {
-        check(format!("sma={period}"), period);
-        let values = series(prices, Sma::new(period));
-        studies.overlays.push(line(Key::Sma(period), format!("SMA {period}"), values));
-    }
-    for &period in &asked.ema {
-        check(format!("ema={period}"), period);
-        let values = series(prices, Ema::new(period));
-        studies.overlays.push(line(Key::Ema(period), format!("EMA {period}"), values));
-    }
     if asked.volume
         && let Some(volume) = volume_column(table)
     {
         studies.panes.push(volume_pane(table, target, volume, xs));
     }
-    if let Some(period) = asked.rsi {
-        check(format!("rsi={period}"), period + 1);
-        let values = series(prices, Rsi::new(period));
-        studies.panes.push(Pane {
-            kind: PaneKind::Rsi,
-            label: format!("RSI {period}"),
-            lines: vec![line(Key::Pane(PaneKind::Rsi), "RSI".into(), values)],
-            bars: Vec::new(),
-            sums: false,
-            fixed: Some((0.0, 100.0)),
-            guides: vec![30.0, 70.0],
-        });
+    let line = |key: Key, label: String, values: Vec<Option<f64>>| {
+        Series::line(key, label, xs.iter().zip(values).filter_map(|(&x, v)| Some((x, v?))))
+    };
+    for computed in Computed::all(&target.values, asked) {
+        let (setting, needs) = computed.needs();
+        if needs > rows {
+            studies.notes.push(format!(
+                "{setting} needs {} bars before its first value; this data has {}, so it is not drawn",
+                thousands(needs),
+                thousands(rows)
+            ));
+        }
+        match computed {
+            Computed::Sma(n, values) => {
+                studies.overlays.push(line(Key::Sma(n), format!("SMA {n}"), values))
+            }
+            Computed::Ema(n, values) => {
+                studies.overlays.push(line(Key::Ema(n), format!("EMA {n}"), values))
+            }
+            Computed::Bollinger(n, k, bands) => {
+                let points =
+                    xs.iter().zip(bands).filter_map(|(&x, b)| Some((x, b?.lower, b?.upper)));
+                // The band first, so the lines are drawn over it.
+                let band = Series::band(Key::Bollinger, &format!("Bollinger {n}, {k}"), points);
+                studies.overlays.insert(0, band);
+            }
+            Computed::Rsi(n, values) => studies.panes.push(Pane {
+                kind: PaneKind::Rsi,
+                label: format!("RSI {n}"),
+                lines: vec![line(Key::Pane(PaneKind::Rsi), "RSI".into(), values)],
+                bars: Vec::new(),
+                sums: false,
+                fixed: Some((0.0, 100.0)),
+                guides: vec![30.0, 70.0],
+            }),
+            Computed::Macd(values) => {
+                let (fast, slow, signal) = MACD;
+                let part = |f: Part<MacdValue>| values.iter().map(|v| v.map(f)).collect::<Vec<_>>();
+                let histogram = xs.iter().zip(&values).filter_map(|(&x, v)| {
+                    let value = v.as_ref()?.histogram;
+                    Some(PaneBar { x, value, from: 0.0, to: value })
+                });
+                studies.panes.push(Pane {
+                    kind: PaneKind::Macd,
+                    label: format!("MACD {fast}, {slow}, {signal}"),
+                    lines: vec![
+                        line(Key::Pane(PaneKind::Macd), "MACD".into(), part(|m| m.line)),
+                        line(Key::MacdSignal, "signal".into(), part(|m| m.signal)),
+                    ],
+                    bars: histogram.collect(),
+                    sums: false,
+                    fixed: None,
+                    guides: vec![0.0],
+                });
+            }
+        }
     }
-    if asked.macd {
-        let (fast, slow, signal) = MACD;
-        check("macd=on".into(), slow + signal - 1);
-        let values = series(prices, Macd::new(fast, slow, signal));
-        let part =
-            |f: fn(&MacdValue) -> f64| values.iter().map(|v| v.as_ref().map(f)).collect::<Vec<_>>();
-        let histogram = xs.iter().zip(&values).filter_map(|(&x, v)| {
-            let value = v.as_ref()?.histogram;
-            Some(PaneBar { x, value, from: 0.0, to: value })
-        });
-        studies.panes.push(Pane {
-            kind: PaneKind::Macd,
-            label: format!("MACD {fast}, {slow}, {signal}"),
-            lines: vec![
-                line(Key::Pane(PaneKind::Macd), "MACD".into(), part(|m| m.line)),
-                line(Key::MacdSignal, "signal".into(), part(|m| m.signal)),
-            ],
-            bars: histogram.collect(),
-            sums: false,
-            fixed: None,
-            guides: vec![0.0],
-        });
-    }
-    studies.notes = notes;
     studies
 }
 
@@ -240,39 +302,7 @@ pub fn studies(table: &Table, target: &Column, xs: &[f64], asked: &ChartIndicato
 /// is defined): what the results CSV adds beside the prices (`sma_20`, `ema_12`,
 /// `bollinger_lower_20`, `bollinger_upper_20`, `rsi_14`, `macd`, `macd_signal`, `macd_histogram`).
 pub fn columns(prices: &[f64], asked: &ChartIndicators) -> Vec<(String, Vec<Option<f64>>)> {
-    let mut columns = Vec::new();
-    for &period in &asked.sma {
-        columns.push((format!("sma_{period}"), series(prices, Sma::new(period))));
-    }
-    for &period in &asked.ema {
-        columns.push((format!("ema_{period}"), series(prices, Ema::new(period))));
-    }
-    if let Some((period, width)) = asked.bollinger {
-        let bands = series(prices, Bollinger::new(period, width));
-        let edges: [(&str, Part<Band>); 2] = [("lower", |b| b.lower), ("upper", |b| b.upper)];
-        for (edge, part) in edges {
-            columns.push((
-                format!("bollinger_{edge}_{period}"),
-                bands.iter().map(|b| b.map(part)).collect(),
-            ));
-        }
-    }
-    if let Some(period) = asked.rsi {
-        columns.push((format!("rsi_{period}"), series(prices, Rsi::new(period))));
-    }
-    if asked.macd {
-        let (fast, slow, signal) = MACD;
-        let values = series(prices, Macd::new(fast, slow, signal));
-        let parts: [(&str, Part<MacdValue>); 3] = [
-            ("macd", |m| m.line),
-            ("macd_signal", |m| m.signal),
-            ("macd_histogram", |m| m.histogram),
-        ];
-        for (name, part) in parts {
-            columns.push((name.to_string(), values.iter().map(|v| v.map(part)).collect()));
-        }
-    }
-    columns
+    Computed::all(prices, asked).into_iter().flat_map(Computed::columns).collect()
 }
 
 /// One number of an indicator's value (a band's lower edge, MACD's signal).
