@@ -106,11 +106,8 @@ fn draw_price_area(
     shown: impl Fn(Key) -> bool + Copy,
     labelled: bool,
 ) -> Result<Frame, String> {
-    // A point per pixel column for every line (the extremes of each kept), two for the price,
-    // and a bar per three columns.
-    let max_points = canvas.width() as usize;
-    let room = (canvas.width().saturating_sub(Y_LABELS + 24) / BAR_PIXELS).max(1) as usize;
-    let view = scene.view(span, shown, max_points, room);
+    // A point per pixel column for every line (the extremes of each kept), two for the price.
+    let view = scene.view(span, shown, canvas.width() as usize, bar_room(canvas));
     let y = view.y;
     let mut chart = ChartBuilder::on(root)
         .margin(12)
@@ -135,8 +132,7 @@ fn draw_price_area(
         let plot_px = chart.plotting_area().dim_in_pixel().0;
         let bars = &view.bars;
         // The x distance between two drawn bars, and their width in pixels.
-        let step = bars.windows(2).map(|w| w[1].x - w[0].x).fold(f64::INFINITY, f64::min);
-        let step = if step.is_finite() { step } else { scene.axis.bar() };
+        let step = bar_step(bars.iter().map(|b| b.x), scene);
         let body = ((step / span.width() * plot_px as f64 * 0.7) as u32).max(1);
         match scene.style {
             ChartStyle::Ohlc => chart.draw_series(bars.iter().map(|b| ohlc_bar(b, 0.35 * step))),
@@ -194,6 +190,23 @@ fn draw_price_area(
 const X_LABELS: u32 = 36;
 const Y_LABELS: u32 = 64;
 
+/// How many bars the plotting area has room for, one per [`BAR_PIXELS`] columns: the same for
+/// the price and every pane, so their groups line up.
+fn bar_room(canvas: &HtmlCanvasElement) -> usize {
+    (canvas.width().saturating_sub(Y_LABELS + 24) / BAR_PIXELS).max(1) as usize
+}
+
+/// The x distance between two drawn bars at `xs` (ascending): the least gap, or one bar of the
+/// data when fewer than two are drawn.
+fn bar_step(xs: impl Iterator<Item = f64>, scene: &Scene) -> f64 {
+    let mut previous = None;
+    let step = xs.fold(f64::INFINITY, |step, x| match previous.replace(x) {
+        Some(before) => step.min(x - before),
+        None => step,
+    });
+    if step.is_finite() { step } else { scene.axis.bar() }
+}
+
 /// How many date labels the x axis takes at this width.
 fn x_ticks(canvas: &HtmlCanvasElement) -> usize {
     if canvas.width() < 500 { 4 } else { 8 }
@@ -209,8 +222,7 @@ fn draw_pane(
     span: Span,
     last: bool,
 ) -> Result<Frame, String> {
-    let room = (canvas.width().saturating_sub(Y_LABELS + 24) / BAR_PIXELS).max(1) as usize;
-    let view = pane.view(span, canvas.width() as usize, room);
+    let view = pane.view(span, canvas.width() as usize, bar_room(canvas));
     let y = view.y;
     let mut chart = ChartBuilder::on(area)
         .margin_left(12)
@@ -238,8 +250,7 @@ fn draw_pane(
         .iter()
         .map(|&g| PathElement::new(vec![(span.start, g), (span.end, g)], BLACK.mix(0.25)));
     chart.draw_series(guides).map_err(|e| e.to_string())?;
-    let step = view.bars.windows(2).map(|w| w[1].x - w[0].x).fold(f64::INFINITY, f64::min);
-    let half = 0.35 * if step.is_finite() { step } else { scene.axis.bar() };
+    let half = 0.35 * bar_step(view.bars.iter().map(|b| b.x), scene);
     chart
         .draw_series(view.bars.iter().map(|b| {
             let color = if b.rising() { RISE.mix(0.45) } else { FALL.mix(0.45) };
