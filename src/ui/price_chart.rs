@@ -73,14 +73,17 @@ pub fn PriceChart(handle: Handle, canvas: NodeRef<Canvas>) -> impl IntoView {
     let last_shown = StoredValue::new(Shown { data: None, run: None });
     // Rebuild the scene when the data, target, run or pinned runs change; a new data set shows
     // everything, a new run its test part and forecast, anything else keeps the view.
+    // The settings the scene is drawn from: a change to any other (epochs, window) leaves the
+    // scene, and its indicators over every bar, as they are.
+    let drawn_from = Memo::new(move |_| {
+        view.settings.with(|s| (s.target.clone(), s.chart, s.indicators.clone()))
+    });
     Effect::new(move |_| {
         let overlays = pinned(view);
         let built = view.dataset.with(|dataset| {
             let dataset = dataset.as_ref()?;
-            let (target, style, indicators) = view.settings.with(|s| {
-                let target = dataset.table.target_or_default(s.target.as_deref()).name.clone();
-                (target, s.chart, s.indicators.clone())
-            });
+            let (asked, style, indicators) = drawn_from.get();
+            let target = dataset.table.target_or_default(asked.as_deref()).name.clone();
             view.result.with(|result| {
                 let shown = Shown {
                     data: Some((dataset.file_name.clone(), dataset.table.len())),
